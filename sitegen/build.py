@@ -1,0 +1,58 @@
+"""The build stage, top to bottom: config, store, model, pages and feeds, write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.config import Config
+from sitegen.errors import BuildError
+from sitegen.render.feeds import FeedRenderer
+from sitegen.render.pages import PageRenderer
+from sitegen.render.site import build_model
+from sitegen.render.templating import make_environment
+from sitegen.render.writer import WriteReport, write_plan
+from sitegen.store import Store
+
+Output = tuple[str, bytes]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    papers: int
+    days: int
+    write: WriteReport
+    output: Path
+
+    def summary(self) -> str:
+        return (
+            f"built {self.papers} paper(s) over {self.days} day(s) into {self.output}: "
+            f"{len(self.write.written)} file(s) written, {self.write.unchanged} unchanged, {len(self.write.removed)} removed"
+        )
+
+
+def build(config: Config, output: Path | None = None) -> BuildReport:
+    output = output or config.build.output
+    papers = Store(config.store.path).papers()
+    model = build_model(config, papers)
+    env = make_environment(config.build.templates)
+    plan = _plan(PageRenderer(env, model), FeedRenderer(env, model), config.build.static)
+    report = write_plan(output, plan)
+    return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output)
+
+
+def _plan(pages: PageRenderer, feeds: FeedRenderer, static: Path) -> Iterator[Output]:
+    yield from pages.pages()
+    yield from feeds.feeds()
+    yield from _static_files(static)
+    # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
+    yield ".nojekyll", b""
+
+
+def _static_files(static: Path) -> Iterator[Output]:
+    if not static.is_dir():
+        raise BuildError(f"{static}: static folder not found; set [build] static in sitegen.toml")
+    for path in sorted(static.rglob("*")):
+        if path.is_file():
+            yield f"static/{path.relative_to(static).as_posix()}", path.read_bytes()

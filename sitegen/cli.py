@@ -1,0 +1,167 @@
+"""The command line: each verb parses its options and calls one library function.
+
+Only here do errors become exit codes: a SitegenError is one clear line (or block) on stderr and
+exit status 1; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sitegen import __version__
+from sitegen.build import build as build_site
+from sitegen.config import DEFAULT_CONFIG_NAME, Config, load_config
+from sitegen.errors import SitegenError
+from sitegen.fetching import FetchReport, date_range, default_days, fetch as fetch_days
+from sitegen.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+PROGRESS_THRESHOLD = 3  # show a progress bar when fetching more days than this
+
+
+def reports_errors(command: F) -> F:
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SitegenError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _config(context: click.Context) -> Config:
+    return load_config(context.obj["config_path"])
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def _progress(days: list[dt.date], label: str) -> AbstractContextManager[Iterator[dt.date]]:
+    if len(days) <= PROGRESS_THRESHOLD:
+        return nullcontext(iter(days))
+    return click.progressbar(
+        days,
+        label=f"Fetching {label}",
+        file=sys.stderr,
+        item_show_func=lambda day: day.isoformat() if day else None,
+    )
+
+
+def _days(config: Config, since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date]:
+    if since is None and until is None:
+        return default_days(config, _today())
+    end = until.date() if until else _today()
+    start = since.date() if since else end
+    if start > end:
+        raise click.BadParameter(f"--since {start} is after --until {end}")
+    return date_range(start, end)
+
+
+def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None) -> FetchReport:
+    report = fetch_days(config, Store(config.store.path), _days(config, since, until), progress=_progress)
+    click.echo(report.summary(), err=True)
+    return report
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_CONFIG_NAME,
+    show_default=True,
+    help="The site's config file.",
+)
+@click.version_option(__version__, prog_name="sitegen")
+@click.pass_context
+def main(context: click.Context, config_path: Path) -> None:
+    """Research-paper feeds: fetch listings, tag topics, build a static site with feeds.
+
+    \b
+    Example:
+      sitegen run            # fetch the last few days, then build output/
+      sitegen serve          # preview on http://127.0.0.1:8000/
+    """
+    context.obj = {"config_path": config_path}
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@main.command()
+@click.option("--since", type=DATE, help="First day to fetch (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Last day to fetch (YYYY-MM-DD); default today.")
+@click.pass_context
+@reports_errors
+def fetch(context: click.Context, since: dt.datetime | None, until: dt.datetime | None) -> None:
+    """Fetch listings into the store (default: the last refetch_days days).
+
+    Example: sitegen fetch --since 2026-05-01 --until 2026-05-29
+    """
+    report = _fetch(_config(context), since, until)
+    if report.failures:
+        raise SitegenError(report.failure_line())
+
+
+@main.command()
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default: [build] output).")
+@click.pass_context
+@reports_errors
+def build(context: click.Context, output: Path | None) -> None:
+    """Build the site and feeds from the store.
+
+    Example: sitegen build --output /tmp/site
+    """
+    click.echo(build_site(_config(context), output).summary(), err=True)
+
+
+@main.command()
+@click.option("--since", type=DATE, help="First day to fetch (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Last day to fetch (YYYY-MM-DD); default today.")
+@click.pass_context
+@reports_errors
+def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | None) -> None:
+    """Fetch, then build. Exits non-zero if any day failed, after building from what is stored.
+
+    Example: sitegen run
+    """
+    config = _config(context)
+    report = _fetch(config, since, until)
+    click.echo(build_site(config).summary(), err=True)
+    if report.failures:
+        raise SitegenError(report.failure_line())
+
+
+@main.command()
+@click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.pass_context
+@reports_errors
+def serve(context: click.Context, port: int) -> None:
+    """Preview the built site on http://127.0.0.1:PORT/.
+
+    Example: sitegen serve --port 8001
+    """
+    from sitegen.serve import make_server
+
+    output = _config(context).build.output
+    if not output.is_dir():
+        raise SitegenError(f"{output}: nothing built yet; run `sitegen build` first")
+    server = make_server(output, port)
+    click.echo(f"Serving {output} on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,244 @@
+"""Read `sitegen.toml` into frozen dataclasses, reporting every problem at once.
+
+Paths in the file are relative to the file itself, so `sitegen --config fork/sitegen.toml`
+works from any directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.config_reader import TableReader
+from sitegen.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "sitegen.toml"
+# Used for absolute feed links when neither [site] base_url nor GITHUB_REPOSITORY says where the
+# site lives: it is where `sitegen serve` listens by default.
+LOCAL_PREVIEW_URL = "http://127.0.0.1:8000/"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = frozenset({"all", "index"})
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    # Absolute URL of the site root, always ending in "/"; None means "local preview".
+    base_url: str | None
+    language: str = "en"
+    cname: str | None = None
+
+    @property
+    def absolute_url(self) -> str:
+        """The base for links that must be absolute (feeds, sitemap, canonical)."""
+        return self.base_url or LOCAL_PREVIEW_URL
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: Path
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    output: Path
+    templates: Path
+    static: Path
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    max_items: int = 50
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """How every source talks to its server."""
+
+    timeout: float = 30.0  # seconds, per request
+    retries: int = 4  # extra attempts after a connection error, timeout, 429 or 5xx
+    backoff: float = 2.0  # seconds before the first retry; doubles (with jitter) each time
+
+
+@dataclass(frozen=True)
+class HuggingFaceConfig:
+    base_url: str
+    refetch_days: int = 3
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    huggingface: HuggingFaceConfig | None
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    slug: str
+    title: str
+    description: str
+    any: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    site: SiteConfig
+    store: StoreConfig
+    build: BuildConfig
+    feeds: FeedsConfig
+    fetch: FetchConfig
+    sources: SourcesConfig
+    topics: tuple[TopicConfig, ...]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+
+def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
+    """Load and validate the config at `path`. Raises ConfigError listing every problem."""
+    environ = dict(os.environ) if environ is None else environ
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(str(path), [f"no such file; create it or pass --config PATH (see README)"]) from None
+    except OSError as error:
+        raise ConfigError(str(path), [f"cannot read: {error.strerror}"]) from None
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(path), [f"not UTF-8 text (byte {error.start})"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), [f"TOML syntax error: {error}"]) from None
+    return parse_config(document, path.resolve(), environ)
+
+
+def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
+    problems: list[str] = []
+    top = TableReader(document, "", problems)
+    root = path.parent
+    site = _parse_site(top.subtable("site"), environ)
+    store = StoreConfig(path=root / _relative_path(top.subtable("store"), "path", "data"))
+    build = _parse_build(top.subtable("build"), root)
+    feeds_table = top.subtable("feeds")
+    feeds = FeedsConfig(max_items=feeds_table.integer("max_items", 50, minimum=1))
+    feeds_table.finish()
+    fetch = _parse_fetch(top.subtable("fetch"))
+    sources = _parse_sources(top.subtable("sources"))
+    topics = _parse_topics(top.subtable("topics"))
+    top.finish()
+    if problems:
+        raise ConfigError(str(path), problems)
+    return Config(path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics)
+
+
+def _relative_path(table: TableReader, key: str, default: str) -> str:
+    value = table.text(key, default, nonempty=True)
+    table.finish()
+    return value if isinstance(value, str) else default
+
+
+def _parse_site(table: TableReader, environ: dict[str, str]) -> SiteConfig:
+    title = table.text("title", nonempty=True)
+    description = table.text("description", "")
+    language = table.text("language", "en", nonempty=True)
+    cname = table.text("cname", None)
+    base_url = table.text("base_url", None)
+    if isinstance(base_url, str):
+        if not re.match(r"^https?://[^/\s]+", base_url):
+            table.problem(table.key_path("base_url"), f"must be an http(s) URL such as \"https://owner.github.io/repo/\", got {base_url!r}")
+            base_url = None
+        elif not base_url.endswith("/"):
+            base_url += "/"
+    table.finish()
+    if base_url is None:
+        base_url = derive_base_url(environ.get("GITHUB_REPOSITORY", ""), cname)
+    return SiteConfig(title=title or "", description=description or "", base_url=base_url, language=language or "en", cname=cname)
+
+
+def derive_base_url(github_repository: str, cname: str | None = None) -> str | None:
+    """The Pages URL of a repository, so a fork needs no URL edit.
+
+    `owner/repo` -> https://owner.github.io/repo/; `owner/owner.github.io` -> the root;
+    a custom domain (CNAME) wins.
+    """
+    if cname:
+        return f"https://{cname.strip().strip('/')}/"
+    if "/" not in github_repository:
+        return None
+    owner, repo = github_repository.split("/", 1)
+    if repo.lower() == f"{owner.lower()}.github.io":
+        return f"https://{owner.lower()}.github.io/"
+    return f"https://{owner.lower()}.github.io/{repo}/"
+
+
+def _parse_build(table: TableReader, root: Path) -> BuildConfig:
+    output = table.text("output", "output", nonempty=True)
+    templates = table.text("templates", "templates", nonempty=True)
+    static = table.text("static", "static", nonempty=True)
+    page_size = table.integer("page_size", 50, minimum=1)
+    table.finish()
+    return BuildConfig(
+        output=root / (output or "output"),
+        templates=root / (templates or "templates"),
+        static=root / (static or "static"),
+        page_size=page_size,
+    )
+
+
+def _parse_fetch(table: TableReader) -> FetchConfig:
+    fetch = FetchConfig(
+        timeout=table.number("timeout", 30.0, minimum=0.01),
+        retries=table.integer("retries", 4, minimum=0),
+        backoff=table.number("backoff", 2.0, minimum=0.0),
+    )
+    table.finish()
+    return fetch
+
+
+def _parse_sources(table: TableReader) -> SourcesConfig:
+    huggingface = None
+    if table.has("huggingface"):
+        hf = table.subtable("huggingface")
+        base_url = hf.text("base_url", "https://huggingface.co", nonempty=True)
+        if isinstance(base_url, str) and not re.match(r"^https?://", base_url):
+            hf.problem(hf.key_path("base_url"), f"must be an http(s) URL, got {base_url!r}")
+        huggingface = HuggingFaceConfig(
+            base_url=(base_url or "").rstrip("/"),
+            refetch_days=hf.integer("refetch_days", 3, minimum=1),
+        )
+        hf.finish()
+    table.finish()
+    return SourcesConfig(huggingface=huggingface)
+
+
+def _parse_topics(table: TableReader) -> tuple[TopicConfig, ...]:
+    topics: list[TopicConfig] = []
+    for slug in table.table:
+        topic = table.subtable(slug)
+        if not _SLUG.match(slug):
+            table.problem(topic.path, "a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]")
+        elif slug in RESERVED_SLUGS:
+            table.problem(topic.path, f'"{slug}" is reserved (feeds/{slug}.* is used by the site); choose another slug')
+        title = topic.text("title", nonempty=True)
+        topics.append(
+            TopicConfig(
+                slug=slug,
+                title=title or slug,
+                description=topic.text("description", ""),
+                any=topic.text_list("any"),
+                none=topic.text_list("none"),
+                max_items=topic.integer("max_items", None, minimum=1),
+            )
+        )
+        topic.finish()
+    table.finish()
+    # The owner's order is the display order (tomllib keeps it, so it is deterministic).
+    return tuple(topics)

@@ -1,0 +1,1 @@
+"""Rendering: pure functions from the site model to (path, bytes) pairs."""

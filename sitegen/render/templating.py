@@ -1,0 +1,39 @@
+"""The Jinja2 environment: autoescape everywhere, StrictUndefined, templates from the config's folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+import markdown as markdown_lib
+from markupsafe import Markup
+
+from sitegen.text import paragraphs, safe_url
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    if not templates.is_dir():
+        from sitegen.errors import BuildError
+
+        raise BuildError(f"{templates}: templates folder not found; set [build] templates in sitegen.toml")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        # Scraped text is untrusted: every page and feed template escapes by default.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    env.filters["safe_url"] = safe_url
+    env.filters["markdown"] = render_markdown
+    env.filters["longdate"] = lambda d: d.strftime("%A, %d %B %Y") if isinstance(d, dt.date) else ""
+    return env
+
+
+def render_markdown(text: str) -> Markup:
+    """Owner-written Markdown (topic descriptions). Raw HTML in it is escaped, not passed through."""
+    html = markdown_lib.markdown(text.replace("<", "&lt;"), output_format="html")
+    return Markup(html)

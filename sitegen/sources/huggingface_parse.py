@@ -1,0 +1,146 @@
+"""Parse Hugging Face Daily Papers answers (API JSON or the page's `data-props`) into Papers.
+
+Pure functions: bytes in, Papers out. Every format era in the real archive is handled (2024
+`mediaUrl`, 2025 `submittedOnDailyAt`, late-2025 `organization`, 2026 midnight dates). A shape
+we do not understand raises ParseError naming the URL and what was missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import lxml.html
+
+from sitegen.errors import ParseError
+from sitegen.models import Organization, Paper, normalize_arxiv_id
+from sitegen.text import clean_line, clean_paragraphs, safe_url
+
+SOURCE = "huggingface"
+HF_ROOT = "https://huggingface.co"
+
+
+def parse_api_json(body: bytes, day: dt.date, url: str) -> list[Paper]:
+    """Parse the body of `/api/daily_papers?date=D`: a JSON array of items."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ParseError(f"{url}: the answer is not valid JSON ({error})") from None
+    if not isinstance(data, list):
+        raise ParseError(f"{url}: expected a JSON array of papers, got {_kind(data)}")
+    return parse_items(data, day, url)
+
+
+def parse_page_html(body: bytes, day: dt.date, url: str) -> list[Paper]:
+    """Parse `/papers/date/D`: the items are HTML-escaped JSON in `data-props` of the DailyPapers div."""
+    try:
+        tree = lxml.html.fromstring(body)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise ParseError(f"{url}: the page is not HTML ({error})") from None
+    nodes = tree.xpath('//div[@data-target="DailyPapers"][@data-props]')
+    if not nodes:
+        raise ParseError(f'{url}: no div[data-target="DailyPapers"] with data-props; the page layout changed')
+    try:
+        props = json.loads(nodes[0].get("data-props"))
+    except json.JSONDecodeError as error:
+        raise ParseError(f"{url}: data-props is not valid JSON ({error})") from None
+    items = props.get("dailyPapers") if isinstance(props, dict) else None
+    if not isinstance(items, list):
+        raise ParseError(f"{url}: data-props has no dailyPapers list; the page layout changed")
+    return parse_items(items, day, url)
+
+
+def parse_items(items: list[Any], day: dt.date, url: str) -> list[Paper]:
+    papers: dict[str, Paper] = {}
+    for index, item in enumerate(items):
+        paper = parse_item(item, day, f"{url} item {index}")
+        # Paging can repeat an item at a page boundary; one record per paper.
+        papers.setdefault(paper.arxiv_id, paper)
+    return list(papers.values())
+
+
+def parse_item(item: Any, day: dt.date, where: str) -> Paper:
+    if not isinstance(item, dict) or not isinstance(item.get("paper"), dict):
+        raise ParseError(f"{where}: expected an object with a 'paper' object, got {_kind(item)}")
+    paper = item["paper"]
+    raw_id = paper.get("id")
+    try:
+        arxiv_id = normalize_arxiv_id(raw_id if isinstance(raw_id, str) else "")
+    except ValueError:
+        raise ParseError(f"{where}: paper.id is missing or not an arXiv id ({raw_id!r})") from None
+    title = clean_line(_text(paper.get("title")) or _text(item.get("title")))
+    if not title:
+        raise ParseError(f"{where} ({arxiv_id}): the paper has no title")
+    abstract = clean_paragraphs(_text(paper.get("summary")) or _text(item.get("summary")))
+    organization = _organization(paper.get("organization") or item.get("organization"))
+    return Paper(
+        arxiv_id=arxiv_id,
+        title=title,
+        abstract=abstract,
+        authors=_authors(paper.get("authors")),
+        listing_days=(day,),
+        published=_timestamp(paper.get("publishedAt")),
+        upvotes=_count(paper.get("upvotes")),
+        num_comments=_count(item.get("numComments")),
+        organization=organization,
+        github_repo=safe_url(_text(paper.get("githubRepo"))),
+        github_stars=_count(paper.get("githubStars")),
+        project_page=safe_url(_text(paper.get("projectPage"))),
+        ai_summary=clean_paragraphs(_text(paper.get("ai_summary"))) or None,
+        ai_keywords=tuple(k for k in (clean_line(_text(k)) for k in paper.get("ai_keywords") or ()) if k),
+        thumbnail=safe_url(_text(item.get("thumbnail")) or _text(item.get("mediaUrl")), HF_ROOT),
+        submitter=_submitter(item.get("submittedBy") or paper.get("submittedOnDailyBy")),
+        sources=(SOURCE,),
+    )
+
+
+def _authors(raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        return ()
+    names = []
+    for author in raw:
+        # Authors hidden on Hugging Face asked not to be shown; respect it everywhere.
+        if isinstance(author, dict) and not author.get("hidden"):
+            name = clean_line(_text(author.get("name")))
+            if name:
+                names.append(name)
+    return tuple(names)
+
+
+def _organization(raw: Any) -> Organization | None:
+    if not isinstance(raw, dict):
+        return None
+    name = clean_line(_text(raw.get("name")))
+    if not name:
+        return None
+    fullname = clean_line(_text(raw.get("fullname"))) or None
+    return Organization(name=name, fullname=fullname, avatar=safe_url(_text(raw.get("avatar")), HF_ROOT))
+
+
+def _submitter(raw: Any) -> str | None:
+    if not isinstance(raw, dict):
+        return None
+    return clean_line(_text(raw.get("fullname")) or _text(raw.get("name")) or _text(raw.get("user"))) or None
+
+
+def _timestamp(raw: Any) -> dt.datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _count(raw: Any) -> int | None:
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else None
+
+
+def _text(raw: Any) -> str:
+    return raw if isinstance(raw, str) else ""
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), type(value).__name__)

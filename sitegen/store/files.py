@@ -1,0 +1,61 @@
+"""Atomic, change-only file writes and strict JSON reads for the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from sitegen.errors import StoreError
+
+
+def dump_json(document: Any) -> bytes:
+    """Stable formatting: sorted keys, one field per line, UTF-8, trailing newline.
+
+    So a changed upvote count is a one-line diff in git.
+    """
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as error:
+        raise StoreError(
+            f"{path}: store file is not valid JSON ({error}). Restore it from git "
+            f"(git checkout -- {path}) or fix it by hand; sitegen never overwrites a file it cannot read."
+        ) from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Write `content` atomically (temp file + rename) unless the file already holds it."""
+    try:
+        if path.read_bytes() == content:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read ({error.strerror})") from None
+    atomic_write(path, content)
+    return True
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as temp:
+                temp.write(content)
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise StoreError(f"{path}: cannot write ({error.strerror}); nothing was changed") from None

@@ -1,0 +1,31 @@
+"""Merging a fresh listing of a paper into what the store already has."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sitegen.models import Paper
+
+# Counts that legitimately change between fetches: the newest answer wins even when smaller.
+_LIVE_COUNTS = ("upvotes", "num_comments", "github_stars")
+
+
+def merge_paper(stored: Paper, fresh: Paper) -> Paper:
+    """The stored record enriched by `fresh`.
+
+    A field the fresh answer lacks (None or empty) keeps its stored value: nothing disappears
+    because a later answer omitted it. Listing days and sources are unions.
+    """
+    changes: dict[str, object] = {}
+    for field in dataclasses.fields(Paper):
+        name = field.name
+        if name in ("arxiv_id", "listing_days", "sources"):
+            continue
+        new = getattr(fresh, name)
+        if new is None or new == () or new == "":
+            continue
+        if name in _LIVE_COUNTS or new != getattr(stored, name):
+            changes[name] = new
+    changes["listing_days"] = tuple(sorted(set(stored.listing_days) | set(fresh.listing_days)))
+    changes["sources"] = tuple(sorted(set(stored.sources) | set(fresh.sources)))
+    return dataclasses.replace(stored, **changes)

@@ -14,15 +14,20 @@ def merge_paper(stored: Paper, fresh: Paper) -> Paper:
     """The stored record enriched by `fresh`.
 
     A field the fresh answer lacks (None or empty) keeps its stored value: nothing disappears
-    because a later answer omitted it. Listing days and sources are unions.
+    because a later answer omitted it. Listing days and sources are unions. A listing of an
+    older day than the stored record's latest only fills gaps: otherwise re-fetching a range
+    would flip counts back and forth between days' snapshots and rewrite files on every run.
     """
     changes: dict[str, object] = {}
+    fills_gaps_only = bool(fresh.listing_days) and max(fresh.listing_days) < max(stored.listing_days)
     for field in dataclasses.fields(Paper):
         name = field.name
         if name in ("arxiv_id", "listing_days", "sources"):
             continue
         new = getattr(fresh, name)
         if new is None or new == () or new == "":
+            continue
+        if fills_gaps_only and getattr(stored, name) not in (None, (), ""):
             continue
         if name in _LIVE_COUNTS or new != getattr(stored, name):
             changes[name] = new

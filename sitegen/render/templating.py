@@ -9,6 +9,7 @@ import jinja2
 import markdown as markdown_lib
 from markupsafe import Markup
 
+from sitegen.tex import readable_tex
 from sitegen.text import paragraphs, safe_url
 
 
@@ -29,6 +30,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["safe_url"] = safe_url
     env.filters["markdown"] = render_markdown
+    # TeX in scraped titles and abstracts as readable Unicode: {{ paper.title|tex }}.
+    env.filters["tex"] = tex_filter
     env.filters["longdate"] = lambda d: d.strftime("%A, %d %B %Y") if isinstance(d, dt.date) else ""
     return env
 
@@ -37,3 +40,8 @@ def render_markdown(text: str) -> Markup:
     """Owner-written Markdown (topic descriptions). Raw HTML in it is escaped, not passed through."""
     html = markdown_lib.markdown(text.replace("<", "&lt;"), output_format="html")
     return Markup(html)
+
+
+def tex_filter(value: object) -> str:
+    """`readable_tex` for templates: None is empty text, an undefined value still fails loudly."""
+    return "" if value is None else readable_tex(str(value))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sitegen.config import Config
 from sitegen.errors import BuildError
+from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.pages import PageRenderer
 from sitegen.render.site import build_model
@@ -32,22 +33,45 @@ class BuildReport:
         )
 
 
-def build(config: Config, output: Path | None = None) -> BuildReport:
+def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False) -> BuildReport:
     output = output or config.build.output
     papers = Store(config.store.path).papers()
     model = build_model(config, papers)
+    manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
+    if not allow_shrink:
+        _refuse_shrink(output, manifest)
     env = make_environment(config.build.templates)
-    plan = _plan(PageRenderer(env, model), FeedRenderer(env, model), config.build.static)
+    plan = _plan(PageRenderer(env, model), FeedRenderer(env, model), config.build.static, manifest, config.site.cname)
     report = write_plan(output, plan)
     return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output)
 
 
-def _plan(pages: PageRenderer, feeds: FeedRenderer, static: Path) -> Iterator[Output]:
+def _refuse_shrink(output: Path, manifest: Manifest) -> None:
+    """Stop before writing when the last build into `output` had more papers (see manifest.py)."""
+    path = output / MANIFEST_NAME
+    try:
+        previous = parse_manifest(path.read_bytes())
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise BuildError(f"{path}: cannot read ({error.strerror})") from None
+    except ManifestUnreadable as error:
+        raise BuildError(f"{path}: {error}; delete it (it is rewritten by every build) or pass --allow-shrink") from None
+    problem = shrink_problem(previous, manifest, f"{output} (built before)", "build")
+    if problem:
+        raise BuildError(problem)
+
+
+def _plan(pages: PageRenderer, feeds: FeedRenderer, static: Path, manifest: Manifest, cname: str | None) -> Iterator[Output]:
     yield from pages.pages()
     yield from feeds.feeds()
     yield from _static_files(static)
     # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
     yield ".nojekyll", b""
+    if cname:
+        # GitHub Pages serves the site on this domain when the branch root has a CNAME file.
+        yield "CNAME", f"{cname}\n".encode("ascii")
+    yield MANIFEST_NAME, manifest.to_bytes()
 
 
 def _static_files(static: Path) -> Iterator[Output]:

@@ -114,33 +114,91 @@ def fetch(context: click.Context, since: dt.datetime | None, until: dt.datetime 
         raise SitegenError(report.failure_line())
 
 
+ALLOW_SHRINK = click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Build even if the site would have fewer papers than the last build (you removed data on purpose).",
+)
+
+
 @main.command()
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default: [build] output).")
+@ALLOW_SHRINK
 @click.pass_context
 @reports_errors
-def build(context: click.Context, output: Path | None) -> None:
+def build(context: click.Context, output: Path | None, allow_shrink: bool) -> None:
     """Build the site and feeds from the store.
 
     Example: sitegen build --output /tmp/site
     """
-    click.echo(build_site(_config(context), output).summary(), err=True)
+    click.echo(build_site(_config(context), output, allow_shrink=allow_shrink).summary(), err=True)
 
 
 @main.command()
 @click.option("--since", type=DATE, help="First day to fetch (YYYY-MM-DD).")
 @click.option("--until", type=DATE, help="Last day to fetch (YYYY-MM-DD); default today.")
+@ALLOW_SHRINK
 @click.pass_context
 @reports_errors
-def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | None) -> None:
+def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | None, allow_shrink: bool) -> None:
     """Fetch, then build. Exits non-zero if any day failed, after building from what is stored.
 
     Example: sitegen run
     """
     config = _config(context)
     report = _fetch(config, since, until)
-    click.echo(build_site(config).summary(), err=True)
+    click.echo(build_site(config, allow_shrink=allow_shrink).summary(), err=True)
     if report.failures:
         raise SitegenError(report.failure_line())
+
+
+@main.command()
+@click.option("--branch", help="Branch to publish to (default: [publish] branch, gh-pages).")
+@click.option("--remote", default="origin", show_default=True, help="Remote to push the branch to.")
+@click.option("--no-push", is_flag=True, help="Only commit the branch locally.")
+@click.option("--message", "-m", help="Commit message (default: paper count and the source commit).")
+@click.option("--allow-shrink", is_flag=True, help="Publish even if the published site has more papers (data removed on purpose).")
+@click.pass_context
+@reports_errors
+def publish(context: click.Context, branch: str | None, remote: str, no_push: bool, message: str | None, allow_shrink: bool) -> None:
+    """Commit the built site as the whole tree of the Pages branch and push it.
+
+    Your working tree, index and current branch are not touched. Nothing is committed when the
+    site did not change. In GitHub Actions the push uses $GITHUB_TOKEN.
+
+    Example: sitegen build && sitegen publish --branch gh-pages
+    """
+    from sitegen.publish import PublishOptions, publish as publish_site
+
+    config = _config(context)
+    options = PublishOptions(
+        branch=branch or config.publish.branch,
+        remote=remote,
+        push=not no_push,
+        message=message,
+        keep_commits=config.publish.keep_commits,
+        allow_shrink=allow_shrink,
+    )
+    click.echo(publish_site(config, options).summary(), err=True)
+
+
+@main.command()
+@click.option("--after-days", type=click.IntRange(min=1), default=50, show_default=True, help="Idle days before a keep-alive commit is due.")
+@click.pass_context
+@reports_errors
+def keepalive(context: click.Context, after_days: int) -> None:
+    """Write data/keepalive.json when the last commit is older than --after-days.
+
+    GitHub disables scheduled workflows after 60 days without activity; the update workflow
+    runs this before committing data/, so a quiet archive still gets a commit.
+
+    Example: sitegen keepalive --after-days 50
+    """
+    from sitegen.keepalive import keep_alive
+
+    config = _config(context)
+    report = keep_alive(config.root, config.store.path, dt.datetime.now(dt.timezone.utc), after_days)
+    click.echo(report.summary(), err=True)
 
 
 @main.command()

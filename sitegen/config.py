@@ -20,6 +20,10 @@ DEFAULT_CONFIG_NAME = "sitegen.toml"
 # site lives: it is where `sitegen serve` listens by default.
 LOCAL_PREVIEW_URL = "http://127.0.0.1:8000/"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A custom domain for GitHub Pages: a bare host name, as it goes into the CNAME file.
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$", re.IGNORECASE)
+# Git branch names we accept for [publish] branch (a safe subset of git check-ref-format).
+_BRANCH = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
 RESERVED_SLUGS = frozenset({"all", "index"})
 
 
@@ -87,6 +91,16 @@ class TopicConfig:
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    """Where `sitegen publish` puts the site."""
+
+    branch: str = "gh-pages"
+    # Commits the Pages branch keeps: 1 means every publish replaces the branch with one commit,
+    # so it never grows; more keeps a short history to compare or roll back.
+    keep_commits: int = 1
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     site: SiteConfig
@@ -96,6 +110,7 @@ class Config:
     fetch: FetchConfig
     sources: SourcesConfig
     topics: tuple[TopicConfig, ...]
+    publish: PublishConfig = PublishConfig()
 
     @property
     def root(self) -> Path:
@@ -133,10 +148,13 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     fetch = _parse_fetch(top.subtable("fetch"))
     sources = _parse_sources(top.subtable("sources"))
     topics = _parse_topics(top.subtable("topics"))
+    publish = _parse_publish(top.subtable("publish"))
     top.finish()
     if problems:
         raise ConfigError(str(path), problems)
-    return Config(path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics)
+    return Config(
+        path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics, publish=publish
+    )
 
 
 def _relative_path(table: TableReader, key: str, default: str) -> str:
@@ -150,6 +168,11 @@ def _parse_site(table: TableReader, environ: dict[str, str]) -> SiteConfig:
     description = table.text("description", "")
     language = table.text("language", "en", nonempty=True)
     cname = table.text("cname", None)
+    if isinstance(cname, str):
+        cname = cname.strip()
+        if not _HOSTNAME.match(cname):
+            table.problem(table.key_path("cname"), f'must be a bare domain name such as "papers.example.org" (no https://, no path), got {cname!r}')
+            cname = None
     base_url = table.text("base_url", None)
     if isinstance(base_url, str):
         if not re.match(r"^https?://[^/\s]+", base_url):
@@ -177,6 +200,16 @@ def derive_base_url(github_repository: str, cname: str | None = None) -> str | N
     if repo.lower() == f"{owner.lower()}.github.io":
         return f"https://{owner.lower()}.github.io/"
     return f"https://{owner.lower()}.github.io/{repo}/"
+
+
+def _parse_publish(table: TableReader) -> PublishConfig:
+    branch = table.text("branch", "gh-pages", nonempty=True)
+    if isinstance(branch, str) and branch.strip() and not _BRANCH.match(branch):
+        table.problem(table.key_path("branch"), f'must be a plain git branch name such as "gh-pages", got {branch!r}')
+        branch = "gh-pages"
+    publish = PublishConfig(branch=branch or "gh-pages", keep_commits=table.integer("keep_commits", 1, minimum=1))
+    table.finish()
+    return publish
 
 
 def _parse_build(table: TableReader, root: Path) -> BuildConfig:

@@ -1,0 +1,268 @@
+"""End to end: `.github/workflows/update.yml` run locally, step by step, from the YAML itself.
+
+A fork of the tree under test is pushed to a bare repository on disk (`origin`); a Hugging Face
+stand-in serves papers on 127.0.0.1; each run clones origin shallowly into a fresh workspace
+(what actions/checkout does) and executes the job's `run:` steps in order with the runner's
+variables set. The fork's one edit is sitegen.toml (its Hugging Face base URL points at the
+stand-in). The site's URL is derived from GITHUB_REPOSITORY: no URL is configured anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitsite import REPO_ROOT, git, tree_files
+from hf_server import HFStandIn, serve
+from workflow_runner import JobRun, load_job, run_job, workflow_inputs
+
+WORKFLOW = REPO_ROOT / ".github" / "workflows" / "update.yml"
+INSTALL = "python3 -m pip install -e ."  # the README's install command
+REPOSITORY = "Fork-Owner/paper-feeds"
+SITE = "https://fork-owner.github.io/paper-feeds/"
+DAYS = {
+    "2025-03-03": [("2503.01001", "Diffusion transformers at scale", 40), ("2503.01002", "Agents that use tools", 12)],
+    "2025-03-04": [("2503.01003", "Reasoning with chain-of-thought in small models", 25)],
+    "2025-03-05": [],  # an empty day is normal
+}
+
+
+def hf_item(arxiv_id: str, title: str, upvotes: int, day: str) -> dict[str, Any]:
+    return {
+        "paper": {
+            "id": arxiv_id,
+            "title": title,
+            "summary": f"{title}. We describe the method and evaluate it.",
+            "authors": [{"name": "Grace Hopper", "hidden": False}, {"name": "Hidden Person", "hidden": True}],
+            "publishedAt": f"{day}T00:00:00.000Z",
+            "upvotes": upvotes,
+        },
+        "numComments": 1,
+    }
+
+
+def fork_config(base_url: str) -> str:
+    return f"""# A fork's sitegen.toml: the one file its owner edits.
+[site]
+title = "Fork feeds"
+description = "Papers for the end-to-end test."
+
+[fetch]
+timeout = 5
+retries = 0
+backoff = 0
+
+[sources.huggingface]
+base_url = "{base_url}"
+refetch_days = 1
+
+[topics.diffusion]
+title = "Diffusion"
+any = ["diffusion"]
+
+[topics.reasoning]
+title = "Reasoning"
+any = ["reasoning", "chain-of-thought"]
+"""
+
+
+def project_files() -> list[str]:
+    """The tree under test as git would commit it (tracked and new files, not ignored ones)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT, capture_output=True, check=True
+    ).stdout.decode().split("\0")
+    return [path for path in listed if path and (REPO_ROOT / path).is_file() and not path.startswith("data/")]
+
+
+@pytest.fixture()
+def fork(tmp_path: Path) -> dict[str, Any]:
+    home = tmp_path / "home"
+    home.mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return {"root": tmp_path, "env": env, "bin": bin_dir}
+
+
+def make_origin(root: Path, env: dict[str, str], config: str) -> Path:
+    """Push the tree under test, with the fork's sitegen.toml, as `main` of a bare repository."""
+    source = root / "fork-source"
+    for relative in project_files():
+        target = source / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / relative, target)
+    (source / "data").mkdir(exist_ok=True)
+    (source / "data" / ".gitkeep").write_text("")
+    (source / "sitegen.toml").write_text(config, encoding="utf-8")
+    # The fork was last touched 60 days ago: the first scheduled run must keep the schedule alive.
+    old = str(int(time.time()) - 60 * 86400) + " +0000"
+    identity = {"GIT_AUTHOR_NAME": "Fork Owner", "GIT_AUTHOR_EMAIL": "owner@example.org", "GIT_COMMITTER_NAME": "Fork Owner",
+                "GIT_COMMITTER_EMAIL": "owner@example.org", "GIT_AUTHOR_DATE": old, "GIT_COMMITTER_DATE": old}
+    git(source, "init", "-q", "-b", "main", env=env)
+    git(source, "add", "-A", env=env)
+    git(source, "commit", "-q", "-m", "Fork: my topics", env={**env, **identity})
+    origin = root / "origin.git"
+    git(root, "clone", "-q", "--bare", str(source), str(origin), env=env)
+    return origin
+
+
+def run_workflow(fork: dict[str, Any], origin: Path, number: int, inputs: Mapping[str, str]) -> JobRun:
+    root: Path = fork["root"]
+    workspace = root / f"run-{number}" / "paper-feeds"
+    workspace.parent.mkdir()
+    summary = root / f"run-{number}" / "summary.md"
+    summary.write_text("")
+
+    def checkout(with_: Mapping[str, Any], step_env: dict[str, str]) -> None:
+        assert with_.get("persist-credentials") is False
+        # actions/checkout: a shallow clone of the triggering branch, no credentials kept.
+        subprocess.run(["git", "clone", "-q", "--depth=1", "--branch=main", origin.as_uri(), str(workspace)],
+                       env=step_env, check=True, capture_output=True, text=True)
+
+    def setup_python(with_: Mapping[str, Any], step_env: dict[str, str]) -> None:
+        assert with_.get("python-version")
+
+    def install(step_env: dict[str, str]) -> str:
+        # `pip install -e .` would need the internet for its build backend; what it provides is
+        # a `sitegen` command running the checked-out code, which this launcher provides too.
+        launcher = fork["bin"] / "sitegen"
+        launcher.write_text(f'#!/bin/sh\nPYTHONPATH="{workspace}" exec "{sys.executable}" -m sitegen "$@"\n')
+        launcher.chmod(launcher.stat().st_mode | stat.S_IEXEC)
+        return "installed a sitegen launcher for the workspace"
+
+    defaults = {key: str(spec.get("default", "")).lower() if spec.get("type") == "boolean" else str(spec.get("default", ""))
+                for key, spec in workflow_inputs(WORKFLOW).items()}
+    env = {
+        **fork["env"],
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GITHUB_REPOSITORY_OWNER": REPOSITORY.split("/")[0],
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_EVENT_NAME": "workflow_dispatch",
+        "GITHUB_REF": "refs/heads/main",
+        "GITHUB_REF_NAME": "main",
+        "GITHUB_REF_TYPE": "branch",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    return run_job(
+        load_job(WORKFLOW, "update"),
+        workspace=workspace,
+        env=env,
+        inputs={**defaults, **inputs},
+        token="ghs_test_token_not_used_by_a_disk_remote",
+        uses={"actions/checkout": checkout, "actions/setup-python": setup_python},
+        run_overrides={INSTALL: install},
+    )
+
+
+def branch_tip(origin: Path, branch: str, env: dict[str, str]) -> str | None:
+    return git(origin, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", env=env, check=False) or None
+
+
+def show(origin: Path, ref: str, env: dict[str, str]) -> str:
+    return git(origin, "show", ref, env=env)
+
+
+def test_the_install_step_is_the_readmes() -> None:
+    steps = [step.get("run", "").strip() for step in load_job(WORKFLOW, "update")["steps"]]
+    assert INSTALL in steps
+    assert f"{INSTALL} && sitegen run" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
+    env = fork["env"]
+    stand_in = HFStandIn(days={day: [hf_item(i, t, u, day) for i, t, u in items] for day, items in DAYS.items()})
+    backfill = {"since": "2025-03-03", "until": "2025-03-05"}
+    with serve(stand_in):
+        origin = make_origin(fork["root"], env, fork_config(stand_in.base_url))
+        initial = branch_tip(origin, "main", env)
+
+        # Run 1: a backfill. Data committed to main, the site published to gh-pages.
+        first = run_workflow(fork, origin, 1, backfill)
+        assert not first.failed, first.log()
+        data_commit = branch_tip(origin, "main", env)
+        assert data_commit != initial
+        assert git(origin, "rev-parse", f"{data_commit}^", env=env) == initial
+        assert git(origin, "log", "-1", "--format=%an|%s", data_commit, env=env) == "github-actions[bot]|Update data"
+        changed = set(git(origin, "diff", "--name-only", initial, data_commit, env=env).splitlines())
+        assert {"data/papers/2025/2025-03-03.json", "data/papers/2025/2025-03-04.json", "data/sources/huggingface.json"} <= changed
+        # The fork had been idle for 60 days: the same commit keeps the schedule alive.
+        assert "data/keepalive.json" in changed
+
+        pages = branch_tip(origin, "gh-pages", env)
+        assert pages is not None
+        assert len(git(origin, "rev-list", "gh-pages", env=env).split()) == 1
+        files = tree_files(origin, "gh-pages", env)
+        assert {".nojekyll", "index.html", "feeds/all.rss.xml", "feeds/diffusion.atom.xml", "feeds/reasoning.rss.xml"} <= files
+        assert {f"papers/{i}/index.html" for i in ("2503.01001", "2503.01002", "2503.01003")} <= files
+        assert not any(name.startswith(("data/", "sitegen/")) or name == "sitegen.toml" for name in files)
+        assert json.loads(show(origin, "gh-pages:sitegen-manifest.json", env))["papers"] == 3
+        # Absolute URLs are the fork's own Pages URL, derived from GITHUB_REPOSITORY.
+        rss = show(origin, "gh-pages:feeds/all.rss.xml", env)
+        assert f"{SITE}feeds/all.rss.xml" in rss and f"<link>{SITE}</link>" in rss
+        assert f'href="{SITE}feeds/diffusion.atom.xml"' in show(origin, "gh-pages:feeds/diffusion.atom.xml", env)
+        assert f'href="{SITE}feeds/all.rss.xml"' in show(origin, "gh-pages:index.html", env)
+        for name in files:
+            text = show(origin, f"gh-pages:{name}", env)
+            assert "127.0.0.1" not in text and "upstream" not in text, name
+
+        # Run 2: same days, nothing new. No commit on either branch.
+        second = run_workflow(fork, origin, 2, backfill)
+        assert not second.failed, second.log()
+        assert "data/ unchanged: nothing to commit" in second.step("Commit data").output
+        assert "nothing to publish" in second.step("Publish the site to gh-pages").output
+        assert branch_tip(origin, "main", env) == data_commit
+        assert branch_tip(origin, "gh-pages", env) == pages
+
+        # Run 3: the source is down. The failure is committed to the ledger, the site still
+        # publishes every stored paper, and the run ends red.
+        stand_in.always["/api/daily_papers"] = 500
+        stand_in.always["/papers/date/"] = 500
+        third = run_workflow(fork, origin, 3, backfill)
+    assert third.failed
+    assert third.step("Fetch and build").status == "success"
+    assert third.step("Publish the site to gh-pages").status == "success"
+    final = third.step("Fail when a source failed")
+    assert final.status == "failure" and "sitegen run exited with status 1" in final.output
+    assert "huggingface failed on 3 day(s)" in third.step("Fetch and build").output
+    ledger_commit = branch_tip(origin, "main", env)
+    assert git(origin, "rev-parse", f"{ledger_commit}^", env=env) == data_commit
+    ledger = json.loads(show(origin, "main:data/sources/huggingface.json", env))
+    assert "failed" in json.dumps(ledger)
+    # Nothing stored was lost, and the Pages branch still holds every paper.
+    for day in ("2025-03-03", "2025-03-04"):
+        assert show(origin, f"main:data/papers/2025/{day}.json", env) == show(origin, f"{data_commit}:data/papers/2025/{day}.json", env)
+    files = tree_files(origin, "gh-pages", env)
+    assert {f"papers/{i}/index.html" for i in ("2503.01001", "2503.01002", "2503.01003")} <= files
+    assert json.loads(show(origin, "gh-pages:sitegen-manifest.json", env))["papers"] == 3
+    assert len(git(origin, "rev-list", "gh-pages", env=env).split()) == 1
+
+
+def test_dispatch_inputs_reach_sitegen_through_the_environment_only(fork: dict[str, Any]) -> None:
+    """A hostile `since` input is data, never shell: the run fails cleanly and runs nothing else."""
+    env = fork["env"]
+    with serve(HFStandIn()) as stand_in:
+        origin = make_origin(fork["root"], env, fork_config(stand_in.base_url))
+        marker = fork["root"] / "pwned"
+        run = run_workflow(fork, origin, 1, {"since": f"2025-01-01; touch {marker}", "until": ""})
+    assert not marker.exists()
+    output = run.step("Fetch and build").output
+    assert "Invalid value for '--since'" in output
+    assert run.failed

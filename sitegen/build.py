@@ -12,6 +12,7 @@ from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.pages import PageRenderer
 from sitegen.render.site import build_model
+from sitegen.render.status import SourceStatus, source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import WriteReport, write_plan
 from sitegen.store import Store
@@ -35,13 +36,15 @@ class BuildReport:
 
 def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False) -> BuildReport:
     output = output or config.build.output
-    papers = Store(config.store.path).papers()
+    store = Store(config.store.path)
+    papers = store.papers()
+    statuses = source_statuses(config, store)
     model = build_model(config, papers)
     manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
     if not allow_shrink:
         _refuse_shrink(output, manifest)
     env = make_environment(config.build.templates)
-    plan = _plan(PageRenderer(env, model), FeedRenderer(env, model), config.build.static, manifest, config.site.cname)
+    plan = _plan(PageRenderer(env, model), FeedRenderer(env, model), config.build.static, manifest, config.site.cname, statuses)
     report = write_plan(output, plan)
     return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output)
 
@@ -62,9 +65,14 @@ def _refuse_shrink(output: Path, manifest: Manifest) -> None:
         raise BuildError(problem)
 
 
-def _plan(pages: PageRenderer, feeds: FeedRenderer, static: Path, manifest: Manifest, cname: str | None) -> Iterator[Output]:
+def _plan(
+    pages: PageRenderer, feeds: FeedRenderer, static: Path, manifest: Manifest, cname: str | None, statuses: tuple[SourceStatus, ...]
+) -> Iterator[Output]:
     yield from pages.pages()
     yield from feeds.feeds()
+    # Source health, from the ledgers only (no wall clock): status/ and status.json.
+    yield pages.render("status.html", "status/index.html", sources=statuses)
+    yield "status.json", status_json(statuses)
     yield from _static_files(static)
     # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
     yield ".nojekyll", b""

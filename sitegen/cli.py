@@ -19,8 +19,8 @@ import click
 from sitegen import __version__
 from sitegen.build import build as build_site
 from sitegen.config import DEFAULT_CONFIG_NAME, Config, load_config
-from sitegen.errors import SitegenError
-from sitegen.fetching import FetchReport, date_range, default_days, fetch as fetch_days
+from sitegen.errors import FetchFailed, SitegenError
+from sitegen.fetching import FetchReport, date_range, fetch as fetch_days
 from sitegen.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,7 +33,8 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except SitegenError as error:
-            click.echo(f"error: {error}", err=True)
+            for line in str(error).splitlines() if isinstance(error, FetchFailed) else [str(error)]:
+                click.echo(f"error: {line}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -58,19 +59,22 @@ def _progress(days: list[dt.date], label: str) -> AbstractContextManager[Iterato
     )
 
 
-def _days(config: Config, since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date]:
+def _days(since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date] | None:
+    """The range asked for, or None: each source's own default days."""
     if since is None and until is None:
-        return default_days(config, _today())
+        return None
     end = until.date() if until else _today()
     start = since.date() if since else end
     if start > end:
-        raise click.BadParameter(f"--since {start} is after --until {end}")
+        raise SitegenError(f"--since {start} is after --until {end}; swap them")
     return date_range(start, end)
 
 
-def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None) -> FetchReport:
-    report = fetch_days(config, Store(config.store.path), _days(config, since, until), progress=_progress)
+def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...]) -> FetchReport:
+    report = fetch_days(config, Store(config.store.path), _days(since, until), sources=sources or None, progress=_progress)
     click.echo(report.summary(), err=True)
+    for line in report.warning_lines():
+        click.echo(f"warning: {line}", err=True)
     return report
 
 
@@ -99,19 +103,29 @@ def main(context: click.Context, config_path: Path) -> None:
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
+SOURCE_OPTION = click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Only this source (huggingface, arxiv); repeat for several. Default: every configured source.",
+)
+
+
 @main.command()
 @click.option("--since", type=DATE, help="First day to fetch (YYYY-MM-DD).")
 @click.option("--until", type=DATE, help="Last day to fetch (YYYY-MM-DD); default today.")
+@SOURCE_OPTION
 @click.pass_context
 @reports_errors
-def fetch(context: click.Context, since: dt.datetime | None, until: dt.datetime | None) -> None:
-    """Fetch listings into the store (default: the last refetch_days days).
+def fetch(context: click.Context, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...]) -> None:
+    """Fetch listings into the store (default: each source's recent days), healing failed days first.
 
-    Example: sitegen fetch --since 2026-05-01 --until 2026-05-29
+    Example: sitegen fetch --source arxiv --since 2026-05-01 --until 2026-05-29
     """
-    report = _fetch(_config(context), since, until)
+    report = _fetch(_config(context), since, until, sources)
     if report.failures:
-        raise SitegenError(report.failure_line())
+        raise FetchFailed(report.failure_lines())
 
 
 ALLOW_SHRINK = click.option(
@@ -137,19 +151,21 @@ def build(context: click.Context, output: Path | None, allow_shrink: bool) -> No
 @main.command()
 @click.option("--since", type=DATE, help="First day to fetch (YYYY-MM-DD).")
 @click.option("--until", type=DATE, help="Last day to fetch (YYYY-MM-DD); default today.")
+@SOURCE_OPTION
 @ALLOW_SHRINK
 @click.pass_context
 @reports_errors
-def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | None, allow_shrink: bool) -> None:
-    """Fetch, then build. Exits non-zero if any day failed, after building from what is stored.
+def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...], allow_shrink: bool) -> None:
+    """Fetch, then build. Exits non-zero if a day is failed after its retries, after building
+    from what is stored (the status page shows it), with one line per failed source.
 
     Example: sitegen run
     """
     config = _config(context)
-    report = _fetch(config, since, until)
+    report = _fetch(config, since, until, sources)
     click.echo(build_site(config, allow_shrink=allow_shrink).summary(), err=True)
     if report.failures:
-        raise SitegenError(report.failure_line())
+        raise FetchFailed(report.failure_lines())
 
 
 @main.command()

@@ -6,6 +6,7 @@ works from any directory.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -24,6 +25,9 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$", re.IGNORECASE)
 # Git branch names we accept for [publish] branch (a safe subset of git check-ref-format).
 _BRANCH = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+# arXiv category names: "cs.LG", "quant-ph", "astro-ph.GA", "q-bio.NC".
+_ARXIV_CATEGORY = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$")
+_CONTACT = re.compile(r"^(?:[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+|https?://[^\s<>()]+)$")
 RESERVED_SLUGS = frozenset({"all", "index"})
 
 
@@ -62,11 +66,15 @@ class FeedsConfig:
 
 @dataclass(frozen=True)
 class FetchConfig:
-    """How every source talks to its server."""
+    """How every source talks to its server (one policy for all: sitegen/sources/http.py)."""
 
-    timeout: float = 30.0  # seconds, per request
+    timeout: float = 30.0  # seconds, per request (connect, read, write)
     retries: int = 4  # extra attempts after a connection error, timeout, 429 or 5xx
     backoff: float = 2.0  # seconds before the first retry; doubles (with jitter) each time
+    max_backoff: float = 60.0  # no computed wait is longer (a server's Retry-After may be)
+    max_wait: float = 600.0  # total seconds a run may spend waiting to retry, all sources together
+    heal_days: int = 14  # every run first retries failed and suspect days this far back
+    give_up_after: int = 3  # consecutive failed days after which a source is left for this run
 
 
 @dataclass(frozen=True)
@@ -76,8 +84,24 @@ class HuggingFaceConfig:
 
 
 @dataclass(frozen=True)
+class ArxivConfig:
+    categories: tuple[str, ...]
+    include_cross_lists: bool = True
+    base_url: str = "https://arxiv.org"  # listing pages: {base_url}/list/<cat>/new
+    api_base_url: str = "https://export.arxiv.org"  # backfill: {api_base_url}/api/query
+    contact: str | None = None  # an e-mail for the User-Agent, as arXiv asks
+    request_interval: float = 3.0  # seconds between requests; arXiv asks for at least 3
+    holidays: tuple[dt.date, ...] = ()  # days arXiv announces nothing (besides weekends)
+
+
+@dataclass(frozen=True)
 class SourcesConfig:
     huggingface: HuggingFaceConfig | None
+    arxiv: ArxivConfig | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """Configured sources in fetch order."""
+        return tuple(name for name in ("huggingface", "arxiv") if getattr(self, name) is not None)
 
 
 @dataclass(frozen=True)
@@ -231,6 +255,10 @@ def _parse_fetch(table: TableReader) -> FetchConfig:
         timeout=table.number("timeout", 30.0, minimum=0.01),
         retries=table.integer("retries", 4, minimum=0),
         backoff=table.number("backoff", 2.0, minimum=0.0),
+        max_backoff=table.number("max_backoff", 60.0, minimum=0.0),
+        max_wait=table.number("max_wait", 600.0, minimum=0.0),
+        heal_days=table.integer("heal_days", 14, minimum=0),
+        give_up_after=table.integer("give_up_after", 3, minimum=1),
     )
     table.finish()
     return fetch
@@ -248,8 +276,46 @@ def _parse_sources(table: TableReader) -> SourcesConfig:
             refetch_days=hf.integer("refetch_days", 3, minimum=1),
         )
         hf.finish()
+    arxiv = _parse_arxiv(table.subtable("arxiv")) if table.has("arxiv") else None
     table.finish()
-    return SourcesConfig(huggingface=huggingface)
+    return SourcesConfig(huggingface=huggingface, arxiv=arxiv)
+
+
+def _url(table: TableReader, key: str, default: str) -> str:
+    value = table.text(key, default, nonempty=True)
+    if isinstance(value, str) and not re.match(r"^https?://[^/\s]+", value):
+        table.problem(table.key_path(key), f"must be an http(s) URL, got {value!r}")
+    return (value if isinstance(value, str) else default).rstrip("/")
+
+
+def _parse_arxiv(table: TableReader) -> ArxivConfig:
+    if not table.has("categories") or table.table.get("categories") == []:
+        table.problem(table.key_path("categories"), 'is required: list the arXiv categories to follow, e.g. ["cs.LG", "cs.CL"]')
+    categories = table.text_list("categories")
+    for index, category in enumerate(categories):
+        if not _ARXIV_CATEGORY.match(category):
+            table.problem(f"{table.key_path('categories')}[{index}]", f'{category!r} is not an arXiv category name such as "cs.LG" or "quant-ph"')
+    contact = table.text("contact", None)
+    if isinstance(contact, str) and not _CONTACT.match(contact):
+        table.problem(table.key_path("contact"), f"must be an e-mail address or an http(s) URL (it goes into the User-Agent), got {contact!r}")
+        contact = None
+    holidays: list[dt.date] = []
+    for index, raw in enumerate(table.text_list("holidays")):
+        try:
+            holidays.append(dt.date.fromisoformat(raw))
+        except ValueError:
+            table.problem(f"{table.key_path('holidays')}[{index}]", f"must be a date YYYY-MM-DD, got {raw!r}")
+    arxiv = ArxivConfig(
+        categories=tuple(dict.fromkeys(categories)),
+        include_cross_lists=table.boolean("include_cross_lists", True),
+        base_url=_url(table, "base_url", "https://arxiv.org"),
+        api_base_url=_url(table, "api_base_url", "https://export.arxiv.org"),
+        contact=contact,
+        request_interval=table.number("request_interval", 3.0, minimum=0.0),
+        holidays=tuple(sorted(set(holidays))),
+    )
+    table.finish()
+    return arxiv
 
 
 def _parse_topics(table: TableReader) -> tuple[TopicConfig, ...]:

@@ -35,6 +35,14 @@ class ParseError(SourceError):
     """A response arrived but its content is not what we understand. Never an empty day."""
 
 
+class FetchFailed(SourceError):
+    """Some days are failed after every retry: one line per failed source, for the exit message."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))
+
+
 class StoreError(SitegenError):
     """A file of the store cannot be read or written."""
 

@@ -1,23 +1,102 @@
-"""One HTTP policy for every source: timeouts, retries with backoff and jitter, clear errors.
+"""One HTTP policy for every source: timeouts, retries, Retry-After, a wait budget, politeness.
 
-The client is injected (tests pass one pointed at a server on 127.0.0.1); this module only
-decides when to try again and what to say when giving up.
+- Every request has a timeout (`[fetch] timeout`, connect and read), so a stalled server costs
+  one timeout, not a hung run.
+- Connection errors, timeouts, truncated bodies, 429 and 5xx are retried up to `[fetch] retries`
+  times with exponential backoff and jitter; a `Retry-After` header (seconds or an HTTP date) is
+  honoured instead of the computed wait.
+- All sources of one run share a `WaitBudget` (`[fetch] max_wait`): a wait that would overrun it
+  is not made, the request fails at once, so a struggling service cannot hold the run for hours.
+- `interval` spaces requests (arXiv asks for 3 s); it is politeness, not retry waiting, and does
+  not count against the budget.
+- Conditional requests: with an `HttpCache`, a GET sends `If-None-Match` / `If-Modified-Since`
+  and a 304 comes back as `Response.not_modified`.
+
+The client and the clock are injected: tests use a server on 127.0.0.1 and a clock whose sleep
+only advances a counter.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+import datetime as dt
+import email.utils
+import random
+from dataclasses import dataclass, field
 
 import httpx
 import tenacity
 
 from sitegen import GENERATOR_URL, __version__
+from sitegen.clock import Clock, SystemClock
 from sitegen.config import FetchConfig
 from sitegen.errors import FetchError
+from sitegen.sources.http_cache import HttpCache
 
 USER_AGENT = f"sitegen/{__version__} (+{GENERATOR_URL})"
-RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def user_agent(contact: str | None = None) -> str:
+    """The project and, when given, a contact, as arXiv asks of API clients."""
+    if not contact:
+        return USER_AGENT
+    return f"sitegen/{__version__} (+{GENERATOR_URL}; {'mailto:' if '@' in contact else ''}{contact})"
+
+
+def make_client(config: FetchConfig, agent: str = USER_AGENT, *, single_connection: bool = False) -> httpx.Client:
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1) if single_connection else httpx.Limits()
+    return httpx.Client(
+        timeout=httpx.Timeout(config.timeout),
+        headers={"User-Agent": agent},
+        follow_redirects=True,
+        limits=limits,
+    )
+
+
+def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds a `Retry-After` header asks for: delta-seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+class WaitBudget:
+    """Seconds of retry waiting left for this run, shared by every source."""
+
+    def __init__(self, total: float) -> None:
+        self.total = total
+        self.spent = 0.0
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.total - self.spent)
+
+    def take(self, seconds: float) -> bool:
+        if seconds > self.remaining + 1e-9:
+            return False
+        self.spent += seconds
+        return True
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    status: int
+    content: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
 
 class _RetryableStatus(Exception):
@@ -26,46 +105,109 @@ class _RetryableStatus(Exception):
         self.response = response
 
 
-def make_client(config: FetchConfig, user_agent: str = USER_AGENT) -> httpx.Client:
-    return httpx.Client(
-        timeout=httpx.Timeout(config.timeout),
-        headers={"User-Agent": user_agent},
-        follow_redirects=True,
-    )
+class _Schedule:
+    """Decides, after a failed attempt, whether to try again and how long to wait first."""
+
+    def __init__(self, fetcher: "Fetcher") -> None:
+        self.fetcher = fetcher
+        self.next_delay = 0.0
+        self.gave_up: str | None = None
+
+    def stop(self, state: tenacity.RetryCallState) -> bool:
+        policy = self.fetcher.config
+        if state.attempt_number > policy.retries:
+            self.gave_up = f"after {state.attempt_number} attempts"
+            return True
+        error = state.outcome.exception() if state.outcome else None
+        asked = None
+        if isinstance(error, _RetryableStatus):
+            asked = retry_after_seconds(error.response.headers.get("Retry-After"), self.fetcher.clock.now())
+        if asked is not None:
+            delay = asked  # the server said when; honour it exactly
+        else:
+            base = min(policy.max_backoff, policy.backoff * 2 ** (state.attempt_number - 1))
+            delay = base / 2 + self.fetcher.rng.uniform(0, base / 2)  # "equal jitter"
+        budget = self.fetcher.budget
+        if not budget.take(delay):
+            why = f"the server asked to wait {asked:g} s (Retry-After)" if asked is not None else f"the next retry needs {delay:.1f} s"
+            self.gave_up = (
+                f"after {state.attempt_number} attempt(s): {why}, but only {budget.remaining:.1f} s of "
+                f"[fetch] max_wait = {budget.total:g} s remain for this run"
+            )
+            return True
+        self.next_delay = delay
+        return False
+
+    def wait(self, state: tenacity.RetryCallState) -> float:
+        return self.next_delay
 
 
-def get(
-    client: httpx.Client,
-    url: str,
-    config: FetchConfig,
-    sleep: Callable[[float], None] = time.sleep,
-) -> httpx.Response:
-    """GET `url`, retrying transient failures. Returns any non-retryable response (200, 404...).
+class Fetcher:
+    """GETs for one source: the shared policy plus this source's client, interval and cache."""
 
-    Raises FetchError naming the URL when every attempt failed.
-    """
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(config.retries + 1),
-        wait=tenacity.wait_exponential_jitter(initial=config.backoff, max=60, jitter=config.backoff),
-        retry=tenacity.retry_if_exception_type((httpx.TransportError, _RetryableStatus)),
-        sleep=sleep,
-        reraise=True,
-    )
-    try:
-        for attempt in retrying:
-            with attempt:
-                response = client.get(url)
-                if response.status_code in RETRY_STATUS:
-                    raise _RetryableStatus(response)
-                return response
-    except _RetryableStatus as error:
-        raise FetchError(
-            f"{url}: HTTP {error.response.status_code} after {config.retries + 1} attempts; "
-            "the service is failing, the next run will try again"
-        ) from None
-    except httpx.TransportError as error:
-        raise FetchError(
-            f"{url}: {type(error).__name__}: {error or 'no answer'} after {config.retries + 1} attempts; "
-            "check the network or the source's base_url"
-        ) from None
-    raise AssertionError("unreachable: tenacity either returns or raises")
+    def __init__(
+        self,
+        client: httpx.Client,
+        config: FetchConfig,
+        *,
+        clock: Clock | None = None,
+        budget: WaitBudget | None = None,
+        cache: HttpCache | None = None,
+        interval: float = 0.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.client = client
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.budget = budget or WaitBudget(config.max_wait)
+        self.cache = cache
+        self.interval = interval
+        self.rng = rng or random.Random()
+        self.requests = 0  # every attempt that reached the network, for reports and tests
+        self._last_request: float | None = None
+
+    def get(self, url: str, *, conditional: bool = False) -> Response:
+        """GET `url`; retry transient failures. Returns any final answer (200, 304, 404...).
+
+        Raises FetchError naming the URL when every attempt failed or the wait budget ran out.
+        """
+        headers = self.cache.validators(url) if conditional and self.cache is not None else {}
+        schedule = _Schedule(self)
+        retrying = tenacity.Retrying(
+            stop=schedule.stop,
+            wait=schedule.wait,
+            retry=tenacity.retry_if_exception_type((httpx.TransportError, httpx.DecodingError, _RetryableStatus)),
+            sleep=self.clock.sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    answer = self._attempt(url, headers)
+                    if answer.status_code in _RETRY_STATUS or answer.status_code >= 500:
+                        raise _RetryableStatus(answer)
+        except _RetryableStatus as error:
+            raise FetchError(
+                f"{url}: HTTP {error.response.status_code} {schedule.gave_up}; "
+                "the service is failing, the next run will try again"
+            ) from None
+        except (httpx.TransportError, httpx.DecodingError) as error:
+            raise FetchError(
+                f"{url}: {type(error).__name__}: {error or 'no answer'} {schedule.gave_up}; "
+                "check the network or the source's base_url"
+            ) from None
+        except httpx.HTTPError as error:  # e.g. too many redirects: not worth retrying
+            raise FetchError(f"{url}: {type(error).__name__}: {error}") from None
+        response = Response(url, answer.status_code, answer.content, {k.lower(): v for k, v in answer.headers.items()})
+        if response.status == 200 and self.cache is not None:
+            self.cache.stage(url, response.headers.get("etag"), response.headers.get("last-modified"))
+        return response
+
+    def _attempt(self, url: str, headers: dict[str, str]) -> httpx.Response:
+        if self.interval and self._last_request is not None:
+            self.clock.sleep(max(0.0, self.interval - (self.clock.monotonic() - self._last_request)))
+        self.requests += 1
+        try:
+            return self.client.get(url, headers=headers)
+        finally:
+            self._last_request = self.clock.monotonic()

@@ -3,62 +3,74 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
 
-import httpx
-
-from sitegen.config import FetchConfig, HuggingFaceConfig
+from sitegen.config import HuggingFaceConfig
 from sitegen.errors import FetchError, ParseError, SourceError
-from sitegen.models import DayListing, Paper
-from sitegen.sources import http
+from sitegen.models import Paper
+from sitegen.sources.base import DayResult
+from sitegen.sources.http import Fetcher
 from sitegen.sources.huggingface_parse import SOURCE, parse_api_json, parse_page_html
+from sitegen.store.ledger import DayHealth
 
 PAGE_SIZE = 100  # the API's default limit is 50 and silently cuts longer days; ask for more
 MAX_PAGES = 20  # a runaway guard: no day has had more than a few hundred papers
 
 
-def fetch_day(
-    client: httpx.Client,
-    source: HuggingFaceConfig,
-    fetch: FetchConfig,
-    day: dt.date,
-    sleep: Callable[[float], None] = time.sleep,
-) -> DayListing:
-    """Every paper listed on `day`. Raises SourceError (FetchError or ParseError) naming the URL."""
-    try:
-        papers = _fetch_from_api(client, source, fetch, day, sleep)
-    except SourceError as api_error:
+class HuggingFaceSource:
+    name = SOURCE
+    label = "Hugging Face"
+
+    def __init__(self, config: HuggingFaceConfig, fetcher: Fetcher) -> None:
+        self.config = config
+        self.fetcher = fetcher
+
+    def default_days(self, now: dt.datetime) -> list[dt.date]:
+        """The last `refetch_days` days up to today: recent lists grow and upvotes change."""
+        today = now.astimezone(dt.timezone.utc).date()
+        return [today - dt.timedelta(days=offset) for offset in range(self.config.refetch_days - 1, -1, -1)]
+
+    def no_listing_reason(self, day: dt.date) -> str | None:
+        return None  # Hugging Face has no fixed schedule: always ask
+
+    def fetch_day(self, day: dt.date, known: DayHealth | None) -> list[DayResult]:
         try:
-            papers = _fetch_from_page(client, source, fetch, day, sleep)
-        except SourceError as page_error:
-            kind = ParseError if isinstance(page_error, ParseError) else FetchError
-            raise kind(f"{api_error}; fallback: {page_error}") from None
-    return DayListing(source=SOURCE, day=day, papers=tuple(papers))
+            papers = self._from_api(day, known)
+        except SourceError as api_error:
+            try:
+                papers = self._from_page(day)
+            except SourceError as page_error:
+                kind = ParseError if isinstance(page_error, ParseError) else FetchError
+                raise kind(f"{api_error}; fallback: {page_error}") from None
+        if papers is None:
+            return [DayResult(day, "unchanged")]
+        if papers:
+            return [DayResult(day, "ok", tuple(papers), count=len(papers))]
+        if day.weekday() >= 5:
+            return [DayResult(day, "empty", count=0, note="weekend: nothing listed")]
+        return [DayResult(day, "suspect", count=0, note="nothing listed on a weekday (the list may still be filling)")]
 
+    def _from_api(self, day: dt.date, known: DayHealth | None) -> list[Paper] | None:
+        """The day's papers, or None when the server says the one-page answer is unchanged."""
+        # Only a day that fit in one page can be judged by one conditional request.
+        conditional = known is not None and known.good and (known.count or 0) < PAGE_SIZE
+        papers: dict[str, Paper] = {}
+        for page in range(MAX_PAGES):
+            url = f"{self.config.base_url}/api/daily_papers?date={day.isoformat()}&limit={PAGE_SIZE}&p={page}"
+            response = self.fetcher.get(url, conditional=conditional and page == 0)
+            if response.not_modified:
+                return None
+            if response.status != 200:
+                raise FetchError(f"{url}: HTTP {response.status}")
+            items = parse_api_json(response.content, day, url)
+            for paper in items:
+                papers.setdefault(paper.arxiv_id, paper)
+            if len(items) < PAGE_SIZE:
+                return list(papers.values())
+        raise ParseError(f"{self.config.base_url}/api/daily_papers?date={day}: more than {MAX_PAGES} full pages; paging seems broken")
 
-def _fetch_from_api(
-    client: httpx.Client, source: HuggingFaceConfig, fetch: FetchConfig, day: dt.date, sleep: Callable[[float], None]
-) -> list[Paper]:
-    papers: dict[str, Paper] = {}
-    for page in range(MAX_PAGES):
-        url = f"{source.base_url}/api/daily_papers?date={day.isoformat()}&limit={PAGE_SIZE}&p={page}"
-        response = http.get(client, url, fetch, sleep)
-        if response.status_code != 200:
-            raise FetchError(f"{url}: HTTP {response.status_code}")
-        items = parse_api_json(response.content, day, url)
-        for paper in items:
-            papers.setdefault(paper.arxiv_id, paper)
-        if len(items) < PAGE_SIZE:
-            return list(papers.values())
-    raise ParseError(f"{source.base_url}/api/daily_papers?date={day}: more than {MAX_PAGES} full pages; paging seems broken")
-
-
-def _fetch_from_page(
-    client: httpx.Client, source: HuggingFaceConfig, fetch: FetchConfig, day: dt.date, sleep: Callable[[float], None]
-) -> list[Paper]:
-    url = f"{source.base_url}/papers/date/{day.isoformat()}"
-    response = http.get(client, url, fetch, sleep)
-    if response.status_code != 200:
-        raise FetchError(f"{url}: HTTP {response.status_code}")
-    return parse_page_html(response.content, day, url)
+    def _from_page(self, day: dt.date) -> list[Paper]:
+        url = f"{self.config.base_url}/papers/date/{day.isoformat()}"
+        response = self.fetcher.get(url)
+        if response.status != 200:
+            raise FetchError(f"{url}: HTTP {response.status}")
+        return parse_page_html(response.content, day, url)

@@ -8,6 +8,17 @@ from sitegen.models import Paper
 
 # Counts that legitimately change between fetches: the newest answer wins even when smaller.
 _LIVE_COUNTS = ("upvotes", "num_comments", "github_stars")
+# Fields both sources know, and which one wins once it has listed the paper. Without an owner,
+# a paper listed by both would flip between their spellings on every run (and every run would
+# rewrite its file). arXiv is the origin of the metadata; Hugging Face's author list leaves out
+# authors who asked to be hidden, which must stay respected.
+OWNER = {
+    "title": "arxiv",
+    "abstract": "arxiv",
+    "published": "arxiv",
+    "version": "arxiv",
+    "authors": "huggingface",
+}
 
 
 def merge_paper(stored: Paper, fresh: Paper) -> Paper:
@@ -29,6 +40,11 @@ def merge_paper(stored: Paper, fresh: Paper) -> Paper:
             continue
         if fills_gaps_only and getattr(stored, name) not in (None, (), ""):
             continue
+        owner = OWNER.get(name)
+        if owner and owner in stored.sources and owner not in fresh.sources:
+            continue
+        if name == "version" and stored.version is not None and new < stored.version:
+            continue  # an older listing never takes a paper back a version
         if name in _LIVE_COUNTS or new != getattr(stored, name):
             changes[name] = new
     changes["listing_days"] = tuple(sorted(set(stored.listing_days) | set(fresh.listing_days)))

@@ -2,23 +2,24 @@
 
 Layout (under `[store] path`, default `data/`):
 - `papers/YYYY/YYYY-MM-DD.json`: the papers first listed that day, keyed by version-less arXiv id.
-- `sources/<source>.json`: the health ledger, one entry per listing day a source was asked for.
+- `sources/<source>.json`: the health ledger (see ledger.py); `sources/http-cache.json`: validators.
 
 Each write is atomic and happens only when the bytes change, so an idempotent run touches nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sitegen.errors import StoreError
 from sitegen.models import DayListing, Paper
 from sitegen.store.codec import paper_from_json, paper_to_json
 from sitegen.store.files import dump_json, read_json, write_if_changed
+from sitegen.store.ledger import DayHealth, LastError, Ledger
 from sitegen.store.merge import merge_paper
 
 SCHEMA_VERSION = 1
@@ -31,20 +32,11 @@ class StoreChanges:
     files_written: list[Path] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class DayHealth:
-    """What the store knows about one source's listing of one day."""
-
-    state: str  # "ok" or "failed"
-    count: int | None = None
-    error: str | None = None
-    at: str | None = None  # when a failure happened (ISO, UTC); absent for ok days so reruns are byte-identical
-
-
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._papers: dict[str, Paper] | None = None
+        self._ledgers: dict[str, Ledger] = {}
 
     # -- papers ---------------------------------------------------------------------------
 
@@ -102,14 +94,41 @@ class Store:
                 changes.updated_papers += 1
                 papers[fresh.arxiv_id] = merged
                 dirty_days.update({stored.first_day, merged.first_day})
-        if dirty_days:
-            by_day = self._papers_by_first_day(dirty_days)
-            # Oldest first: when a paper moves to an earlier first day, its new home is written
-            # before it is removed from the old one, so a kill in between loses nothing.
-            for day in sorted(dirty_days):
-                if self._write_day(day, by_day.get(day, [])):
-                    changes.files_written.append(self.day_file(day))
+        self._write_days(dirty_days, changes)
         return changes
+
+    def revise(self, revisions: Iterable[Paper]) -> StoreChanges:
+        """Apply arXiv replacements to papers already stored: a newer version, its comments and
+        journal reference. A replacement of a paper we never stored is not a new item: ignored."""
+        papers = self.papers()
+        changes = StoreChanges()
+        dirty_days: set[dt.date] = set()
+        for fresh in revisions:
+            stored = papers.get(fresh.arxiv_id)
+            if stored is None:
+                continue
+            update: dict[str, object] = {}
+            if fresh.version is not None and (stored.version is None or fresh.version > stored.version):
+                update["version"] = fresh.version
+            for name in ("arxiv_comments", "journal_ref"):
+                if getattr(fresh, name) and getattr(fresh, name) != getattr(stored, name):
+                    update[name] = getattr(fresh, name)
+            if update:
+                papers[fresh.arxiv_id] = dataclasses.replace(stored, **update)
+                changes.updated_papers += 1
+                dirty_days.add(stored.first_day)
+        self._write_days(dirty_days, changes)
+        return changes
+
+    def _write_days(self, days: set[dt.date], changes: StoreChanges) -> None:
+        if not days:
+            return
+        by_day = self._papers_by_first_day(days)
+        # Oldest first: when a paper moves to an earlier first day, its new home is written
+        # before it is removed from the old one, so a kill in between loses nothing.
+        for day in sorted(days):
+            if self._write_day(day, by_day.get(day, [])):
+                changes.files_written.append(self.day_file(day))
 
     def _papers_by_first_day(self, days: set[dt.date]) -> dict[dt.date, list[Paper]]:
         grouped: dict[dt.date, list[Paper]] = {}
@@ -133,29 +152,16 @@ class Store:
     def ledger_file(self, source: str) -> Path:
         return self.root / "sources" / f"{source}.json"
 
-    def ledger(self, source: str) -> dict[dt.date, DayHealth]:
-        path = self.ledger_file(source)
-        if not path.exists():
-            return {}
-        document = read_json(path)
-        try:
-            if document.get("schema") != SCHEMA_VERSION:
-                raise ValueError(f"schema is {document.get('schema')!r}, expected {SCHEMA_VERSION}")
-            return {dt.date.fromisoformat(day): DayHealth(**entry) for day, entry in document["days"].items()}
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            raise StoreError(f"{path}: malformed source ledger ({error}). Restore it from git.") from None
+    def source_ledger(self, source: str) -> Ledger:
+        """The ledger of `source`, read once per Store and kept (each record writes it through)."""
+        if source not in self._ledgers:
+            self._ledgers[source] = Ledger(self.ledger_file(source), source)
+        return self._ledgers[source]
 
-    def record_health(self, source: str, updates: dict[dt.date, DayHealth]) -> bool:
-        if not updates:
+    def ledger(self, source: str) -> dict[dt.date, DayHealth]:
+        return dict(self.source_ledger(source).days)
+
+    def record_health(self, source: str, updates: dict[dt.date, DayHealth], last_error: LastError | None = None) -> bool:
+        if not updates and last_error is None:
             return False
-        days = self.ledger(source)
-        days.update(updates)
-        document: dict[str, Any] = {
-            "schema": SCHEMA_VERSION,
-            "source": source,
-            "days": {
-                day.isoformat(): {k: v for k, v in vars(health).items() if v is not None}
-                for day, health in sorted(days.items())
-            },
-        }
-        return write_if_changed(self.ledger_file(source), dump_json(document))
+        return self.source_ledger(source).record(updates, last_error)

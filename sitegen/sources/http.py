@@ -106,27 +106,38 @@ class _RetryableStatus(Exception):
 
 
 class _Schedule:
-    """Decides, after a failed attempt, whether to try again and how long to wait first."""
+    """Decides, after a failed attempt, whether to try again and how long to wait first.
+
+    tenacity asks `wait` and `stop` after each failed attempt (newer versions ask `wait` first);
+    both read the same delay, computed once per attempt, so jitter is drawn once.
+    """
 
     def __init__(self, fetcher: "Fetcher") -> None:
         self.fetcher = fetcher
-        self.next_delay = 0.0
+        self.delays: dict[int, tuple[float, float | None]] = {}
         self.gave_up: str | None = None
 
+    def _delay(self, state: tenacity.RetryCallState) -> tuple[float, float | None]:
+        """(seconds to wait, what Retry-After asked for or None) before the next attempt."""
+        if state.attempt_number not in self.delays:
+            policy = self.fetcher.config
+            error = state.outcome.exception() if state.outcome else None
+            asked = None
+            if isinstance(error, _RetryableStatus):
+                asked = retry_after_seconds(error.response.headers.get("Retry-After"), self.fetcher.clock.now())
+            if asked is not None:
+                delay = asked  # the server said when; honour it exactly
+            else:
+                base = min(policy.max_backoff, policy.backoff * 2 ** (state.attempt_number - 1))
+                delay = base / 2 + self.fetcher.rng.uniform(0, base / 2)  # "equal jitter"
+            self.delays[state.attempt_number] = (delay, asked)
+        return self.delays[state.attempt_number]
+
     def stop(self, state: tenacity.RetryCallState) -> bool:
-        policy = self.fetcher.config
-        if state.attempt_number > policy.retries:
+        if state.attempt_number > self.fetcher.config.retries:
             self.gave_up = f"after {state.attempt_number} attempts"
             return True
-        error = state.outcome.exception() if state.outcome else None
-        asked = None
-        if isinstance(error, _RetryableStatus):
-            asked = retry_after_seconds(error.response.headers.get("Retry-After"), self.fetcher.clock.now())
-        if asked is not None:
-            delay = asked  # the server said when; honour it exactly
-        else:
-            base = min(policy.max_backoff, policy.backoff * 2 ** (state.attempt_number - 1))
-            delay = base / 2 + self.fetcher.rng.uniform(0, base / 2)  # "equal jitter"
+        delay, asked = self._delay(state)
         budget = self.fetcher.budget
         if not budget.take(delay):
             why = f"the server asked to wait {asked:g} s (Retry-After)" if asked is not None else f"the next retry needs {delay:.1f} s"
@@ -135,11 +146,10 @@ class _Schedule:
                 f"[fetch] max_wait = {budget.total:g} s remain for this run"
             )
             return True
-        self.next_delay = delay
         return False
 
     def wait(self, state: tenacity.RetryCallState) -> float:
-        return self.next_delay
+        return self._delay(state)[0]
 
 
 class Fetcher:
@@ -205,7 +215,9 @@ class Fetcher:
 
     def _attempt(self, url: str, headers: dict[str, str]) -> httpx.Response:
         if self.interval and self._last_request is not None:
-            self.clock.sleep(max(0.0, self.interval - (self.clock.monotonic() - self._last_request)))
+            pause = self.interval - (self.clock.monotonic() - self._last_request)
+            if pause > 0:
+                self.clock.sleep(pause)
         self.requests += 1
         try:
             return self.client.get(url, headers=headers)

@@ -44,6 +44,7 @@ def write_config(
     categories: tuple[str, ...] = ("cs.LG", "cs.CL"),
     fetch: dict[str, Any] | None = None,
     arxiv_extra: str = "",
+    interval: float = 3,
     theme: bool = False,
 ) -> Path:
     """A sitegen.toml for the stand-in, with small timeouts and backoffs so faults cost little."""
@@ -56,7 +57,7 @@ def write_config(
         cats = ", ".join(f'"{c}"' for c in categories)
         lines.append(
             f'\n[sources.arxiv]\ncategories = [{cats}]\nbase_url = "{base_url}"\napi_base_url = "{base_url}"\n'
-            f'contact = "feeds@example.org"\nrequest_interval = 3\n{arxiv_extra}'
+            f'contact = "feeds@example.org"\nrequest_interval = {interval}\n{arxiv_extra}'
         )
     lines.append('\n[topics.diffusion]\ntitle = "Diffusion"\nany = ["diffusion"]\n')
     path = root / "sitegen.toml"

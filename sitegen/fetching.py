@@ -51,13 +51,12 @@ class SourceReport:
     requests: int = 0
     failed: list[DayProblem] = field(default_factory=list)  # days left in state "failed"
     suspect: list[DayProblem] = field(default_factory=list)
-    stale_refresh: list[DayProblem] = field(default_factory=list)  # refresh failed; stored listing kept
     gave_up: str | None = None
 
     def failure_line(self) -> str:
         days = ", ".join(p.day.isoformat() for p in self.failed)
-        line = f"{self.name}: {len(self.failed)} day(s) failed after retries ({days}): {self.failed[0].message}"
-        return line + (f" [{self.gave_up}]" if self.gave_up else "")
+        line = f"{self.name} failed on {len(self.failed)} day(s) ({days}); first error: {self.failed[0].message}"
+        return line + (f" [{self.gave_up}]" if self.gave_up and self.gave_up != self.failed[0].message else "")
 
 
 @dataclass
@@ -85,8 +84,8 @@ class FetchReport:
         return [p for s in self.sources for p in s.failed]
 
     def summary(self) -> str:
-        parts = [f"{s.name} {s.days} day(s), {s.requests} request(s)" for s in self.sources]
-        return f"fetched {'; '.join(parts) or 'nothing'}: {self.new_papers} new paper(s), {self.updated_papers} updated"
+        parts = ", ".join(f"{s.name}: {s.days} day(s) in {s.requests} request(s)" for s in self.sources)
+        return f"fetched {self.days} day(s): {self.new_papers} new paper(s), {self.updated_papers} updated ({parts or 'no source'})"
 
     def failure_lines(self) -> list[str]:
         """One line per source with failed days: the CLI's exit message."""
@@ -96,7 +95,6 @@ class FetchReport:
         lines = []
         for s in self.sources:
             lines += [f"{p.source}: {p.day} suspect: {p.message}" for p in s.suspect]
-            lines += [f"{p.source}: {p.day} not refreshed, the stored listing is kept: {p.message}" for p in s.stale_refresh]
         return lines
 
 
@@ -224,14 +222,11 @@ def _apply(store: Store, source: Source, result: DayResult, known: DayHealth | N
 def _record_failure(
     store: Store, source: Source, day: dt.date, known: DayHealth | None, error: str, clock: Clock, report: SourceReport, tried: bool = True
 ) -> None:
-    """`tried` is False for days skipped after giving up: failed, but not the source's last error."""
-    stamp = utc_stamp(clock.now())
-    last_error = LastError(day, error, stamp) if tried else None
-    if known is not None and known.good:
-        # A failed refresh of a day already stored: the stored listing stands; keep its state.
-        if tried:
-            report.stale_refresh.append(DayProblem(source.name, day, error))
-            store.record_health(source.name, {}, last_error)
+    """A day's state is the outcome of its latest attempt: a failed refresh of a stored day is
+    failed too (its stored papers stay), so the run ends red and the next runs heal it.
+    A day skipped after giving up (`tried` False) that is already good is left as it is."""
+    if not tried and known is not None and known.good:
         return
+    stamp = utc_stamp(clock.now())
     report.failed.append(DayProblem(source.name, day, error))
-    store.record_health(source.name, {day: DayHealth("failed", error=error, at=stamp)}, last_error)
+    store.record_health(source.name, {day: DayHealth("failed", error=error, at=stamp)}, LastError(day, error, stamp) if tried else None)

@@ -54,9 +54,9 @@ def test_run_exits_non_zero_with_one_line_per_failed_source_and_still_builds(tmp
     assert result.returncode == 1, result.stderr
     lines = errors(result)
     assert len(lines) == 2
-    assert lines[0].startswith(f"error: huggingface: 1 day(s) failed after retries ({MONDAY}): http://127.0.0.1:")
+    assert lines[0].startswith(f"error: huggingface failed on 1 day(s) ({MONDAY}); first error: http://127.0.0.1:")
     assert "HTTP 503 after 4 attempts" in lines[0]
-    assert lines[1].startswith(f"error: arxiv: 1 day(s) failed after retries ({MONDAY}): ") and "HTTP 502 after 4 attempts" in lines[1]
+    assert lines[1].startswith(f"error: arxiv failed on 1 day(s) ({MONDAY}); first error: ") and "HTTP 502 after 4 attempts" in lines[1]
     assert "Traceback" not in result.stderr
     status = json.loads((tmp_path / "output" / "status.json").read_text())
     by_name = {s["name"]: s for s in status["sources"]}

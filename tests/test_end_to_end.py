@@ -139,7 +139,8 @@ def test_failing_day_is_reported_and_the_store_kept(tmp_path: Path, hf: HFStandI
     assert _snapshot(tmp_path / "data" / "papers") == stored
     ledger = json.loads((tmp_path / "data/sources/huggingface.json").read_text())
     assert ledger["days"]["2026-05-29"]["state"] == "failed"
-    assert ledger["days"]["2026-05-28"] == {"count": 0, "state": "ok"}
+    # An empty weekday is not silently "ok": suspect, asked again by the next runs (issue 7).
+    assert ledger["days"]["2026-05-28"]["state"] == "suspect" and ledger["days"]["2026-05-28"]["count"] == 0
 
 
 def test_invalid_json_falls_back_to_the_web_page(tmp_path: Path, hf: HFStandIn) -> None:

@@ -161,23 +161,24 @@ def test_503_forever_on_a_new_day_fails_it_without_touching_the_store(tmp_path, 
     assert store_snapshot(tmp_path) == stored
     day = health(store, "huggingface", MONDAY)
     assert day.state == "failed" and "HTTP 503 after 4 attempts" in day.error
-    assert report.failure_lines() == [f"huggingface: 1 day(s) failed after retries (2026-09-28): {day.error}"]
+    assert report.failure_lines() == [f"huggingface failed on 1 day(s) (2026-09-28); first error: {day.error}"]
     assert server.count(HF_URL) == 4 and server.count("/papers/date/") == 4  # retries + 1, API and page
     assert len(clock.sleeps) == 6 and sum(clock.sleeps) <= 6 * 0.05
 
 
-def test_a_failed_refresh_of_a_stored_day_keeps_it_and_says_so(tmp_path, server):
+def test_a_failed_refresh_of_a_stored_day_keeps_its_papers_and_is_healed_later(tmp_path, server):
     run(tmp_path, server)
     stored = store_snapshot(tmp_path)
     server.always[HF_URL] = Reset()
     server.always["/papers/date/2026-09-28"] = Reset()
     report, store, _ = run(tmp_path, server)
-    assert store_snapshot(tmp_path) == stored
-    assert health(store, "huggingface", MONDAY).state == "ok"
-    assert report.failures == []
-    (warning,) = report.warning_lines()
-    assert warning.startswith("huggingface: 2026-09-28 not refreshed, the stored listing is kept:")
+    assert store_snapshot(tmp_path) == stored  # the papers stay
+    assert health(store, "huggingface", MONDAY).state == "failed"  # the latest attempt failed: red run
+    assert [p.day for p in report.failures] == [MONDAY]
     assert store.source_ledger("huggingface").last_error.day == MONDAY
+    server.always.clear()
+    report, store, _ = run(tmp_path, server)
+    assert health(store, "huggingface", MONDAY).state == "ok" and report.failures == []
 
 
 def test_a_source_that_keeps_failing_is_given_up_without_stopping_the_others(tmp_path, server):
@@ -228,7 +229,7 @@ def test_arxiv_pages_we_cannot_read_fail_the_day_never_empty_it(tmp_path, server
     report, store, _ = run(tmp_path, server, sources=("arxiv",))
     day = health(store, "arxiv", MONDAY)
     assert day.state == "failed" and message in day.error
-    assert report.failure_lines()[0].startswith("arxiv: 1 day(s) failed after retries (2026-09-28):")
+    assert report.failure_lines()[0].startswith("arxiv failed on 1 day(s) (2026-09-28); first error: ")
     assert store.papers() == {}
     assert server.count(LG) == 1  # a parse error is not retried within the run
 
@@ -238,8 +239,8 @@ def test_an_unreadable_arxiv_page_after_a_good_run_loses_nothing(tmp_path, serve
     stored = store_snapshot(tmp_path)
     server.always[LG] = Body(b"<html><body>changed</body></html>")
     report, store, _ = run(tmp_path, server)
-    assert store_snapshot(tmp_path) == stored and health(store, "arxiv", MONDAY).state == "ok"
-    assert "not refreshed" in report.warning_lines()[0]
+    assert store_snapshot(tmp_path) == stored and health(store, "arxiv", MONDAY).state == "failed"
+    assert "/list/cs.LG/new: no listing blocks" in report.failure_lines()[0]
 
 
 def test_yesterdays_arxiv_listing_is_stale_so_the_day_is_suspect(tmp_path, server):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fault_server import Body, Reset, Stall, StandIn, Status, Truncate, listing_html, serve
-from faultkit import UTC, FakeClock, config, data_files, entry, hf_item
+from faultkit import SHARED, UTC, FakeClock, config, data_files, entry, hf_item
 
 from sitegen.fetching import FetchReport, fetch
 from sitegen.sources import arxiv as arxiv_source
@@ -343,3 +343,18 @@ def test_no_paper_is_altered_when_a_source_sends_less(tmp_path, server):
     assert HF_ONLY in store.papers()  # a shorter answer never removes a stored paper
     day = health(store, "huggingface", MONDAY)
     assert day.state == "suspect" and day.note == "1 paper(s) listed now, 2 before"
+
+
+def test_the_real_listing_page_served_with_faults(tmp_path, server):
+    real = SHARED / "arxiv" / "arxiv_list_cs.IT_new_2026-09-28.html"
+    if not real.exists():
+        pytest.skip(f"{real} not present (../shared/data is optional)")
+    server.listings = {"cs.IT": real.read_bytes()}
+    server.fail("/list/cs.IT/new", Status(503), Stall(1.5), Status(429, headers=(("Retry-After", "2"),)))
+    report, store, clock = run(tmp_path, server, sources=("arxiv",), categories=("cs.IT",))
+    day = health(store, "arxiv", MONDAY)
+    assert (day.state, day.count) == ("ok", 16)  # 10 new + 6 cross-lists; 15 replacements are not new items
+    assert len(store.papers()) == 16 and report.failures == []
+    assert server.count("/list/cs.IT/new") == 4
+    # Retry waits (backoff, Retry-After 2 s) are topped up to arXiv's 3 s between any two requests.
+    assert 2.0 in clock.sleeps and sum(clock.sleeps) == pytest.approx(3 * 3.0)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sitegen.config import Config
 from sitegen.errors import PublishError
-from sitegen.gitrepo import Git, last_lines, open_repository
+from sitegen.gitrepo import Git, GitResult, last_lines, open_repository
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 
 # Who commits the Pages branch. Fixed (not the user's git identity) so commits are reproducible;
@@ -245,9 +245,8 @@ def _push(git: Git, options: PublishOptions, commit: str, base: str | None, envi
     ref = f"refs/heads/{options.branch}"
     # The lease: the remote branch must still be where we saw it ("" = must not exist yet), so a
     # concurrent publish is never overwritten; forced because bounded history re-roots the branch.
-    result = git.run(
-        "push", "--porcelain", f"--force-with-lease={ref}:{base or ''}", options.remote, f"{commit}:{ref}", check=False
-    )
+    args = ("push", "--porcelain", f"--force-with-lease={ref}:{base or ''}", options.remote, f"{commit}:{ref}")
+    result = _push_only_new_objects(git, args, commit, base)
     if result.returncode == 0:
         return
     rejected = "\n".join(line for line in result.stdout.splitlines() if line.startswith("!"))
@@ -260,6 +259,27 @@ def _push(git: Git, options: PublishOptions, commit: str, base: str | None, envi
     raise PublishError(
         f"{options.remote!r} rejected the push of the {options.branch} branch; git said:{said}\n" + _access_advice(git, options.remote, environ)
     )
+
+
+def _push_only_new_objects(git: Git, args: tuple[str, ...], commit: str, base: str | None) -> GitResult:
+    """Push, sending only the objects the remote's tip lacks, even for a re-rooted branch.
+
+    A new root commit has no edge to the old tip, so git would send the whole site again on
+    every publish. In a shallow repository (as actions/checkout makes) git already excludes the
+    trees of every tip the remote has (pack-objects' --objects-edge-aggressive); in a full clone
+    we get the same by naming the old tip in a temporary shallow file for this one command.
+    Falls back to a plain push if this git lacks the (internal, long-standing) --shallow-file.
+    """
+    related = base is None or git.run("merge-base", "--is-ancestor", base, commit, check=False).returncode == 0
+    if related or git.out("rev-parse", "--is-shallow-repository") == "true":
+        return git.run(*args, check=False)
+    with tempfile.TemporaryDirectory(prefix="sitegen-push-") as temp:
+        shallow = Path(temp) / "shallow"
+        shallow.write_text(f"{base}\n", encoding="ascii")
+        result = git.run("--shallow-file", str(shallow), *args, check=False)
+    if result.returncode != 0 and "shallow-file" in result.stderr:
+        return git.run(*args, check=False)
+    return result
 
 
 def _access_advice(git: Git, remote: str, environ: Mapping[str, str]) -> str:

@@ -244,3 +244,41 @@ def test_actions_token_reaches_only_the_github_server(repo: Path, env: dict[str,
         assert "pushed it to origin" in result.stderr
     assert git(hosted / "owner" / "repo.git", "rev-parse", "gh-pages", env=env) == git(repo, "rev-parse", "gh-pages", env=env)
     assert any(header.lower().startswith("basic ") for header in host.seen_auth)
+
+
+@pytest.mark.parametrize("clone", ["full", "shallow"])
+def test_republish_sends_only_what_changed(tmp_path: Path, env: dict[str, str], clone: str) -> None:
+    """The branch is re-rooted on every publish, yet a push carries only the changed files, not
+    the whole site again: from a full clone and from a shallow one (as actions/checkout makes)."""
+    repo = make_site_repo(tmp_path, env)
+    for day in range(10, 20):
+        add_papers(repo, dt.date(2025, 3, day), [f"2503.{day:02d}{n:03d}" for n in range(12)])
+    git(repo, "add", "-A", env=env)
+    git(repo, "commit", "-q", "-m", "More papers", env=env)
+    if clone == "shallow":
+        work = tmp_path / "shallow"
+        git(tmp_path, "clone", "-q", "--depth=1", (repo).as_uri(), str(work), env=env)
+        assert git(work, "rev-parse", "--is-shallow-repository", env=env) == "true"
+    else:
+        work = repo
+    bare = make_bare_remote(tmp_path, env)
+    git(bare, "config", "receive.unpackLimit", "1", env=env)  # keep every push as a pack, to count what was sent
+    git(work, "remote", "remove", "origin", env=env, check=False)
+    git(work, "remote", "add", "origin", str(bare), env=env)
+
+    def received() -> int:
+        stats = dict(line.split(": ") for line in git(bare, "count-objects", "-v", env=env).splitlines())
+        return int(stats["in-pack"])
+
+    build(work, env)
+    publish(work, env)
+    whole_site = received()
+    add_papers(work, dt.date(2025, 3, 25), ["2503.25001"])
+    build(work, env)
+    publish(work, env)
+    sent = received() - whole_site
+    assert len(commits(bare, "gh-pages", env)) == 1
+    assert "papers/2503.25001/index.html" in tree_files(bare, "gh-pages", env)
+    assert git(bare, "fsck", "--connectivity-only", "--no-dangling", env=env) == ""
+    assert whole_site > 200
+    assert 0 < sent < whole_site // 5, (sent, whole_site)

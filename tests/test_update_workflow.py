@@ -231,32 +231,45 @@ def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
         assert branch_tip(origin, "main", env) == data_commit
         assert branch_tip(origin, "gh-pages", env) == pages
 
-        # Run 3: the source is down. The failure is committed to the ledger, the site still
+        # Run 3: a paper appears on the last day. A fresh shallow checkout fetches the Pages
+        # branch, and publishing replaces it with one new commit holding all four papers.
+        stand_in.days["2025-03-05"] = [hf_item("2503.01004", "Diffusion for robot manipulation", 7, "2025-03-05")]
+        third = run_workflow(fork, origin, 3, backfill)
+        assert not third.failed, third.log()
+        new_data = branch_tip(origin, "main", env)
+        assert git(origin, "rev-parse", f"{new_data}^", env=env) == data_commit
+        assert "data/papers/2025/2025-03-05.json" in git(origin, "diff", "--name-only", data_commit, new_data, env=env)
+        assert branch_tip(origin, "gh-pages", env) != pages
+        assert len(git(origin, "rev-list", "gh-pages", env=env).split()) == 1
+        assert json.loads(show(origin, "gh-pages:sitegen-manifest.json", env))["papers"] == 4
+        data_commit = new_data
+
+        # Run 4: the source is down. The failure is committed to the ledger, the site still
         # publishes every stored paper, and the run ends red.
         stand_in.always["/api/daily_papers"] = 500
         stand_in.always["/papers/date/"] = 500
-        third = run_workflow(fork, origin, 3, backfill)
-    assert third.failed
-    assert third.step("Fetch and build").status == "success"
-    assert third.step("Publish the site to gh-pages").status == "success"
-    final = third.step("Fail when a source failed")
+        failing = run_workflow(fork, origin, 4, backfill)
+    assert failing.failed
+    assert failing.step("Fetch and build").status == "success"
+    assert failing.step("Publish the site to gh-pages").status == "success"
+    final = failing.step("Fail when a source failed")
     assert final.status == "failure" and "sitegen run exited with status 1" in final.output
-    assert "huggingface failed on 3 day(s)" in third.step("Fetch and build").output
+    assert "huggingface failed on 3 day(s)" in failing.step("Fetch and build").output
     ledger_commit = branch_tip(origin, "main", env)
     assert git(origin, "rev-parse", f"{ledger_commit}^", env=env) == data_commit
     ledger = json.loads(show(origin, "main:data/sources/huggingface.json", env))
     assert "failed" in json.dumps(ledger)
     # Nothing stored was lost, and the Pages branch still holds every paper.
-    for day in ("2025-03-03", "2025-03-04"):
+    for day in ("2025-03-03", "2025-03-04", "2025-03-05"):
         assert show(origin, f"main:data/papers/2025/{day}.json", env) == show(origin, f"{data_commit}:data/papers/2025/{day}.json", env)
     files = tree_files(origin, "gh-pages", env)
-    assert {f"papers/{i}/index.html" for i in ("2503.01001", "2503.01002", "2503.01003")} <= files
-    assert json.loads(show(origin, "gh-pages:sitegen-manifest.json", env))["papers"] == 3
+    assert {f"papers/{i}/index.html" for i in ("2503.01001", "2503.01002", "2503.01003", "2503.01004")} <= files
+    assert json.loads(show(origin, "gh-pages:sitegen-manifest.json", env))["papers"] == 4
     assert len(git(origin, "rev-list", "gh-pages", env=env).split()) == 1
 
 
 def test_dispatch_inputs_reach_sitegen_through_the_environment_only(fork: dict[str, Any]) -> None:
-    """A hostile `since` input is data, never shell: the run fails cleanly and runs nothing else."""
+    """A hostile `since` input is data, never shell: the injected command never runs and the job ends red."""
     env = fork["env"]
     with serve(HFStandIn()) as stand_in:
         origin = make_origin(fork["root"], env, fork_config(stand_in.base_url))

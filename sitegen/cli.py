@@ -239,3 +239,62 @@ def serve(context: click.Context, port: int) -> None:
         pass
     finally:
         server.server_close()
+
+
+@main.command()
+@click.argument("arxiv_id")
+@click.pass_context
+@reports_errors
+def explain(context: click.Context, arxiv_id: str) -> None:
+    """Show, for every topic, whether a stored paper is in it and why.
+
+    For each clause of each topic: which term matched which words in which field (with the
+    match highlighted «like this» in a snippet), or why the clause failed.
+
+    Example: sitegen explain 2406.12345
+    """
+    from sitegen.explaining import explain_paper
+
+    click.echo(explain_paper(_config(context), arxiv_id), nl=False)
+
+
+@main.command()
+@click.option("--since", type=DATE, help="Only count papers first listed on or after this day (YYYY-MM-DD).")
+@click.option(
+    "--against",
+    "old_config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An older config file: list the papers the edit adds to or removes from each topic.",
+)
+@click.option("--markdown", is_flag=True, help="Print Markdown, e.g. for a GitHub job summary.")
+@click.option(
+    "--max-listed",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="With --against: papers listed per topic and direction (0: all).",
+)
+@click.pass_context
+@reports_errors
+def check(context: click.Context, since: dt.datetime | None, old_config: Path | None, markdown: bool, max_listed: int) -> None:
+    """Validate the config, then run the topics over the stored archive.
+
+    Prints, per topic, its papers over all time and over the last 30 days, its share of all
+    papers and its three newest titles, and warns about topics that match nothing or more than
+    25% of all papers. "The last 30 days" end on the newest listing day in the store, not
+    today, so the same store and config always give the same report.
+
+    \b
+    Examples:
+      sitegen check
+      git show HEAD~1:sitegen.toml > /tmp/old.toml
+      sitegen check --against /tmp/old.toml --markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from sitegen.check_report import render_markdown, render_text
+    from sitegen.checking import check as run_check
+
+    config = _config(context)
+    old = load_config(old_config) if old_config is not None else None
+    report = run_check(config, Store(config.store.path).papers(), since.date() if since else None, old)
+    render = render_markdown if markdown else render_text
+    click.echo(render(report, max_listed), nl=False)

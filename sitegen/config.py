@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sitegen.config_reader import TableReader
 from sitegen.errors import ConfigError
+from sitegen.rules.terms import DEFAULT_FIELDS
+from sitegen.rules.topic import TopicRuleError, compile_topic
 
 DEFAULT_CONFIG_NAME = "sitegen.toml"
 # Used for absolute feed links when neither [site] base_url nor GITHUB_REPOSITORY says where the
@@ -106,12 +108,19 @@ class SourcesConfig:
 
 @dataclass(frozen=True)
 class TopicConfig:
+    """One topic as written in the config; `sitegen.rules` compiles it (see README, Topic rules)."""
+
     slug: str
     title: str
     description: str
-    any: tuple[str, ...] = ()
-    none: tuple[str, ...] = ()
+    any: tuple[str, ...] = ()  # one of these terms must match (if any are given)
+    none: tuple[str, ...] = ()  # none of these may match
     max_items: int | None = None
+    all: tuple[str, ...] = ()  # each entry must match; "|" separates alternatives
+    fields: tuple[str, ...] = ("title", "abstract")  # where unscoped terms are looked for
+    min_upvotes: int = 0
+    categories: tuple[str, ...] = ()  # arXiv categories, any of ("cs.CL", or a whole archive "cs")
+    query: str | None = None  # a boolean expression instead of the lists
 
 
 @dataclass(frozen=True)
@@ -327,17 +336,29 @@ def _parse_topics(table: TableReader) -> tuple[TopicConfig, ...]:
         elif slug in RESERVED_SLUGS:
             table.problem(topic.path, f'"{slug}" is reserved (feeds/{slug}.* is used by the site); choose another slug')
         title = topic.text("title", nonempty=True)
-        topics.append(
-            TopicConfig(
-                slug=slug,
-                title=title or slug,
-                description=topic.text("description", ""),
-                any=topic.text_list("any"),
-                none=topic.text_list("none"),
-                max_items=topic.integer("max_items", None, minimum=1),
-            )
+        query = topic.text("query", "")
+        config = TopicConfig(
+            slug=slug,
+            title=title or slug,
+            description=topic.text("description", ""),
+            any=topic.text_list("any"),
+            none=topic.text_list("none"),
+            max_items=topic.integer("max_items", None, minimum=1),
+            all=topic.text_list("all"),
+            fields=topic.text_list("fields", DEFAULT_FIELDS) or DEFAULT_FIELDS,
+            min_upvotes=topic.integer("min_upvotes", 0, minimum=0),
+            categories=topic.text_list("categories"),
+            query=query if isinstance(query, str) and query.strip() else None,
         )
         topic.finish()
+        topics.append(config)
+        # Terms, regexes and the query are compiled now, so a bad rule is a config problem
+        # reported with its key path (and column) together with every other problem.
+        try:
+            compile_topic(config)
+        except TopicRuleError as error:
+            for key, message in error.problems:
+                topic.problem(topic.key_path(key), message)
     table.finish()
     # The owner's order is the display order (tomllib keeps it, so it is deterministic).
     return tuple(topics)

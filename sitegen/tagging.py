@@ -1,18 +1,20 @@
 """Topics are computed at build time from the config's rules, never stored.
 
-This is the first rule language: `any` terms (one must match) and `none` terms (none may), each
-a whole-word, case-insensitive match in the title or abstract, with an optional plural.
+The rule language lives in `sitegen.rules` (terms, queries, the fast engine, explanations);
+this module is the small interface the renderers use: `Tagger(topics).tag(paper)` gives the
+topics a paper is in, each with a human sentence saying why.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sitegen.config import TopicConfig
+from sitegen.errors import ConfigError
 from sitegen.models import Paper
-
-FIELDS = ("title", "abstract")
+from sitegen.rules.engine import CompiledTopic, Engine
+from sitegen.rules.fields import labels
+from sitegen.rules.topic import TopicRule, TopicRuleError, compile_topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,45 +28,48 @@ class TopicMatch:
         return "; ".join(self.reasons)
 
 
-@dataclass(frozen=True)
-class _Term:
-    text: str
-    pattern: re.Pattern[str]
-
-
-def _compile_term(term: str) -> _Term:
-    words = [re.escape(word) for word in term.split()]
-    body = r"[\s-]+".join(words)
-    return _Term(term, re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", re.IGNORECASE))
-
-
-@dataclass(frozen=True)
-class _CompiledTopic:
-    slug: str
-    any: tuple[_Term, ...]
-    none: tuple[_Term, ...]
+def compile_topics(topics: tuple[TopicConfig, ...]) -> tuple[TopicRule, ...]:
+    """Compile every topic, raising one ConfigError with every problem of every topic."""
+    rules: list[TopicRule] = []
+    problems: list[str] = []
+    for topic in topics:
+        try:
+            rules.append(compile_topic(topic))
+        except TopicRuleError as error:
+            problems.extend(f"topics.{topic.slug}.{key}: {message}" for key, message in error.problems)
+    if problems:
+        raise ConfigError("topics", problems)
+    return tuple(rules)
 
 
 class Tagger:
     """Compiled rules for every topic; `tag(paper)` gives the topics a paper belongs to."""
 
     def __init__(self, topics: tuple[TopicConfig, ...]) -> None:
-        self.topics = tuple(
-            _CompiledTopic(t.slug, tuple(map(_compile_term, t.any)), tuple(map(_compile_term, t.none))) for t in topics
-        )
+        self.rules = compile_topics(topics)
+        self.engine = Engine(self.rules)
 
     def tag(self, paper: Paper) -> tuple[TopicMatch, ...]:
-        texts = {"title": paper.title, "abstract": paper.abstract}
-        matches = []
-        for topic in self.topics:
-            if any(term.pattern.search(texts[f]) for term in topic.none for f in FIELDS):
-                continue
-            reasons = tuple(
-                f"matched '{term.text}' in the {field}"
-                for term in topic.any
-                for field in FIELDS
-                if term.pattern.search(texts[field])
-            )
-            if reasons or not topic.any:
-                matches.append(TopicMatch(topic.slug, reasons or ("the topic has no 'any' terms",)))
-        return tuple(matches)
+        return tuple(
+            TopicMatch(topic.rule.slug, _reasons(topic, matched, paper)) for topic, matched in self.engine.matching(paper)
+        )
+
+
+def _reasons(topic: CompiledTopic, matched: set[int], paper: Paper) -> tuple[str, ...]:
+    reasons: list[str] = []
+    seen: set[str] = set()
+    for text, units in topic.positive:
+        fields = [field for unit, field in units if unit in matched]
+        if fields and text not in seen:
+            seen.add(text)
+            reasons.append(f"matched '{text}' in {labels(fields)}")
+    rule = topic.rule
+    if not reasons:
+        # Only exclusions, an upvote floor or categories decide this topic.
+        if rule.categories:
+            reasons.append(f"listed in {', '.join(c for c in paper.categories)}")
+        elif rule.min_upvotes:
+            reasons.append(f"has {paper.upvotes or 0} upvotes (at least {rule.min_upvotes})")
+        else:
+            reasons.append("nothing in the topic's rules excludes it")
+    return tuple(reasons)

@@ -1,0 +1,1 @@
+"""The topic rule language: terms, queries, the fast matcher and explanations (see README)."""

@@ -1,0 +1,106 @@
+"""The fast tagger: every topic's rule as a boolean over the set of matched units.
+
+matcher.py finds, per field, which units (a term in a field) match a paper; here each topic is
+compiled to a predicate over that set, plus `must`, a set of units of which one has to match
+for the topic to be possible, so most topics are ruled out for a paper with one C-level
+`isdisjoint`. reference.py is the plain definition this must agree with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sitegen.models import Paper
+from sitegen.rules.fields import field_text, has_category
+from sitegen.rules.matcher import FieldMatcher, Unit
+from sitegen.rules.nodes import And, Leaf, Node, Not, Or, leaves
+from sitegen.rules.terms import Term
+from sitegen.rules.topic import TopicRule
+
+Predicate = Callable[[set[int]], bool]
+_NO_UNITS: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class CompiledTopic:
+    rule: TopicRule
+    must: frozenset[int] | None  # at least one of these must match, or the topic cannot
+    predicate: Predicate
+    # The terms that count for the topic (not under NOT), each with its (unit, field) pairs.
+    positive: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
+
+
+class Engine:
+    def __init__(self, rules: tuple[TopicRule, ...]) -> None:
+        self._ids: dict[tuple[str, bool, bool, str], Unit] = {}
+        self.topics = tuple(self._compile(rule) for rule in rules)
+        by_field: dict[str, list[Unit]] = {}
+        for unit in self._ids.values():
+            by_field.setdefault(unit.field, []).append(unit)
+        self.fields = tuple(FieldMatcher(field, units) for field, units in by_field.items())
+
+    def _unit(self, field: str, term: Term) -> int:
+        key = (field, term.is_regex, term.case_sensitive, term.pattern)
+        unit = self._ids.get(key)
+        if unit is None:
+            unit = self._ids[key] = Unit(len(self._ids), field, term)
+        return unit.id
+
+    def _leaf_units(self, leaf: Leaf) -> tuple[tuple[int, str], ...]:
+        return tuple((self._unit(field, leaf.term), field) for field in leaf.fields)
+
+    def _compile(self, rule: TopicRule) -> CompiledTopic:
+        root: Node = And(tuple(clause.node for clause in rule.clauses), "")
+        positive = tuple(
+            (leaf.text, self._leaf_units(leaf)) for leaf, counts in leaves(root) if counts
+        )
+        return CompiledTopic(rule, self._must(root), self._predicate(root), positive)
+
+    def _ids_of(self, node: Node) -> frozenset[int]:
+        return frozenset(unit for unit, _ in self._leaf_units(node)) if isinstance(node, Leaf) else _NO_UNITS
+
+    def _predicate(self, node: Node) -> Predicate:
+        if isinstance(node, Leaf) or (isinstance(node, Or) and all(isinstance(c, Leaf) for c in node.children)):
+            ids = self._ids_of(node) if isinstance(node, Leaf) else frozenset().union(*map(self._ids_of, node.children))
+            return lambda matched: not ids.isdisjoint(matched)
+        if isinstance(node, Not):
+            inner = self._predicate(node.child)
+            return lambda matched: not inner(matched)
+        parts = tuple(self._predicate(child) for child in node.children)
+        if isinstance(node, And):
+            return lambda matched: all(part(matched) for part in parts)
+        return lambda matched: any(part(matched) for part in parts)
+
+    def _must(self, node: Node) -> frozenset[int] | None:
+        """Units of which one must match for `node` to hold (None: no such set)."""
+        if isinstance(node, Leaf):
+            return self._ids_of(node)
+        if isinstance(node, Not):
+            return None
+        musts = [self._must(child) for child in node.children]
+        if isinstance(node, And):
+            return min((m for m in musts if m is not None), key=len, default=None)
+        return None if any(m is None for m in musts) else frozenset().union(*musts)  # type: ignore[arg-type]
+
+    def matched_units(self, paper: Paper) -> set[int]:
+        matched: set[int] = set()
+        for matcher in self.fields:
+            matcher.match(field_text(paper, matcher.field), matched)
+        return matched
+
+    def matching(self, paper: Paper) -> list[tuple[CompiledTopic, set[int]]]:
+        """The topics `paper` belongs to, in config order, with the units that matched."""
+        matched = self.matched_units(paper)
+        found = []
+        for topic in self.topics:
+            if topic.must is not None and topic.must.isdisjoint(matched):
+                continue
+            rule = topic.rule
+            if rule.min_upvotes and (paper.upvotes or 0) < rule.min_upvotes:
+                continue
+            if rule.categories and not has_category(paper.categories, rule.categories):
+                continue
+            if topic.predicate(matched):
+                found.append((topic, matched))
+        return found

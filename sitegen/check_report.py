@@ -14,7 +14,8 @@ from sitegen.checking import BROAD_SHARE, RECENT_DAYS, CheckReport, TopicDiff
 from sitegen.models import Paper
 
 TITLE_WIDTH = 100
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Characters that can start emphasis, code, links, HTML, entities, math or break a table cell.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~&!{}#])")
 
 
 def _short(title: str) -> str:
@@ -59,11 +60,15 @@ def _paper_line(paper: Paper) -> str:
     return f"{paper.first_day} {paper.arxiv_id} {_short(paper.title)}"
 
 
+def _count(papers: tuple[Paper, ...]) -> str:
+    return f"{len(papers):,} paper{'' if len(papers) == 1 else 's'}"
+
+
 def _diff_heading(diff: TopicDiff) -> str:
     if diff.status == "new":
-        return f"{diff.slug} (new topic): {len(diff.added):,} papers"
+        return f"{diff.slug} (new topic): {_count(diff.added)}"
     if diff.status == "removed":
-        return f"{diff.slug} (removed topic): had {len(diff.removed):,} papers"
+        return f"{diff.slug} (removed topic): had {_count(diff.removed)}"
     if diff.status == "unchanged":
         return f"{diff.slug}: unchanged"
     return f"{diff.slug}: +{len(diff.added):,} added, -{len(diff.removed):,} removed"
@@ -118,8 +123,12 @@ def render_markdown(report: CheckReport, max_listed: int = 20) -> str:
         if not changed:
             lines.append("No topic gains or loses a paper.")
         for diff in changed:
+            listed = _listed(diff, max_listed, lambda sign, text: f"- {'➕' if sign == '+' else '➖'} {text}", _md_paper)
+            if not listed:
+                lines += [f"{md_escape(_diff_heading(diff))}.", ""]
+                continue
             lines += ["<details>", f"<summary>{md_escape(_diff_heading(diff))}</summary>", ""]
-            lines += _listed(diff, max_listed, lambda sign, text: f"- {'➕' if sign == '+' else '➖'} {text}", _md_paper)
+            lines += listed
             lines += ["", "</details>", ""]
         unchanged = [diff.slug for diff in report.diffs if diff.status == "unchanged"]
         if unchanged:

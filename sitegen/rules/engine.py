@@ -53,7 +53,7 @@ class Engine:
     def _compile(self, rule: TopicRule) -> CompiledTopic:
         root: Node = And(tuple(clause.node for clause in rule.clauses), "")
         positive = tuple(
-            (leaf.text, self._leaf_units(leaf)) for leaf, counts in leaves(root) if counts
+            (leaf.term.shown, self._leaf_units(leaf)) for leaf, counts in leaves(root) if counts
         )
         return CompiledTopic(rule, self._must(root), self._predicate(root), positive)
 

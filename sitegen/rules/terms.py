@@ -46,6 +46,7 @@ class Term:
     case_sensitive: bool  # an acronym: compared against the cased, not the folded, text
     words: tuple[str, ...] = ()  # normalised words (not for regexes)
     wildcard: bool = False
+    shown: str = ""  # the term without field prefix or quotes, for "matched 'x' in the title"
 
     @property
     def simple(self) -> bool:
@@ -109,7 +110,7 @@ def _regex_term(text: str, field: str | None, source: str) -> Term:
         raise RuleError(f'invalid regular expression "{source}": {error.msg} at position {error.pos}') from None
     if compiled.search("") is not None:
         raise RuleError(f'regular expression "{source}" matches an empty string, so it would match every paper')
-    return Term(text=text, field=field, is_regex=True, pattern=source, case_sensitive=False)
+    return Term(text=text, field=field, is_regex=True, pattern=source, case_sensitive=False, shown=f"re:{source}")
 
 
 def is_acronym(body: str) -> bool:
@@ -142,4 +143,5 @@ def _words_term(text: str, field: str | None, body: str) -> Term:
         case_sensitive=acronym,
         words=words,
         wildcard=wildcard,
+        shown=body.strip(),
     )

@@ -1,108 +1,95 @@
-"""RSS 2.0 and Atom 1.0 feeds, one pair per topic and one for all papers, via feedgen.
+"""The feed suite: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for every topic and for all papers, and
+an OPML file listing them.
 
 Stability rules (a feed reader must never show a paper as new twice):
 - the item id is the version-less arXiv abstract URL, forever;
-- the item body holds nothing that changes on its own (no upvote count);
-- every timestamp is set explicitly from listing days; channel dates are the newest item's, so
-  an unchanged feed is byte-identical.
+- the item body holds only the paper's own text and links, no count that changes on its own;
+- every date is a listing day; channel dates are the newest item's, so an unchanged feed is
+  byte-identical;
+- the all-papers feed lists each paper once, with all its topics as categories.
+
+Size: the newest `feeds.max_items` papers (or the topic's `max_items`), and never more than
+MAX_FEED_BYTES per file: the oldest items are dropped until the file fits.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import jinja2
-from feedgen.feed import FeedGenerator
 
-from sitegen import GENERATOR_NAME, GENERATOR_URL, __version__
 from sitegen.models import Paper
+from sitegen.render.feed_channel import FORMATS, Channel, markdown_to_text
+from sitegen.render.feed_items import ALL_SLUG, FeedItem, ItemFactory
+from sitegen.render.feed_xml import render_xml
+from sitegen.render.json_feed import render_json_feed
+from sitegen.render.opml import render_opml
 from sitegen.render.pages import topic_path
 from sitegen.render.site import SiteModel
 from sitegen.text import xml_safe
 
 Output = tuple[str, bytes]
-ALL_SLUG = "all"
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def item_id(paper: Paper) -> str:
-    return f"https://arxiv.org/abs/{paper.arxiv_id}"
-
-
-def item_date(paper: Paper) -> dt.datetime:
-    day = paper.first_day
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+MAX_FEED_BYTES = 1_000_000
+OPML_PATH = "feeds/index.opml"
+Renderer = Callable[[Channel, Sequence[FeedItem]], bytes]
 
 
 class FeedRenderer:
-    def __init__(self, env: jinja2.Environment, model: SiteModel) -> None:
+    def __init__(self, env: jinja2.Environment, model: SiteModel, max_bytes: int = MAX_FEED_BYTES) -> None:
         self.model = model
-        self.item_template = env.get_template("feed_item.html")
-        self.base = model.config.site.absolute_url
-        self.titles = {topic.slug: topic.title for topic in model.topics}
+        self.items = ItemFactory(env, model)
+        self.max_bytes = max_bytes
+
+    def channels(self) -> list[tuple[Channel, tuple[Paper, ...]]]:
+        """Every feed with its papers, newest first: all papers, then each topic in config order."""
+        model = self.model
+        site = model.config.site
+        limit = model.config.feeds.max_items
+        base = site.absolute_url
+        feeds = [
+            (
+                Channel(ALL_SLUG, xml_safe(site.title), markdown_to_text(site.description) or xml_safe(site.title), base, base, site.language),
+                model.newest_first[:limit],
+            )
+        ]
+        for topic in model.topics:
+            channel = Channel(
+                slug=topic.slug,
+                title=xml_safe(f"{site.title}: {topic.title}"),
+                description=markdown_to_text(topic.description) or xml_safe(topic.title),
+                page_url=f"{base}{topic_path(topic.slug)}",
+                base_url=base,
+                language=site.language,
+            )
+            feeds.append((channel, model.papers_by_topic[topic.slug][: topic.max_items or limit]))
+        return feeds
 
     def feeds(self) -> Iterator[Output]:
-        model = self.model
-        limit = model.config.feeds.max_items
-        yield from self._pair(ALL_SLUG, model.config.site.title, model.config.site.description, "", model.newest_first[:limit])
-        for topic in model.topics:
-            papers = model.papers_by_topic[topic.slug][: topic.max_items or limit]
-            yield from self._pair(
-                topic.slug,
-                f"{model.config.site.title}: {topic.title}",
-                topic.description or topic.title,
-                topic_path(topic.slug),
-                papers,
-            )
+        channels = self.channels()
+        renderers: dict[str, Renderer] = {
+            "rss": lambda channel, items: render_xml("rss", channel, items),
+            "atom": lambda channel, items: render_xml("atom", channel, items),
+            "json": render_json_feed,
+        }
+        for channel, papers in channels:
+            items = [self.items.item(paper) for paper in papers]
+            for kind in FORMATS:
+                yield channel.feed_path(kind), self._fitting(renderers[kind], channel, items)
+        yield OPML_PATH, render_opml(xml_safe(self.model.config.site.title), [channel for channel, _ in channels])
 
-    def _pair(self, slug: str, title: str, description: str, page: str, papers: tuple[Paper, ...]) -> Iterator[Output]:
-        for kind, extension in (("rss", "rss.xml"), ("atom", "atom.xml")):
-            path = f"feeds/{slug}.{extension}"
-            generator = self._generator(slug, title, description, page, path, papers)
-            content = generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
-            yield path, content
-
-    def _generator(
-        self, slug: str, title: str, description: str, page: str, path: str, papers: tuple[Paper, ...]
-    ) -> FeedGenerator:
-        newest = item_date(papers[0]) if papers else self._site_newest()
-        fg = FeedGenerator()
-        fg.load_extension("dc")
-        fg.id(f"{self.base}{path}")
-        fg.title(xml_safe(title))
-        fg.subtitle(xml_safe(description.strip() or title))
-        # The RSS channel <link> is the last link() call: self first, the page last.
-        fg.link(href=f"{self.base}{path}", rel="self")
-        fg.link(href=f"{self.base}{page}", rel="alternate")
-        fg.language(self.model.config.site.language)
-        fg.generator(GENERATOR_NAME, version=__version__, uri=GENERATOR_URL)
-        fg.updated(newest)
-        fg.lastBuildDate(newest)
-        fg.pubDate(newest)
-        for paper in papers:
-            self._add_entry(fg, paper, slug)
-        return fg
-
-    def _add_entry(self, fg: FeedGenerator, paper: Paper, slug: str) -> None:
-        matches = self.model.tags[paper.arxiv_id]
-        why = "; ".join(f"{self.titles[m.slug]}: {m.why}" for m in matches if slug in (ALL_SLUG, m.slug))
-        entry = fg.add_entry(order="append")
-        entry.id(item_id(paper))
-        entry.guid(item_id(paper), permalink=True)
-        entry.title(xml_safe(paper.title))
-        entry.link(href=f"{self.base}papers/{paper.arxiv_id}/", rel="alternate")
-        for name in paper.authors:
-            entry.author(name=xml_safe(name))
-        entry.dc.dc_creator(xml_safe(", ".join(paper.authors)) or "Unknown")
-        html = self.item_template.render(paper=paper, why=why)
-        entry.content(xml_safe(html), type="html")
-        entry.description(xml_safe(paper.abstract or paper.title))
-        for match in matches:
-            entry.category(term=match.slug, label=self.titles[match.slug])
-        entry.published(item_date(paper))
-        entry.updated(item_date(paper))
-
-    def _site_newest(self) -> dt.datetime:
-        days = self.model.days
-        return dt.datetime(days[-1].year, days[-1].month, days[-1].day, tzinfo=dt.timezone.utc) if days else _EPOCH
+    def _fitting(self, render: Renderer, channel: Channel, items: list[FeedItem]) -> bytes:
+        """The feed with as many of the newest items as fit in max_bytes (oldest dropped first)."""
+        content = render(channel, items)
+        if len(content) <= self.max_bytes:
+            return content
+        # Binary search for the largest count that fits; the empty feed always does.
+        fits, too_many = 0, len(items)
+        best = render(channel, [])
+        while too_many - fits > 1:
+            middle = (fits + too_many) // 2
+            candidate = render(channel, items[:middle])
+            if len(candidate) <= self.max_bytes:
+                fits, best = middle, candidate
+            else:
+                too_many = middle
+        return best

@@ -1,0 +1,106 @@
+"""Feed items: what a feed reader shows for one paper, computed once per paper for every feed.
+
+An item holds only what belongs to the paper itself (title, authors, abstract, the Hugging Face
+AI summary, links) plus its topics, never a count that changes on its own (upvotes, stars,
+comments), so its bytes stay the same from build to build and a reader never shows it as new
+again. The one part that differs between feeds, "why it matched", is appended per feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen.models import Paper
+from sitegen.render.pages import paper_path, topic_path
+from sitegen.render.site import SiteModel
+from sitegen.tex import readable_tex
+from sitegen.text import xml_safe
+
+ALL_SLUG = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTopic:
+    slug: str
+    title: str
+    url: str  # the topic's page, absolute
+    why: str  # e.g. "matched 'diffusion' in the title"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    arxiv_id: str
+    id: str  # version-less arXiv abstract URL: the GUID, forever
+    url: str  # the paper's page on this site, absolute
+    external_url: str  # the arXiv abstract page
+    title: str  # TeX made readable, XML-safe
+    authors: tuple[str, ...]  # every author, XML-safe
+    date: dt.datetime  # the first listing day, midnight UTC
+    body_html: str  # authors, abstract paragraphs, AI summary, links: the same in every feed
+    summary: str  # the abstract as plain text (first paragraph), for JSON Feed's summary
+    topics: tuple[ItemTopic, ...]  # every topic of the paper, in the config's order
+
+    def html(self, feed_slug: str) -> str:
+        """The item body for one feed: the shared body plus why it is in this feed."""
+        reasons = [t for t in self.topics if feed_slug in (ALL_SLUG, t.slug)]
+        if not reasons:
+            return self.body_html
+        why = "; ".join(f"{t.title}: {t.why}" for t in reasons)
+        return self.body_html + str(Markup("<p><em>Why it matched: {}</em></p>\n").format(why))
+
+
+def item_id(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def listing_datetime(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+class ItemFactory:
+    """Builds each paper's FeedItem on first use and keeps it: one rendering per paper."""
+
+    def __init__(self, env: jinja2.Environment, model: SiteModel) -> None:
+        self.model = model
+        self.template = env.get_template("feed_item.html")
+        self.base = model.config.site.absolute_url
+        self.titles = {topic.slug: topic.title for topic in model.topics}
+        self._items: dict[str, FeedItem] = {}
+
+    def item(self, paper: Paper) -> FeedItem:
+        cached = self._items.get(paper.arxiv_id)
+        if cached is None:
+            cached = self._items[paper.arxiv_id] = self._build(paper)
+        return cached
+
+    def _build(self, paper: Paper) -> FeedItem:
+        title = xml_safe(readable_tex(paper.title)).strip() or paper.arxiv_id
+        abstract = xml_safe(readable_tex(paper.abstract))
+        ai_summary = xml_safe(readable_tex(paper.ai_summary)) if paper.ai_summary else ""
+        authors = tuple(xml_safe(name) for name in paper.authors if name.strip())
+        body = self.template.render(
+            paper=paper,
+            authors=authors,
+            paragraphs=[p for p in abstract.split("\n\n") if p.strip()],
+            ai_summary=ai_summary,
+        )
+        topics = tuple(
+            ItemTopic(m.slug, xml_safe(self.titles[m.slug]), f"{self.base}{topic_path(m.slug)}", xml_safe(m.why))
+            for m in self.model.tags[paper.arxiv_id]
+        )
+        return FeedItem(
+            arxiv_id=paper.arxiv_id,
+            id=item_id(paper.arxiv_id),
+            url=f"{self.base}{paper_path(paper)}",
+            external_url=item_id(paper.arxiv_id),
+            title=title,
+            authors=authors,
+            date=listing_datetime(paper.first_day),
+            body_html=xml_safe(body),
+            summary=abstract.split("\n\n", 1)[0],
+            topics=topics,
+        )

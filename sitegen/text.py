@@ -11,15 +11,17 @@ import unicodedata
 from urllib.parse import urlsplit
 
 # XML 1.0 allows tab, newline, carriage return and everything from U+0020 except surrogates and
-# U+FFFE/U+FFFF; anything else makes a feed ill-formed.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# U+FFFE/U+FFFF; anything else makes a feed ill-formed. DEL and the C1 controls (U+007F-U+009F)
+# are allowed but discouraged, and feed readers (feedparser among them) reinterpret them as
+# Windows-1252 punctuation, so they are stripped too: they never carry meaning in a title.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _WHITESPACE_RUN = re.compile(r"[ \t\r\n]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def xml_safe(text: str) -> str:
-    """Strip XML-invalid control characters and replace lone surrogates with U+FFFD."""
+    """Strip XML-invalid (and C1) control characters and replace lone surrogates with U+FFFD."""
     return _LONE_SURROGATE.sub("\ufffd", _XML_INVALID.sub("", text))
 
 

@@ -18,7 +18,7 @@ from sitegen.models import Paper
 from sitegen.render.pages import paper_path, topic_path
 from sitegen.render.site import SiteModel
 from sitegen.tex import readable_tex
-from sitegen.text import xml_safe
+from sitegen.text import clean_line, clean_paragraphs, xml_safe
 
 ALL_SLUG = "all"
 
@@ -78,14 +78,16 @@ class ItemFactory:
         return cached
 
     def _build(self, paper: Paper) -> FeedItem:
-        title = xml_safe(readable_tex(paper.title)).strip() or paper.arxiv_id
-        abstract = xml_safe(readable_tex(paper.abstract))
-        ai_summary = xml_safe(readable_tex(paper.ai_summary)) if paper.ai_summary else ""
-        authors = tuple(xml_safe(name) for name in paper.authors if name.strip())
+        # The store's text is cleaned already; cleaning again here keeps a feed well-formed
+        # whatever reaches it (control characters, lone surrogates, stray line breaks).
+        title = clean_line(readable_tex(paper.title)) or paper.arxiv_id
+        abstract = clean_paragraphs(readable_tex(paper.abstract))
+        ai_summary = clean_paragraphs(readable_tex(paper.ai_summary or ""))
+        authors = tuple(name for name in map(clean_line, paper.authors) if name)
         body = self.template.render(
             paper=paper,
             authors=authors,
-            paragraphs=[p for p in abstract.split("\n\n") if p.strip()],
+            paragraphs=abstract.split("\n\n") if abstract else [],
             ai_summary=ai_summary,
         )
         topics = tuple(

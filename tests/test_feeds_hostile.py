@@ -73,5 +73,4 @@ def test_hostile_titles_and_abstracts_keep_every_feed_well_formed(titles: list[s
         shown = abstracts_shown[item["id"]]
         paragraphs = _paragraph_texts(item["content_html"])
         assert [p for p in paragraphs if p in shown.split("\n\n")] == (shown.split("\n\n") if shown else [])
-        assert item["summary"] == shown.split("\n\n")[0]
     assert b"</script" not in feeds["feeds/all.json"]

@@ -15,7 +15,7 @@ import pytest
 from reader import make_reader
 
 from feed_checks import check_feed, serve_folder
-from feed_site import REPO_ROOT, load_real_archive, make_config, render_feeds, write_outputs
+from feed_site import BASE_URL, REPO_ROOT, load_real_archive, make_config, render_feeds, write_outputs
 from sitegen.config import load_config
 from sitegen.models import Paper
 from sitegen.render.feeds import MAX_FEED_BYTES
@@ -77,7 +77,11 @@ def test_every_real_paper_in_one_feed_of_each_format(papers: dict[str, Paper]) -
         ids = check_feed(path, outputs[path])
         assert len(ids) == expected and len(set(ids)) == expected, path
         assert set(ids) == {f"https://arxiv.org/abs/{arxiv_id}" for arxiv_id in papers}
+    # Every real title reads back from the Atom feed exactly as the JSON Feed states it.
+    titles = {item["id"]: item["title"] for item in json.loads(outputs["feeds/all.json"])["items"]}
     parsed = feedparser.parse(outputs["feeds/all.atom.xml"])
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert len(parsed.entries) == expected
-    assert all(entry.title and entry.link for entry in parsed.entries)
+    for entry in parsed.entries:
+        assert entry.title == titles[entry.id]
+        assert entry.link == f"{BASE_URL}papers/{entry.id.rsplit('/', 1)[1]}/"

@@ -41,7 +41,6 @@ class FeedItem:
     authors: tuple[str, ...]  # every author, XML-safe
     date: dt.datetime  # the first listing day, midnight UTC
     body_html: str  # authors, abstract paragraphs, AI summary, links: the same in every feed
-    summary: str  # the abstract as plain text (first paragraph), for JSON Feed's summary
     topics: tuple[ItemTopic, ...]  # every topic of the paper, in the config's order
 
     def html(self, feed_slug: str) -> str:
@@ -103,6 +102,5 @@ class ItemFactory:
             authors=authors,
             date=listing_datetime(paper.first_day),
             body_html=xml_safe(body),
-            summary=abstract.split("\n\n", 1)[0],
             topics=topics,
         )

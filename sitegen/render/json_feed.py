@@ -1,9 +1,9 @@
 """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of one channel.
 
 Plain `json` with keys in a fixed order (dicts are built in order, never sorted or merged from
-sets), so the same items give the same bytes. Like Go's encoder, `<`, `>` and `&` are written
-as \\u escapes (the same strings to any JSON parser), so neither "</script>" nor "<!--" can
-appear in the file and it stays harmless even when pasted into an HTML <script> element.
+sets), so the same items give the same bytes. Every `<` is written `\\u003c` (the same string
+to any JSON parser), so neither "</script>" nor "<!--" can appear in the file and it stays
+harmless even when pasted into an HTML <script> element.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from sitegen.render.feed_items import FeedItem
 
 VERSION = "https://jsonfeed.org/version/1.1"
 # Only strings can hold these characters in JSON text, so escaping them keeps every value.
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# (A chain of str.replace: str.translate with a dict is a hundred times slower.)
+_HTML_SAFE = (("<", "\\u003c"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def render_json_feed(channel: Channel, items: Sequence[FeedItem]) -> bytes:
@@ -37,8 +38,10 @@ def render_json_feed(channel: Channel, items: Sequence[FeedItem]) -> bytes:
         "_generator": {"about": GENERATOR_URL, "name": GENERATOR_NAME, "version": __version__},
         "items": [_item(item, channel.slug) for item in items],
     }
-    text = json.dumps(feed, ensure_ascii=False, indent=2)
-    text = text.translate(_HTML_SAFE)
+    # Compact: a feed is fetched again and again, and the abstracts are most of its bytes.
+    text = json.dumps(feed, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _HTML_SAFE:
+        text = text.replace(char, escaped)
     return (text + "\n").encode("utf-8")
 
 
@@ -49,7 +52,6 @@ def _item(item: FeedItem, feed_slug: str) -> dict[str, Any]:
         "external_url": item.external_url,
         "title": item.title,
         "content_html": item.html(feed_slug),
-        "summary": item.summary,
         "date_published": _rfc3339(item.date),
     }
     # Optional arrays are left out rather than empty (a paper with hidden authors, no topics).

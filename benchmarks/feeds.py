@@ -27,7 +27,7 @@ from sitegen.render.site import build_model  # noqa: E402
 from sitegen.render.templating import make_environment  # noqa: E402
 
 ARCHIVE = REPO.parent / "shared" / "data" / "hf-daily-papers"
-# 23 more topics a research group might follow, on top of sitegen.toml's 7: 30 in all.
+# More topics a research group might follow, added to sitegen.toml's own until there are 30.
 EXTRA_TOPICS = {
     "retrieval": ["retrieval-augmented", "RAG", "retrieval"],
     "code": ["code generation", "program synthesis", "software engineering"],
@@ -56,9 +56,15 @@ EXTRA_TOPICS = {
 
 
 def with_thirty_topics(config: Config) -> Config:
-    extra = tuple(TopicConfig(slug=slug, title=slug.replace("-", " ").title(), description=f"Papers about {terms[0]}.", any=tuple(terms)) for slug, terms in EXTRA_TOPICS.items())
-    topics = config.topics + extra
-    assert len(topics) == 30, len(topics)
+    """sitegen.toml's topics, then as many of EXTRA_TOPICS (not already there) as make 30."""
+    taken = {topic.slug for topic in config.topics}
+    extra = [
+        TopicConfig(slug=slug, title=slug.replace("-", " ").title(), description=f"Papers about {terms[0]}.", any=tuple(terms))
+        for slug, terms in EXTRA_TOPICS.items()
+        if slug not in taken
+    ]
+    topics = config.topics + tuple(extra[: 30 - len(config.topics)])
+    assert len(topics) == 30, f"only {len(topics)} topics: add more to EXTRA_TOPICS"
     return dataclasses.replace(config, topics=topics)
 
 

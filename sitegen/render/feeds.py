@@ -14,14 +14,14 @@ MAX_FEED_BYTES per file: the oldest items are dropped until the file fits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 
 import jinja2
 
 from sitegen.models import Paper
 from sitegen.render.feed_channel import FORMATS, Channel, markdown_to_text
-from sitegen.render.feed_items import ALL_SLUG, FeedItem, ItemFactory
-from sitegen.render.feed_xml import render_xml
+from sitegen.render.feed_items import ALL_SLUG, ItemFactory
+from sitegen.render.feed_xml import Entry, render_rss_and_atom, render_xml
 from sitegen.render.json_feed import render_json_feed
 from sitegen.render.opml import render_opml
 from sitegen.render.pages import topic_path
@@ -31,7 +31,6 @@ from sitegen.text import xml_safe
 Output = tuple[str, bytes]
 MAX_FEED_BYTES = 1_000_000
 OPML_PATH = "feeds/index.opml"
-Renderer = Callable[[Channel, Sequence[FeedItem]], bytes]
 
 
 class FeedRenderer:
@@ -66,28 +65,31 @@ class FeedRenderer:
 
     def feeds(self) -> Iterator[Output]:
         channels = self.channels()
-        renderers: dict[str, Renderer] = {
-            "rss": lambda channel, items: render_xml("rss", channel, items),
-            "atom": lambda channel, items: render_xml("atom", channel, items),
-            "json": render_json_feed,
-        }
         for channel, papers in channels:
-            items = [self.items.item(paper) for paper in papers]
+            # Each paper's body is rendered once (ItemFactory); only "why" differs per feed.
+            entries = [(item, item.html(channel.slug)) for item in map(self.items.item, papers)]
+            documents = render_rss_and_atom(channel, entries)
+            documents["json"] = render_json_feed(channel, entries)
             for kind in FORMATS:
-                yield channel.feed_path(kind), self._fitting(renderers[kind], channel, items)
+                content = documents[kind]
+                if len(content) > self.max_bytes:
+                    content = self._fitting(kind, channel, entries)
+                yield channel.feed_path(kind), content
         yield OPML_PATH, render_opml(xml_safe(self.model.config.site.title), [channel for channel, _ in channels])
 
-    def _fitting(self, render: Renderer, channel: Channel, items: list[FeedItem]) -> bytes:
+    def _fitting(self, kind: str, channel: Channel, entries: list[Entry]) -> bytes:
         """The feed with as many of the newest items as fit in max_bytes (oldest dropped first)."""
-        content = render(channel, items)
-        if len(content) <= self.max_bytes:
-            return content
+
+        def render(count: int) -> bytes:
+            part = entries[:count]
+            return render_json_feed(channel, part) if kind == "json" else render_xml(kind, channel, part)
+
         # Binary search for the largest count that fits; the empty feed always does.
-        fits, too_many = 0, len(items)
-        best = render(channel, [])
+        fits, too_many = 0, len(entries)
+        best = render(0)
         while too_many - fits > 1:
             middle = (fits + too_many) // 2
-            candidate = render(channel, items[:middle])
+            candidate = render(middle)
             if len(candidate) <= self.max_bytes:
                 fits, best = middle, candidate
             else:

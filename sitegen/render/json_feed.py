@@ -23,7 +23,8 @@ VERSION = "https://jsonfeed.org/version/1.1"
 _HTML_SAFE = (("<", "\\u003c"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
-def render_json_feed(channel: Channel, items: Sequence[FeedItem]) -> bytes:
+def render_json_feed(channel: Channel, entries: Sequence[tuple[FeedItem, str]]) -> bytes:
+    """`entries` are the items with their bodies for this feed (FeedItem.html(slug))."""
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": channel.title,
@@ -36,7 +37,7 @@ def render_json_feed(channel: Channel, items: Sequence[FeedItem]) -> bytes:
         "language": channel.language,
         # JSON Feed has no generator field; an underscore key is its extension mechanism.
         "_generator": {"about": GENERATOR_URL, "name": GENERATOR_NAME, "version": __version__},
-        "items": [_item(item, channel.slug) for item in items],
+        "items": [_item(item, html) for item, html in entries],
     }
     # Compact: a feed is fetched again and again, and the abstracts are most of its bytes.
     text = json.dumps(feed, ensure_ascii=False, separators=(",", ":"))
@@ -45,13 +46,13 @@ def render_json_feed(channel: Channel, items: Sequence[FeedItem]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _item(item: FeedItem, feed_slug: str) -> dict[str, Any]:
+def _item(item: FeedItem, html: str) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": item.id,
         "url": item.url,
         "external_url": item.external_url,
         "title": item.title,
-        "content_html": item.html(feed_slug),
+        "content_html": html,
         "date_published": _rfc3339(item.date),
     }
     # Optional arrays are left out rather than empty (a paper with hidden authors, no topics).

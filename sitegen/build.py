@@ -11,13 +11,17 @@ from sitegen.errors import BuildError
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.pages import PageRenderer
+from sitegen.render.plumbing import robots, sitemap
 from sitegen.render.site import build_model
 from sitegen.render.status import SourceStatus, source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import WriteReport, write_plan
+from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
 
 Output = tuple[str, bytes]
+# Written by the search stage after the pages, not by the plan: the writer must not prune it.
+SEARCH_INDEX = "search/index"
 
 
 @dataclass(frozen=True)
@@ -26,11 +30,13 @@ class BuildReport:
     days: int
     write: WriteReport
     output: Path
+    search: SearchIndexReport
 
     def summary(self) -> str:
         return (
             f"built {self.papers} paper(s) over {self.days} day(s) into {self.output}: "
-            f"{len(self.write.written)} file(s) written, {self.write.unchanged} unchanged, {len(self.write.removed)} removed"
+            f"{len(self.write.written)} file(s) written, {self.write.unchanged} unchanged, {len(self.write.removed)} removed; "
+            f"{self.search.summary()}"
         )
 
 
@@ -45,8 +51,9 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         _refuse_shrink(output, manifest)
     env = make_environment(config.build.templates)
     plan = _plan(PageRenderer(env, model), FeedRenderer(env, model), config.build.static, manifest, config.site.cname, statuses)
-    report = write_plan(output, plan)
-    return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output)
+    report = write_plan(output, plan, keep=(SEARCH_INDEX,))
+    search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)))
+    return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output, search=search)
 
 
 def _refuse_shrink(output: Path, manifest: Manifest) -> None:
@@ -71,8 +78,11 @@ def _plan(
     yield from pages.pages()
     yield from feeds.feeds()
     # Source health, from the ledgers only (no wall clock): status/ and status.json.
-    yield pages.render("status.html", "status/index.html", sources=statuses)
+    yield pages.render("status.html", "status/index.html", sources=statuses, section="status")
     yield "status.json", status_json(statuses)
+    base = pages.model.config.site.absolute_url
+    yield from sitemap(base, pages.html_paths)
+    yield robots(base)
     yield from _static_files(static)
     # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
     yield ".nojekyll", b""

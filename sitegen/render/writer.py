@@ -24,7 +24,8 @@ class WriteReport:
 def write_plan(output: Path, files: Iterable[tuple[str, bytes]], keep: tuple[str, ...] = ()) -> WriteReport:
     """Write every (relative path, bytes) under `output`; remove files the plan no longer has.
 
-    `keep` lists top-level folders produced by other tools (a search index) that are not ours to prune.
+    `keep` lists folders ("search/index") written by another stage, such as the search index,
+    that are not this plan's to prune.
     """
     report = WriteReport()
     planned: set[str] = set()
@@ -49,10 +50,14 @@ def write_plan(output: Path, files: Iterable[tuple[str, bytes]], keep: tuple[str
     if output.exists():
         for path in sorted(output.rglob("*")):
             relative = path.relative_to(output).as_posix()
-            if path.is_file() and relative not in planned and relative.split("/", 1)[0] not in keep:
+            if path.is_file() and relative not in planned and not _kept(relative, keep):
                 path.unlink()
                 report.removed.append(relative)
         for path in sorted(output.rglob("*"), reverse=True):
             if path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
     return report
+
+
+def _kept(relative: str, keep: tuple[str, ...]) -> bool:
+    return any(relative == folder or relative.startswith(folder + "/") for folder in keep)

@@ -1,0 +1,46 @@
+// sitegen: small enhancements; every page works without this script.
+// - Topic filters on a day's list (and the index): show only the papers of one topic, no reload.
+// - "Copy BibTeX" on a paper page.
+(() => {
+  "use strict";
+
+  for (const group of document.querySelectorAll(".filters")) {
+    const buttons = [...group.querySelectorAll("button[data-topic]")];
+    const cards = [...document.querySelectorAll(".cards .card")];
+    const status = group.parentElement.querySelector(".filter-status");
+    const apply = (topic) => {
+      let shown = 0;
+      for (const card of cards) {
+        const match = !topic || card.dataset.topics.split(" ").includes(topic);
+        card.hidden = !match;
+        if (match) shown += 1;
+      }
+      for (const button of buttons) button.setAttribute("aria-pressed", String(button.dataset.topic === topic));
+      if (status) status.textContent = topic ? `Showing ${shown} of ${cards.length} papers.` : "";
+    };
+    group.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-topic]");
+      if (button) apply(button.dataset.topic);
+    });
+  }
+
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const source = document.getElementById(button.dataset.copy);
+      const label = button.textContent;
+      try {
+        await navigator.clipboard.writeText(source.textContent);
+        button.textContent = "Copied";
+      } catch {
+        // No clipboard access (an insecure context, or denied): select the text for a manual copy.
+        const range = document.createRange();
+        range.selectNodeContents(source);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        button.textContent = "Selected: press Ctrl+C";
+      }
+      setTimeout(() => { button.textContent = label; }, 2000);
+    });
+  }
+})();

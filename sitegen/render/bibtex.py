@@ -27,7 +27,9 @@ def _field(text: str) -> str:
 def citation_key(paper: Paper) -> str:
     """`lastnameYYYYfirstword`, like Google Scholar's keys; ASCII letters only, never empty."""
     year = (paper.published.year if paper.published else paper.first_day.year)
-    last = _KEY_WORD.findall(paper.authors[0].split()[-1]) if paper.authors and paper.authors[0].split() else []
+    # The first author's last name: the last word with ASCII letters ("Ada Lovelace 6" -> lovelace).
+    names = [w for part in reversed(paper.authors[0].split()) for w in _KEY_WORD.findall(part)][:1] if paper.authors else []
+    last = names
     words = [w for w in _KEY_WORD.findall(paper.title) if len(w) > 3]
     key = f"{(last[0] if last else 'arxiv').lower()}{year}{(words[0] if words else '').lower()}"
     return key

@@ -14,6 +14,7 @@ from pathlib import Path
 from conftest import REPO_ROOT, run_sitegen
 from sitegen.models import DayListing, Organization, Paper
 from sitegen.store import Store
+from sitegen.store.ledger import DayHealth, LastError
 
 DAYS = [dt.date(2026, 5, d) for d in (18, 19, 20, 21, 22, 25, 26, 27, 28, 29)]
 PAGE_SIZE = 4
@@ -110,6 +111,12 @@ def fill_store(store_path: Path) -> dict[str, Paper]:
         if day == DAYS[-1]:
             papers.append(_paper(2, day))
         store.add_listing(DayListing(source="huggingface", day=day, papers=tuple(papers)))
+    # Source health for the status page: ok days, a weekend, and one failed day.
+    health = {day: DayHealth("ok", count=3 + index % 3 + (day == DAYS[-1])) for index, day in enumerate(DAYS)}
+    health.update({dt.date(2026, 5, 23): DayHealth("empty", note="weekend"), dt.date(2026, 5, 24): DayHealth("empty", note="weekend")})
+    failed_at = "2026-05-30T06:00:00+00:00"
+    health[dt.date(2026, 5, 30)] = DayHealth("failed", error="HTTP 503 after 3 attempts", at=failed_at)
+    store.record_health("huggingface", health, LastError(dt.date(2026, 5, 30), "HTTP 503 after 3 attempts", failed_at))
     return store.papers()
 
 

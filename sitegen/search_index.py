@@ -35,7 +35,7 @@ from sitegen.models import Paper
 from sitegen.store.files import atomic_write
 from sitegen.tex import readable_tex
 
-FORMAT = 1  # bump when the files or the tokenizer change, so every chunk is rebuilt
+FORMAT = 2  # bump when the files or the tokenizer change, so every chunk is rebuilt
 CHUNK_SIZE = 5000
 BLOCK = 100  # docs per display file
 MIN_WORD, MAX_WORD = 2, 32  # in code points; shorter and longer tokens are not indexed
@@ -69,6 +69,12 @@ def words(text: str) -> set[str]:
 def shard_key(word: str) -> str:
     """File name of a word's shard: its first two characters, non-ASCII ones as `_<hex>`."""
     return "".join(c if c in _ASCII_ALNUM else f"_{ord(c):x}" for c in word[:2])
+
+
+def _json(value: object) -> bytes:
+    """JSON with `<`, `>` and `&` as \\u escapes: the same strings, but no file of the site ever
+    holds a raw `<script>` from a scraped title, whatever reads it (the page inserts text only)."""
+    return orjson.dumps(value).replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
 def organization(paper: Paper) -> str:
@@ -119,9 +125,9 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
     for word in sorted(postings):
         values = postings[word]
         shards.setdefault(shard_key(word), {})[word] = [values[0]] + [b - a for a, b in zip(values, values[1:])]
-    files = {f"t/{key}.json": orjson.dumps(shard) for key, shard in shards.items()}
+    files = {f"t/{key}.json": _json(shard) for key, shard in shards.items()}
     for start in range(0, len(docs), BLOCK):
-        files[f"d/{start // BLOCK}.json"] = orjson.dumps(docs[start : start + BLOCK])
+        files[f"d/{start // BLOCK}.json"] = _json(docs[start : start + BLOCK])
     return files
 
 

@@ -21,9 +21,12 @@ rebuilds one chunk and keeps the others' files untouched. Same papers, same byte
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 import shutil
 import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +66,10 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(normalize(text)) if MIN_WORD <= len(w) <= MAX_WORD and w not in _STOP}
+    found = set(_WORD.findall(normalize(text)))
+    found -= _STOP
+    # Filtering the distinct words (not every occurrence) keeps this cheap.
+    return {w for w in found if MIN_WORD <= len(w) <= MAX_WORD}
 
 
 def shard_key(word: str) -> str:
@@ -106,19 +112,18 @@ def chunk_digest(papers: Sequence[Paper]) -> str:
 
 def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
     """Every file of one chunk, by path relative to the chunk's folder."""
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     docs: list[list[str]] = []
     for number, paper in enumerate(papers):
         title = readable_tex(paper.title)
         org = organization(paper)
         strong = words(" ".join((title, org, paper.organization.name if paper.organization else "", *paper.authors)))
-        for word in strong | words(readable_tex(paper.abstract)):
-            value = number * 2 + (word in strong)
-            listed = postings.get(word)
-            if listed is None:
-                postings[word] = [value]
-            else:
-                listed.append(value)
+        weak = words(readable_tex(paper.abstract)) - strong
+        value = number * 2
+        for word in strong:
+            postings[word].append(value + 1)
+        for word in weak:
+            postings[word].append(value)
         authors = ", ".join(paper.authors[:AUTHORS_SHOWN]) + (" et al." if len(paper.authors) > AUTHORS_SHOWN else "")
         docs.append([paper.arxiv_id, title, paper.first_day.isoformat(), authors, org])
     shards: dict[str, dict[str, list[int]]] = {}
@@ -136,20 +141,12 @@ def write_search_index(folder: Path, papers_oldest_first: Sequence[Paper]) -> Se
     chunks = [papers_oldest_first[i : i + CHUNK_SIZE] for i in range(0, len(papers_oldest_first), CHUNK_SIZE)]
     names = [chunk_digest(chunk) for chunk in chunks]
     previous = _previous_chunks(folder)
-    built = 0
+    pending = [(folder / name, chunk) for name, chunk in zip(names, chunks) if not (name in previous and (folder / name).is_dir())]
     try:
-        for chunk, name in zip(chunks, names):
-            target = folder / name
-            if name in previous and target.is_dir():
-                continue
+        for target, _ in pending:
             if target.exists():
                 shutil.rmtree(target)  # left over by an interrupted build: not trusted
-            # A fresh folder that no manifest names yet: plain writes are safe, and fast.
-            for sub in ("t", "d"):
-                (target / sub).mkdir(parents=True)
-            for relative, content in chunk_files(chunk).items():
-                (target / relative).write_bytes(content)
-            built += 1
+        _build_chunks(pending)
         manifest = {
             "format": FORMAT,
             "block": BLOCK,
@@ -171,7 +168,39 @@ def write_search_index(folder: Path, papers_oldest_first: Sequence[Paper]) -> Se
                 removed += 1
     except (OSError, StoreError) as error:
         raise BuildError(f"{folder}: cannot write the search index ({error})") from None
-    return SearchIndexReport(papers=len(papers_oldest_first), chunks=len(chunks), built=built, removed=removed)
+    return SearchIndexReport(papers=len(papers_oldest_first), chunks=len(chunks), built=len(pending), removed=removed)
+
+
+# Chunks are independent: a full rebuild indexes them on every core. Forked workers inherit the
+# pending list (nothing is pickled on the way in) and write their chunk's files themselves.
+_PENDING: list[tuple[Path, Sequence[Paper]]] = []
+
+
+def _build_chunks(pending: list[tuple[Path, Sequence[Paper]]]) -> None:
+    global _PENDING
+    workers = min(len(pending), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for target, chunk in pending:
+            _write_chunk(target, chunk)
+        return
+    _PENDING = pending
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_write_pending, range(len(pending)), chunksize=1)
+    finally:
+        _PENDING = []
+
+
+def _write_pending(index: int) -> None:
+    _write_chunk(*_PENDING[index])
+
+
+def _write_chunk(target: Path, chunk: Sequence[Paper]) -> None:
+    # A fresh folder that no manifest names yet: plain writes are safe, and fast.
+    for sub in ("t", "d"):
+        (target / sub).mkdir(parents=True)
+    for relative, content in chunk_files(chunk).items():
+        (target / relative).write_bytes(content)
 
 
 def _previous_chunks(folder: Path) -> set[str]:

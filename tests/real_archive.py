@@ -1,9 +1,10 @@
 """Fill a store from the real saved Hugging Face answers in ../shared/data/hf-daily-papers.
 
-Used by tests (skipped when the folder is absent) and by hand to build the whole real archive:
+Used by hand to build the whole real archive and time the search index:
 
     python3 tests/real_archive.py /tmp/real      # writes /tmp/real/data and /tmp/real/sitegen.toml
     python3 -m sitegen --config /tmp/real/sitegen.toml build
+    python3 tests/real_archive.py --time-search /tmp/real/data /tmp/real-index
 """
 
 from __future__ import annotations
@@ -55,7 +56,38 @@ def write_config(folder: Path, base_url: str | None = None, page_size: int | Non
     return path
 
 
+def time_search_index(store_path: Path, folder: Path) -> str:
+    """Seconds to index the store from scratch, again with nothing changed, and after one new day of 50 papers."""
+    import dataclasses
+    import shutil
+    import time
+
+    from sitegen.search_index import write_search_index
+
+    papers = sorted(Store(store_path).papers().values(), key=lambda p: (p.first_day, p.arxiv_id))
+    shutil.rmtree(folder, ignore_errors=True)
+    start = time.perf_counter()
+    report = write_search_index(folder, papers)
+    full = time.perf_counter() - start
+    start = time.perf_counter()
+    write_search_index(folder, papers)
+    unchanged = time.perf_counter() - start
+    day = dt.date(2099, 1, 1)
+    new_day = [dataclasses.replace(p, arxiv_id=f"9912.{n:05d}", listing_days=(day,)) for n, p in enumerate(papers[:50])]
+    start = time.perf_counter()
+    daily = write_search_index(folder, papers + new_day)
+    after_day = time.perf_counter() - start
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    return (
+        f"{len(papers)} papers, {report.chunks} chunks: full {full:.2f} s, unchanged {unchanged:.2f} s, "
+        f"one new day {after_day:.2f} s ({daily.built} chunk rebuilt); {size / 1e6:.1f} MB"
+    )
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--time-search":  # python3 tests/real_archive.py --time-search STORE_DIR INDEX_DIR
+        print(time_search_index(Path(sys.argv[2]), Path(sys.argv[3])))
+        sys.exit(0)
     target = Path(sys.argv[1])
     target.mkdir(parents=True, exist_ok=True)
     count = fill_store(target / "data")

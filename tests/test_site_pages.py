@@ -47,9 +47,10 @@ def test_index_shows_the_latest_day_by_upvotes_topics_and_feeds(subpath_site: Pa
     assert links == [f"papers/{p.arxiv_id}/" for p in expected]
     assert "Friday, 29 May 2026" in doc.text_content()
     topics = _texts(doc, "//ul[@class='topic-index']/li")
-    assert topics[0].startswith("Diffusion ") and "RSS · Atom" in topics[0]
-    assert doc.xpath(f"//section[@class='subscribe']//a[@href='{SUBPATH_BASE}feeds/all.rss.xml']")
-    assert doc.xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href") == [f"{SUBPATH_BASE}feeds/all.rss.xml"]
+    assert topics[0].startswith("Diffusion ") and "RSS · Atom · JSON" in topics[0]
+    for feed in ("all.rss.xml", "all.atom.xml", "all.json", "index.opml"):
+        assert doc.xpath(f"//section[@class='subscribe']//a[@href='{SUBPATH_BASE}feeds/{feed}']")
+    assert doc.xpath("//link[@rel='alternate']/@href") == [f"{SUBPATH_BASE}feeds/all.{kind}" for kind in ("rss.xml", "atom.xml", "json")]
 
 
 def test_day_page_has_neighbours_and_topic_filters(subpath_site: Path, papers: dict) -> None:  # noqa: F811

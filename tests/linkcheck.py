@@ -45,6 +45,16 @@ def _ids(path: Path) -> frozenset[str]:
 
 
 def broken_links(output: Path, base_url: str) -> list[str]:
+    return site_problems(output, base_url, subresources=False)
+
+
+def foreign_subresources(output: Path, base_url: str) -> list[str]:
+    """Scripts, styles, images or frames that a page would load from another host."""
+    return site_problems(output, base_url, links=False)
+
+
+def site_problems(output: Path, base_url: str, links: bool = True, subresources: bool = True) -> list[str]:
+    """Broken internal links and foreign subresources of every page, parsing each page once."""
     base = urlsplit(base_url)
     problems: list[str] = []
     for page in sorted(output.rglob("*.html")):
@@ -53,6 +63,13 @@ def broken_links(output: Path, base_url: str) -> list[str]:
             continue
         here = page_url(base_url, relative)
         tree = lxml.html.parse(str(page))
+        if subresources:
+            for value in tree.xpath(SUBRESOURCE_XPATH):
+                parts = urlsplit(urljoin(here, value))
+                if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+                    problems.append(f"{relative}: loads {value!r} from another host")
+        if not links:
+            continue
         for value in tree.xpath(LINK_XPATH):
             if value.startswith("#"):  # this very page, wherever it is served
                 if value[1:] and value[1:] not in _ids(page):
@@ -69,18 +86,4 @@ def broken_links(output: Path, base_url: str) -> list[str]:
                 problems.append(f"{relative}: {value!r} -> {url}: no such file {target.relative_to(output)}")
             elif parts.fragment and target.suffix == ".html" and parts.fragment not in _ids(target):
                 problems.append(f"{relative}: {value!r}: no id {parts.fragment!r} on {target.relative_to(output)}")
-    return problems
-
-
-def foreign_subresources(output: Path, base_url: str) -> list[str]:
-    """Scripts, styles, images or frames that a page would load from another host."""
-    base = urlsplit(base_url)
-    problems = []
-    for page in sorted(output.rglob("*.html")):
-        relative = page.relative_to(output).as_posix()
-        here = page_url(base_url, relative)
-        for value in lxml.html.parse(str(page)).xpath(SUBRESOURCE_XPATH):
-            parts = urlsplit(urljoin(here, value))
-            if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
-                problems.append(f"{relative}: loads {value!r} from another host")
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from site_archive import make_site
 from site_fixtures import ABOUT
 from site_server import serve_site
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium (.ci/run installs it); elsewhere an installed Chrome. Never a downloaded build.
+_FOUND = next((shutil.which(name) for name in ("chromium", "google-chrome", "chromium-browser") if shutil.which(name)), None)
+CHROMIUM = Path("/usr/bin/chromium") if Path("/usr/bin/chromium").exists() else Path(_FOUND or "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO_ROOT / "tests" / "screenshots"

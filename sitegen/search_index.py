@@ -11,7 +11,8 @@ Layout under `output/search/index/`:
   (`shard_key`). Postings are delta-encoded ascending `doc * 2 + strong`, where `doc` is the
   paper's number within the chunk and `strong` says the word is in the title, an author's name or
   the organization (ranked higher than a match in the abstract only).
-- `<chunk>/d/<n>.json`: docs `n * BLOCK` onwards: `[arxiv_id, title, first day, authors, organization]`.
+- `<chunk>/d/<n>.json`: docs `n * BLOCK` onwards: `[arxiv_id, title, first day, authors,
+  organization, teaser]`, the teaser being the start of the AI summary or else of the abstract.
 
 Incremental: papers are split, oldest first, into chunks of CHUNK_SIZE; a chunk's folder is named
 by a digest of everything it indexes, so a daily build (new papers land in the newest chunk)
@@ -38,11 +39,12 @@ from sitegen.models import Paper
 from sitegen.store.files import atomic_write
 from sitegen.tex import readable_tex
 
-FORMAT = 2  # bump when the files or the tokenizer change, so every chunk is rebuilt
+FORMAT = 3  # bump when the files or the tokenizer change, so every chunk is rebuilt
 CHUNK_SIZE = 5000
 BLOCK = 100  # docs per display file
 MIN_WORD, MAX_WORD = 2, 32  # in code points; shorter and longer tokens are not indexed
 AUTHORS_SHOWN = 3
+TEASER = 200  # characters of the AI summary (or else the abstract) shown under a result
 # Words too common to narrow a search; the script drops them from queries too.
 STOPWORDS = tuple(
     sorted(
@@ -83,6 +85,15 @@ def _json(value: object) -> bytes:
     return orjson.dumps(value).replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
+def teaser(text: str) -> str:
+    """The first TEASER characters, cut at a word, with an ellipsis when something was cut."""
+    text = " ".join(text.split())
+    if len(text) <= TEASER:
+        return text
+    cut = text[:TEASER].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
 def organization(paper: Paper) -> str:
     org = paper.organization
     return (org.fullname or org.name) if org else ""
@@ -104,7 +115,7 @@ def chunk_digest(papers: Sequence[Paper]) -> str:
     digest = hashlib.blake2b(f"{FORMAT}|{CHUNK_SIZE}|{BLOCK}".encode(), digest_size=8)
     for p in papers:
         org = p.organization
-        fields = (p.arxiv_id, p.first_day.isoformat(), p.title, p.abstract, "\x1f".join(p.authors), org.name if org else "", (org.fullname or "") if org else "")
+        fields = (p.arxiv_id, p.first_day.isoformat(), p.title, p.abstract, p.ai_summary or "", "\x1f".join(p.authors), org.name if org else "", (org.fullname or "") if org else "")
         digest.update("\x1e".join(fields).encode("utf-8", "surrogatepass"))
         digest.update(b"\x1d")
     return digest.hexdigest()
@@ -118,14 +129,15 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
         title = readable_tex(paper.title)
         org = organization(paper)
         strong = words(" ".join((title, org, paper.organization.name if paper.organization else "", *paper.authors)))
-        weak = words(readable_tex(paper.abstract)) - strong
+        abstract = readable_tex(paper.abstract)
+        weak = words(abstract) - strong
         value = number * 2
         for word in strong:
             postings[word].append(value + 1)
         for word in weak:
             postings[word].append(value)
         authors = ", ".join(paper.authors[:AUTHORS_SHOWN]) + (" et al." if len(paper.authors) > AUTHORS_SHOWN else "")
-        docs.append([paper.arxiv_id, title, paper.first_day.isoformat(), authors, org])
+        docs.append([paper.arxiv_id, title, paper.first_day.isoformat(), authors, org, teaser(paper.ai_summary or abstract)])
     shards: dict[str, dict[str, list[int]]] = {}
     for word in sorted(postings):
         values = postings[word]

@@ -89,7 +89,7 @@
     const page = results.slice(shown, shown + PAGE);
     const entries = await Promise.all(page.map((hit) => describe(hit, info.block)));
     if (mine !== generation) return;
-    for (const [arxivId, title, day, authors, org] of entries) {
+    for (const [arxivId, title, day, authors, org, teaser] of entries) {
       const item = document.createElement("li");
       const link = document.createElement("a");
       link.href = new URL(`papers/${arxivId}/`, siteRoot).href;
@@ -100,6 +100,12 @@
       time.textContent = day;
       meta.append(time, ` · ${authors}${org ? ` · ${org}` : ""}`);
       item.append(link, meta);
+      if (teaser) {
+        const text = document.createElement("p");
+        text.className = "teaser";
+        text.textContent = teaser;
+        item.append(text);
+      }
       list.append(item);
     }
     shown += page.length;

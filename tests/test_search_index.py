@@ -48,6 +48,13 @@ def test_index_finds_words_of_titles_abstracts_authors_and_organizations(subpath
     assert sorted(ids) == sorted(papers) and len(ids) == len(set(ids))
 
 
+def test_teaser_cuts_at_a_word() -> None:
+    assert search_index.teaser("short text") == "short text"
+    long = "word " * 60
+    cut = search_index.teaser(long)
+    assert cut.endswith("word…") and len(cut) <= search_index.TEASER + 1
+
+
 def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
 

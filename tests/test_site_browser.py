@@ -88,6 +88,7 @@ def test_search_for_a_word_of_an_abstract_and_reach_the_paper(visit: Visit) -> N
     results.first.wait_for()
     assert results.count() == 1
     assert page.locator("#search-status").inner_text() == "1 paper found."
+    assert A.SEARCH_WORD in page.locator("#search-results li .teaser").inner_text()  # why it matched
     results.first.click()
     page.wait_for_load_state("load")
     assert page.url.endswith(f"/papers/{A.SEARCH_PAPER}/")

@@ -48,28 +48,43 @@ class Tagger:
     def __init__(self, topics: tuple[TopicConfig, ...]) -> None:
         self.rules = compile_topics(topics)
         self.engine = Engine(self.rules)
+        # The same few combinations of matched terms recur across papers: build each sentence once.
+        self._reasons: dict[tuple[int, frozenset[int]], tuple[str, ...]] = {}
 
     def tag(self, paper: Paper) -> tuple[TopicMatch, ...]:
         return tuple(
-            TopicMatch(topic.rule.slug, _reasons(topic, matched, paper)) for topic, matched in self.engine.matching(paper)
+            TopicMatch(topic.rule.slug, self._why(topic, matched, paper)) for topic, matched in self.engine.matching(paper)
         )
 
+    def _why(self, topic: CompiledTopic, matched: set[int], paper: Paper) -> tuple[str, ...]:
+        hits = topic.positive_units.intersection(matched)
+        if not hits:
+            return _fallback_reason(topic, paper)
+        key = (id(topic), frozenset(hits))
+        reasons = self._reasons.get(key)
+        if reasons is None:
+            if len(self._reasons) > 100_000:
+                self._reasons.clear()
+            reasons = self._reasons[key] = _reasons(topic, hits)
+        return reasons
 
-def _reasons(topic: CompiledTopic, matched: set[int], paper: Paper) -> tuple[str, ...]:
+
+def _reasons(topic: CompiledTopic, hits: set[int] | frozenset[int]) -> tuple[str, ...]:
     reasons: list[str] = []
     seen: set[str] = set()
     for text, units in topic.positive:
-        fields = [field for unit, field in units if unit in matched]
+        fields = [field for unit, field in units if unit in hits]
         if fields and text not in seen:
             seen.add(text)
             reasons.append(f"matched '{text}' in {labels(fields)}")
-    rule = topic.rule
-    if not reasons:
-        # Only exclusions, an upvote floor or categories decide this topic.
-        if rule.categories:
-            reasons.append(f"listed in {', '.join(c for c in paper.categories)}")
-        elif rule.min_upvotes:
-            reasons.append(f"has {paper.upvotes or 0} upvotes (at least {rule.min_upvotes})")
-        else:
-            reasons.append("nothing in the topic's rules excludes it")
     return tuple(reasons)
+
+
+def _fallback_reason(topic: CompiledTopic, paper: Paper) -> tuple[str, ...]:
+    """Only exclusions, an upvote floor or categories decided this topic."""
+    rule = topic.rule
+    if rule.categories:
+        return (f"listed in {', '.join(paper.categories)}",)
+    if rule.min_upvotes:
+        return (f"has {paper.upvotes or 0} upvotes (at least {rule.min_upvotes})",)
+    return ("nothing in the topic's rules excludes it",)

@@ -27,8 +27,10 @@ class CompiledTopic:
     rule: TopicRule
     must: frozenset[int] | None  # at least one of these must match, or the topic cannot
     predicate: Predicate
-    # The terms that count for the topic (not under NOT), each with its (unit, field) pairs.
+    # The terms that count for the topic (not under NOT), each with its (unit, field) pairs,
+    # and all their units: what `why` is made of.
     positive: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
+    positive_units: frozenset[int]
 
 
 class Engine:
@@ -39,6 +41,14 @@ class Engine:
         for unit in self._ids.values():
             by_field.setdefault(unit.field, []).append(unit)
         self.fields = tuple(FieldMatcher(field, units) for field, units in by_field.items())
+        # Which topics each unit can make possible (through `must`), and the topics that are
+        # possible whatever matches; a paper only evaluates the topics its matched units open.
+        opened: dict[int, set[int]] = {unit.id: set() for unit in self._ids.values()}
+        for index, topic in enumerate(self.topics):
+            for unit in topic.must or ():
+                opened[unit].add(index)
+        self._opens = {unit: frozenset(indexes) for unit, indexes in opened.items()}
+        self._always_open = frozenset(i for i, topic in enumerate(self.topics) if topic.must is None)
 
     def _unit(self, field: str, term: Term) -> int:
         key = (field, term.is_regex, term.case_sensitive, term.pattern)
@@ -55,22 +65,38 @@ class Engine:
         positive = tuple(
             (leaf.term.shown, self._leaf_units(leaf)) for leaf, counts in leaves(root) if counts
         )
-        return CompiledTopic(rule, self._must(root), self._predicate(root), positive)
+        units = frozenset(unit for _, pairs in positive for unit, _ in pairs)
+        return CompiledTopic(rule, self._must(root), self._predicate(root), positive, units)
 
     def _ids_of(self, node: Node) -> frozenset[int]:
         return frozenset(unit for unit, _ in self._leaf_units(node)) if isinstance(node, Leaf) else _NO_UNITS
 
     def _predicate(self, node: Node) -> Predicate:
+        """`node` as one Python function of the matched set.
+
+        The rule is turned into the source of a lambda, e.g.
+        `lambda m: (not _0.isdisjoint(m)) and (_1.isdisjoint(m))`, where each `_i` is a frozenset
+        of units: one call and a few set tests in C per topic and paper, instead of a tree of
+        closures. The source is built only from these generated names and operators, never
+        from config text.
+        """
+        sets: list[frozenset[int]] = []
+        source = self._expression(node, sets)
+        namespace: dict[str, object] = {"__builtins__": {}}
+        namespace.update({f"_{index}": units for index, units in enumerate(sets)})
+        return eval(f"lambda m: {source}", namespace)  # noqa: S307 (generated, see above)
+
+    def _expression(self, node: Node, sets: list[frozenset[int]]) -> str:
         if isinstance(node, Leaf) or (isinstance(node, Or) and all(isinstance(c, Leaf) for c in node.children)):
-            ids = self._ids_of(node) if isinstance(node, Leaf) else frozenset().union(*map(self._ids_of, node.children))
-            return lambda matched: not ids.isdisjoint(matched)
+            children = (node,) if isinstance(node, Leaf) else node.children
+            sets.append(frozenset().union(*map(self._ids_of, children)))
+            return f"not _{len(sets) - 1}.isdisjoint(m)"
         if isinstance(node, Not):
-            inner = self._predicate(node.child)
-            return lambda matched: not inner(matched)
-        parts = tuple(self._predicate(child) for child in node.children)
-        if isinstance(node, And):
-            return lambda matched: all(part(matched) for part in parts)
-        return lambda matched: any(part(matched) for part in parts)
+            return f"not ({self._expression(node.child, sets)})"
+        parts = [f"({self._expression(child, sets)})" for child in node.children]
+        if not parts:
+            return "True"
+        return (" and " if isinstance(node, And) else " or ").join(parts)
 
     def _must(self, node: Node) -> frozenset[int] | None:
         """Units of which one must match for `node` to hold (None: no such set)."""
@@ -93,9 +119,9 @@ class Engine:
         """The topics `paper` belongs to, in config order, with the units that matched."""
         matched = self.matched_units(paper)
         found = []
-        for topic in self.topics:
-            if topic.must is not None and topic.must.isdisjoint(matched):
-                continue
+        possible = self._always_open.union(*map(self._opens.__getitem__, matched))
+        for index in sorted(possible):
+            topic = self.topics[index]
             rule = topic.rule
             if rule.min_upvotes and (paper.upvotes or 0) < rule.min_upvotes:
                 continue

@@ -66,8 +66,7 @@ def _describe(node: Node, texts: PaperTexts) -> tuple[bool, list[str]]:
         holds, details = _describe(node.child, texts)
         if holds:
             return False, [f"excluded: {line}" for line in details]
-        names = ", ".join(_quote(leaf.text) for leaf, _ in leaves(node.child))
-        return True, [f"no excluded term matched ({names})"]
+        return True, [f"no excluded term matched ({_names([leaf for leaf, _ in leaves(node.child)])})"]
     results = [_describe(child, texts) for child in node.children]
     if isinstance(node, And):
         if all(holds for holds, _ in results):
@@ -78,9 +77,18 @@ def _describe(node: Node, texts: PaperTexts) -> tuple[bool, list[str]]:
         return True, [line for holds, lines in results if holds for line in lines]
     if all(isinstance(child, Leaf) for child in node.children):
         fields = sorted({f for child in node.children for f in child.fields}, key=list(LABELS).index)  # type: ignore[union-attr]
-        names = ", ".join(_quote(child.text) for child in node.children)  # type: ignore[union-attr]
-        return False, [f"none of {names} matched in {labels(fields)}"]
+        return False, [f"none of {_names(node.children)} matched in {labels(fields)}"]
     return False, [line for _, lines in results for line in lines]
+
+
+LISTED_TERMS = 6  # terms named when a clause fails; the rest are counted
+
+
+def _names(nodes: list[Node] | tuple[Node, ...]) -> str:
+    names = [_quote(node.text) for node in nodes]
+    if len(names) <= LISTED_TERMS + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:LISTED_TERMS])} and {len(names) - LISTED_TERMS} more"
 
 
 def _quote(text: str) -> str:

@@ -5,26 +5,29 @@ paper, the field's text is cut once into word tokens (normalize.token_text: one
 `bytes.translate` and one `split`, both in C), and:
 
 - a one-word term matches exactly when a token equals the word or its plural (`transformer`,
-  `transformers`), which one set intersection in C finds for all such terms at once;
-- a one-word wildcard (`reason*`) matches exactly when a token starts with the prefix, which one
-  scan of a trie-shaped regular expression finds for all prefixes at once;
-- any other term (a phrase, an acronym, `C++`, a regex) is confirmed with its own reference
-  regular expression, but only on papers holding a token that a match must start with.
+  `transformers`), or starts with its prefix (`reason*`);
+- any other term (a phrase, an acronym, `C++`) is confirmed with its own reference regular
+  expression, but only on papers holding both a token its match could start with and one it
+  could end with ("model merging" needs "model" or "modelmerging", and "merging");
+- a regex (`re:`) can't be judged from tokens: it runs on every paper, which is why it costs
+  more than any other term.
 
-So a paper costs about the same whatever the number of topics. The reference semantics live in
+What each distinct token tells (which units it matches, may start or may end) is worked out
+once and remembered, so after a few thousand papers a paper costs one tokenisation, two set
+operations in C and a few look-ups for the tokens that matter, whatever the number of topics. The reference semantics live in
 terms.py; tests check that this matcher agrees with them on the whole real archive.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sitegen.rules.normalize import cased, fold, token_text
 from sitegen.rules.terms import Term
 
-_NONE: frozenset[int] = frozenset()
-_CACHE_LIMIT = 100_000  # tokens remembered by the prefix classifier before it starts over
+_MEMO_LIMIT = 2_000_000  # distinct tokens remembered per field before the memo starts over
 
 
 @dataclass(frozen=True)
@@ -34,91 +37,146 @@ class Unit:
     term: Term
 
 
-# What a token tells: units it matches by itself, and units to confirm with their regex.
-Actions = tuple[frozenset[int], frozenset[int]]
+# What a token tells, encoded as ints so that whole sets of tokens combine with C-level unions:
+# - in `opens`: the id of each unit the token matches by itself (a one-word term), and
+#   id + _CODE for each unit whose match may start with the token;
+# - in `closes`: id + _CODE for each unit whose match may end with the token.
+# A unit is confirmed with its regex only when the paper has both an opening and a closing token
+# of it: "model merging" waits for "model" (or "modelmerging") AND "merging".
+_CODE = 1 << 24  # above every unit id
+DIRECT, FIRST, LAST, BOTH = 0, 1, 2, 3
 
 
 class FieldMatcher:
-    """Every unit of one field."""
+    """Every unit of one field, and a memo of what each token seen so far tells."""
 
     def __init__(self, field: str, units: list[Unit]) -> None:
         self.field = field
-        self.units = {unit.id: unit for unit in units}
-        exact: dict[bytes, tuple[set[int], set[int]]] = {}
-        self.prefixes: list[tuple[bytes, int, bool]] = []  # (prefix, unit, decides by itself)
+        self.exact: dict[bytes, list[tuple[int, int]]] = {}  # token -> [(unit, role)]
+        # Prefixes grouped by their first two bytes, so classifying a token looks at few of them.
+        self.prefixes: dict[bytes, list[tuple[bytes, int, int]]] = {}
         always: set[int] = set()
+        direct: set[int] = set()
         for unit in units:
-            if not _index(unit, exact, self.prefixes):
+            triggers = _triggers(unit.term)
+            if not triggers:
                 always.add(unit.id)
+            for key, role in triggers:
+                if role == DIRECT:
+                    direct.add(unit.id)
+                if isinstance(key, tuple):  # ("prefix", p)
+                    self.prefixes.setdefault(key[1][:2], []).append((key[1], unit.id, role))
+                else:
+                    self.exact.setdefault(key, []).append((unit.id, role))
         self.always = frozenset(always)
-        self.exact: dict[bytes, Actions] = {k: (frozenset(d), frozenset(c)) for k, (d, c) in exact.items()}
-        self.exact_keys = frozenset(self.exact)
-        self.prefix_scan = _trie_scanner([prefix for prefix, _, _ in self.prefixes])
-        self._prefix_cache: dict[bytes, Actions] = {}
+        self.direct = frozenset(direct)
+        self.short_prefixes = any(len(group) == 1 for group in self.prefixes)
+        self.indexed = bool(self.exact or self.prefixes)
+        self.confirmers = {unit.id: _confirmer(unit.term) for unit in units}
+        # The memo: every token met so far, and what the interesting ones tell.
+        self.seen: set[bytes] = set()
+        self.opens: dict[bytes, frozenset[int]] = {}
+        self.closes: dict[bytes, frozenset[int]] = {}
+        self.open_keys: set[bytes] = set()
+        self.close_keys: set[bytes] = set()
 
     def match(self, text: str, matched: set[int]) -> None:
         """Add to `matched` the id of every unit of this field that matches `text`."""
         if not text:
             return
-        confirm = set(self.always)
-        if self.exact_keys or self.prefix_scan:
+        candidates = set(self.always)
+        folded = b""
+        if self.indexed:
             folded = token_text(text)
-            hits: list[Actions] = [self.exact[token] for token in self.exact_keys.intersection(folded.split())]
-            if self.prefix_scan is not None:
-                hits.extend(map(self._prefix_actions, self.prefix_scan.findall(b" " + folded)))
-            for direct, maybe in hits:
-                matched |= direct
-                confirm |= maybe
-        confirm -= matched
-        if confirm:
-            self._confirm(text, confirm, matched)
+            found = set(folded.split())
+            new = found - self.seen
+            if new:
+                self._classify(new)
+            events = set().union(*map(self.opens.__getitem__, found & self.open_keys))
+            if events:
+                matched |= events & self.direct
+                ends = set().union(*map(self.closes.__getitem__, found & self.close_keys))
+                candidates.update(code - _CODE for code in events & ends)
+        candidates -= matched
+        if candidates:
+            self._confirm(text, folded, candidates, matched)
 
-    def _prefix_actions(self, token: bytes) -> Actions:
-        """Which prefixes a token found by the scan starts with (the scan returns " token")."""
-        actions = self._prefix_cache.get(token)
-        if actions is None:
-            if len(self._prefix_cache) > _CACHE_LIMIT:
-                self._prefix_cache.clear()
-            word = token[1:]
-            direct = frozenset(unit for prefix, unit, decides in self.prefixes if decides and word.startswith(prefix))
-            maybe = frozenset(unit for prefix, unit, decides in self.prefixes if not decides and word.startswith(prefix))
-            actions = self._prefix_cache[token] = (direct, maybe)
-        return actions
+    def _classify(self, new: set[bytes]) -> None:
+        if len(self.seen) > _MEMO_LIMIT:  # bound the memory of a very long-running process
+            for memo in (self.seen, self.opens, self.closes, self.open_keys, self.close_keys):
+                memo.clear()
+        for token in new:
+            pairs = list(self.exact.get(token, ()))
+            group = self.prefixes.get(token[:2], [])
+            if self.short_prefixes:  # one-byte prefixes ("c" of "C++") are grouped under one byte
+                group = group + self.prefixes.get(token[:1], [])
+            pairs.extend((unit, role) for prefix, unit, role in group if token.startswith(prefix))
+            opens = {unit if role == DIRECT else unit + _CODE for unit, role in pairs if role != LAST}
+            closes = {unit + _CODE for unit, role in pairs if role in (LAST, BOTH)}
+            if opens:
+                self.opens[token] = frozenset(opens)
+                self.open_keys.add(token)
+            if closes:
+                self.closes[token] = frozenset(closes)
+                self.close_keys.add(token)
+        self.seen |= new
 
-    def _confirm(self, text: str, candidates: set[int], matched: set[int]) -> None:
-        forms: dict[str, str] = {}
-        for unit_id in sorted(candidates):
-            term = self.units[unit_id].term
-            kind = "original" if term.is_regex else "cased" if term.case_sensitive else "folded"
+    def _confirm(self, text: str, folded: bytes, candidates: set[int], matched: set[int]) -> None:
+        forms: dict[int, str] = {}
+        for unit_id in candidates:
+            kind, search, middle = self.confirmers[unit_id]
+            # Inner words of a longer phrase must occur somewhere: a substring test in C.
+            if middle and not all(word in folded for word in middle):
+                continue
             form = forms.get(kind)
             if form is None:
-                form = forms[kind] = text if kind == "original" else cased(text) if kind == "cased" else fold(text)
-            if term.compiled().search(form):
+                form = forms[kind] = text if kind == _ORIGINAL else cased(text) if kind == _CASED else fold(text)
+            if search(form):
                 matched.add(unit_id)
 
 
-def _index(unit: Unit, exact: dict[bytes, tuple[set[int], set[int]]], prefixes: list[tuple[bytes, int, bool]]) -> bool:
-    """Record which tokens decide or trigger `unit`; False if no token can (confirm on every paper)."""
-    term = unit.term
+_FOLDED, _CASED, _ORIGINAL = 0, 1, 2
+
+
+def _confirmer(term: Term) -> tuple[int, Callable[[str], object], tuple[bytes, ...]]:
+    """Which form of the text the term's regex runs on, its compiled search, and the inner words
+    of a simple phrase of three or more words (the first and last are known to be there)."""
+    kind = _ORIGINAL if term.is_regex else _CASED if term.case_sensitive else _FOLDED
+    middle = tuple(fold(word).encode("utf-8") for word in term.words[1:-1]) if term.simple else ()
+    return kind, term.compiled().search, middle
+
+
+Key = bytes | tuple[str, bytes]  # an exact token, or ("prefix", p) for tokens starting with p
+
+
+def _triggers(term: Term) -> list[tuple[Key, int]]:
+    """The tokens that decide a term, or that a match of it must start (FIRST) and end (LAST) with.
+
+    Empty when no token can tell (a regex, a term starting with punctuation): such a unit is
+    confirmed on every paper.
+    """
     if not term.simple:
         first = _leading_word(term)
-        if not first:
-            return False
-        prefixes.append((first, unit.id, False))
-        return True
+        return [(("prefix", first), BOTH)] if first else []
     words = [fold(word).encode("utf-8") for word in term.words]
-    decides = len(words) == 1 and not term.case_sensitive
-    # A match starts with a token made of the first one or more words run together
-    # ("pre-training" can start with "pre" or be "pretraining").
-    for count in range(1, len(words)):
-        exact.setdefault(b"".join(words[:count]), (set(), set()))[1].add(unit.id)
+    suffixes = (b"", b"s", b"es")
     joined = b"".join(words)
+    if len(words) == 1:
+        role = BOTH if term.case_sensitive else DIRECT
+        if term.wildcard:
+            return [(("prefix", joined), role)]
+        return [(joined + suffix, role) for suffix in suffixes]
+    # A match's first token is the first j words run together ("pre-training" starts with "pre"
+    # or is "pretraining"); its last token is the last words run together, plus the plural.
+    found: list[tuple[Key, int]] = [(b"".join(words[:count]), FIRST) for count in range(1, len(words))]
+    tails = [b"".join(words[start:]) for start in range(len(words))]  # tails[0] == joined
     if term.wildcard:
-        prefixes.append((joined, unit.id, decides))
-        return True
-    for suffix in (b"", b"s", b"es"):
-        exact.setdefault(joined + suffix, (set(), set()))[0 if decides else 1].add(unit.id)
-    return True
+        found.append((("prefix", joined), FIRST))
+        found.extend((("prefix", tail), LAST) for tail in tails)
+    else:
+        found.extend((joined + suffix, FIRST) for suffix in suffixes)
+        found.extend((tail + suffix, LAST) for tail in tails for suffix in suffixes)
+    return found
 
 
 def _leading_word(term: Term) -> bytes:
@@ -130,26 +188,3 @@ def _leading_word(term: Term) -> bytes:
     while end < len(first) and (first[end].isalnum() or first[end] == "_"):
         end += 1
     return first[:end].encode("utf-8")
-
-
-def _trie_scanner(prefixes: list[bytes]) -> re.Pattern[bytes] | None:
-    """One regex finding every token that starts with one of `prefixes`, as b" token".
-
-    Shaped as a trie (`r(?:eason|obot)`) so each position tries one branch per first letter.
-    """
-    if not prefixes:
-        return None
-    trie: dict = {}
-    for prefix in prefixes:
-        node = trie
-        for byte in prefix:
-            node = node.setdefault(byte, {})
-        node[None] = True
-
-    def emit(node: dict) -> bytes:
-        if None in node:  # a shorter prefix already accepts every continuation
-            return b""
-        branches = [re.escape(bytes([byte])) + emit(child) for byte, child in sorted(node.items())]
-        return branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
-
-    return re.compile(b" " + emit(trie) + b"[^ ]*")

@@ -48,25 +48,23 @@ class Tagger:
     def __init__(self, topics: tuple[TopicConfig, ...]) -> None:
         self.rules = compile_topics(topics)
         self.engine = Engine(self.rules)
-        # The same few combinations of matched terms recur across papers: build each sentence once.
-        self._reasons: dict[tuple[int, frozenset[int]], tuple[str, ...]] = {}
+        # The same few combinations of matched terms recur across papers: build each match once.
+        self._matches: dict[tuple[int, frozenset[int]], TopicMatch] = {}
 
     def tag(self, paper: Paper) -> tuple[TopicMatch, ...]:
-        return tuple(
-            TopicMatch(topic.rule.slug, self._why(topic, matched, paper)) for topic, matched in self.engine.matching(paper)
-        )
+        return tuple(self._match(topic, matched, paper) for topic, matched in self.engine.matching(paper))
 
-    def _why(self, topic: CompiledTopic, matched: set[int], paper: Paper) -> tuple[str, ...]:
+    def _match(self, topic: CompiledTopic, matched: set[int], paper: Paper) -> TopicMatch:
         hits = topic.positive_units.intersection(matched)
         if not hits:
-            return _fallback_reason(topic, paper)
+            return TopicMatch(topic.rule.slug, _fallback_reason(topic, paper))
         key = (id(topic), frozenset(hits))
-        reasons = self._reasons.get(key)
-        if reasons is None:
-            if len(self._reasons) > 100_000:
-                self._reasons.clear()
-            reasons = self._reasons[key] = _reasons(topic, hits)
-        return reasons
+        match = self._matches.get(key)
+        if match is None:
+            if len(self._matches) > 100_000:
+                self._matches.clear()
+            match = self._matches[key] = TopicMatch(topic.rule.slug, _reasons(topic, hits))
+        return match
 
 
 def _reasons(topic: CompiledTopic, hits: set[int] | frozenset[int]) -> tuple[str, ...]:

@@ -73,12 +73,11 @@ class FieldMatcher:
         self.short_prefixes = any(len(group) == 1 for group in self.prefixes)
         self.indexed = bool(self.exact or self.prefixes)
         self.confirmers = {unit.id: _confirmer(unit.term) for unit in units}
-        # The memo: every token met so far, and what the interesting ones tell.
+        # The memo: every token met so far; for the interesting ones, what they open and close.
         self.seen: set[bytes] = set()
+        self.interesting: set[bytes] = set()
         self.opens: dict[bytes, frozenset[int]] = {}
         self.closes: dict[bytes, frozenset[int]] = {}
-        self.open_keys: set[bytes] = set()
-        self.close_keys: set[bytes] = set()
 
     def match(self, text: str, matched: set[int]) -> None:
         """Add to `matched` the id of every unit of this field that matches `text`."""
@@ -92,18 +91,21 @@ class FieldMatcher:
             new = found - self.seen
             if new:
                 self._classify(new)
-            events = set().union(*map(self.opens.__getitem__, found & self.open_keys))
-            if events:
+            hits = found & self.interesting
+            if hits:
+                events = set().union(*map(self.opens.__getitem__, hits))
                 matched |= events & self.direct
-                ends = set().union(*map(self.closes.__getitem__, found & self.close_keys))
-                candidates.update(code - _CODE for code in events & ends)
+                events -= self.direct
+                if events:  # some match may start here: which of them may also end?
+                    events &= set().union(*map(self.closes.__getitem__, hits))
+                    candidates.update(code - _CODE for code in events)
         candidates -= matched
         if candidates:
             self._confirm(text, folded, candidates, matched)
 
     def _classify(self, new: set[bytes]) -> None:
         if len(self.seen) > _MEMO_LIMIT:  # bound the memory of a very long-running process
-            for memo in (self.seen, self.opens, self.closes, self.open_keys, self.close_keys):
+            for memo in (self.seen, self.interesting, self.opens, self.closes):
                 memo.clear()
         for token in new:
             pairs = list(self.exact.get(token, ()))
@@ -111,14 +113,10 @@ class FieldMatcher:
             if self.short_prefixes:  # one-byte prefixes ("c" of "C++") are grouped under one byte
                 group = group + self.prefixes.get(token[:1], [])
             pairs.extend((unit, role) for prefix, unit, role in group if token.startswith(prefix))
-            opens = {unit if role == DIRECT else unit + _CODE for unit, role in pairs if role != LAST}
-            closes = {unit + _CODE for unit, role in pairs if role in (LAST, BOTH)}
-            if opens:
-                self.opens[token] = frozenset(opens)
-                self.open_keys.add(token)
-            if closes:
-                self.closes[token] = frozenset(closes)
-                self.close_keys.add(token)
+            if pairs:
+                self.interesting.add(token)
+                self.opens[token] = frozenset(unit if role == DIRECT else unit + _CODE for unit, role in pairs if role != LAST)
+                self.closes[token] = frozenset(unit + _CODE for unit, role in pairs if role in (LAST, BOTH))
         self.seen |= new
 
     def _confirm(self, text: str, folded: bytes, candidates: set[int], matched: set[int]) -> None:

@@ -94,12 +94,24 @@ def test_topic_pages_are_paginated_newest_first(subpath_site: Path, papers: dict
         assert len(ids) == (A.PAGE_SIZE if page < pages else len(expected) - A.PAGE_SIZE * (pages - 1))
         seen += ids
         assert f"Page {page} of {pages}" in doc.text_content()
+        numbers = doc.xpath("//nav[@class='page-numbers']//a")
+        assert [a.text for a in numbers] == [str(n) for n in range(1, pages + 1)]
+        assert [a.text for a in numbers if a.get("aria-current") == "page"] == [str(page)]
     assert seen == expected
     assert not (subpath_site / f"topics/diffusion/page/{pages + 1}").exists()
     first = _doc(subpath_site, "topics/diffusion/index.html")
     assert first.xpath("//div[@class='description']//em[text()='models']")
     assert first.xpath("//a[@rel='next']/@href") == ["../../topics/diffusion/page/2/"]
     assert first.xpath(f"//link[@rel='alternate'][@href='{SUBPATH_BASE}feeds/diffusion.rss.xml']")
+
+
+def test_page_window_links_first_last_and_neighbours() -> None:
+    from sitegen.render.pages import page_window
+
+    assert page_window(6, 53) == [1, None, 4, 5, 6, 7, 8, None, 53]
+    assert page_window(1, 3) == [1, 2, 3]
+    assert page_window(53, 53) == [1, None, 51, 52, 53]
+    assert page_window(4, 7) == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_paper_page_has_every_field(subpath_site: Path) -> None:  # noqa: F811

@@ -140,9 +140,24 @@ class PageRenderer:
                 first_number=(page - 1) * size + 1,
                 page=page,
                 page_count=page_count,
+                page_links=page_window(page, page_count),
                 feed_slug=slug,
                 section="topics",
             )
+
+
+def page_window(page: int, count: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link from page `page`: the first, the last and a few around it; None is a gap.
+
+    page_window(6, 53) == [1, None, 4, 5, 6, 7, 8, None, 53]
+    """
+    shown = sorted({1, count, *range(max(1, page - around), min(count, page + around) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(number)
+    return window
 
 
 def _read_about(path: Path) -> Markup:

@@ -20,7 +20,6 @@ terms.py; tests check that this matcher agrees with them on the whole real archi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -21,19 +21,19 @@ class Leaf:
 
 @dataclass(frozen=True)
 class Not:
-    child: "Node"
+    child: Node
     text: str
 
 
 @dataclass(frozen=True)
 class And:
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
     text: str
 
 
 @dataclass(frozen=True)
 class Or:
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
     text: str
 
 

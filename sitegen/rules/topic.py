@@ -48,7 +48,7 @@ class TopicRuleError(ValueError):
         self.problems = problems
 
 
-def compile_topic(topic: "TopicConfig") -> TopicRule:
+def compile_topic(topic: TopicConfig) -> TopicRule:
     """Compile one topic; raises TopicRuleError listing every problem at once."""
     problems: list[tuple[str, str]] = []
     fields = _fields(topic.fields, problems)
@@ -100,7 +100,7 @@ def _query_clauses(query: str, fields: tuple[str, ...], problems: list[tuple[str
     return [Clause(part.text, part) for part in parts]
 
 
-def _list_clauses(topic: "TopicConfig", fields: tuple[str, ...], problems: list[tuple[str, str]]) -> list[Clause]:
+def _list_clauses(topic: TopicConfig, fields: tuple[str, ...], problems: list[tuple[str, str]]) -> list[Clause]:
     clauses: list[Clause] = []
     any_leaves = _leaves("any", topic.any, fields, problems)
     if any_leaves:

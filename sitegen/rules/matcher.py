@@ -121,10 +121,9 @@ class FieldMatcher:
     def _confirm(self, text: str, folded: bytes, candidates: set[int], matched: set[int]) -> None:
         forms: dict[int, str] = {}
         for unit_id in candidates:
-            kind, search, gaps = self.confirmers[unit_id]
-            # Each two neighbouring words of a phrase must be joined, one space apart, or followed
-            # by a longer run of spaces: substring tests in C that rule out most candidates.
-            if gaps and not all(spaced in folded or joined in folded or run in folded for spaced, joined, run in gaps):
+            kind, search, middle = self.confirmers[unit_id]
+            # Inner words of a longer phrase must occur somewhere: a substring test in C.
+            if middle and not all(word in folded for word in middle):
                 continue
             form = forms.get(kind)
             if form is None:
@@ -136,20 +135,12 @@ class FieldMatcher:
 _FOLDED, _CASED, _ORIGINAL = 0, 1, 2
 
 
-Gap = tuple[bytes, bytes, bytes]
-
-
-def _confirmer(term: Term) -> tuple[int, Callable[[str], object], tuple[Gap, ...]]:
-    """Which form of the text the term's regex runs on, its compiled search, and for a simple
-    phrase, per gap between two words, what the token text must contain there: the words one
-    space apart, run together, or the first followed by two or more spaces (a longer run of
-    spaces and hyphens in the text)."""
+def _confirmer(term: Term) -> tuple[int, Callable[[str], object], tuple[bytes, ...]]:
+    """Which form of the text the term's regex runs on, its compiled search, and the inner words
+    of a simple phrase of three or more words (the first and last are known to be there)."""
     kind = _ORIGINAL if term.is_regex else _CASED if term.case_sensitive else _FOLDED
-    gaps: tuple[Gap, ...] = ()
-    if term.simple:
-        words = [fold(word).encode("utf-8") for word in term.words]
-        gaps = tuple((a + b" " + b, a + b, a + b"  ") for a, b in zip(words, words[1:]))
-    return kind, term.compiled().search, gaps
+    middle = tuple(fold(word).encode("utf-8") for word in term.words[1:-1]) if term.simple else ()
+    return kind, term.compiled().search, middle
 
 
 Key = bytes | tuple[str, bytes]  # an exact token, or ("prefix", p) for tokens starting with p

@@ -74,25 +74,22 @@ def with_offsets(text: str, folded: bool) -> tuple[str, list[int]]:
 
 # --- tokens, for the fast matcher -----------------------------------------------------------
 # A token is a maximal run of word characters (regex `\w`) of the folded text, as UTF-8 bytes.
-# token_text() maps each character of the folded text to one character: word characters stay,
-# the characters a term may cross between its words (whitespace and "-") become a space, and
-# every other character a vertical tab. bytes.split() cuts at both, so it yields the tokens
-# (about ten times faster than re.findall(r"\w+")), and a phrase can only match where its words
-# are separated by spaces in the token text. For ASCII text it is one bytes.translate().
+# For ASCII text, one bytes.translate() maps word characters to lower case and everything else
+# to a space, and split() yields the tokens: about ten times faster than re.findall(r"\w+").
 _ASCII_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_SOFT, _HARD = 0x20, 0x0B
-_TOKEN_TABLE = bytes(
-    (c if c in _ASCII_WORD else _SOFT if chr(c).isspace() or c == 0x2D else _HARD) for c in range(256)
-).lower()
-_SOFT_CHARS = re.compile(r"[\s-]")
-_HARD_CHARS = re.compile(r"[^\w ]")
+_TOKEN_TABLE = bytes((c if c in _ASCII_WORD else 32) for c in range(256)).lower()
+_NON_WORD = re.compile(r"\W+")
 
 
 def token_text(text: str) -> bytes:
-    """The folded text as UTF-8, word characters kept, soft separators a space, others b"\\x0b"."""
+    """`text` folded, as UTF-8, with every run of non-word characters turned into spaces.
+
+    Its tokens are `.split()`; a token starting with `p` is an occurrence of b" " + p in
+    b" " + token_text(text).
+    """
     if text.isascii():
         return text.encode("ascii").translate(_TOKEN_TABLE)
-    return _HARD_CHARS.sub("\x0b", _SOFT_CHARS.sub(" ", fold(text))).encode("utf-8")
+    return _NON_WORD.sub(" ", fold(text)).encode("utf-8")
 
 
 def is_word_char(char: str) -> bool:

@@ -109,3 +109,31 @@ def test_older_listing_only_fills_gaps(tmp_path: Path) -> None:
     paper = Store(tmp_path).papers()["2504.00001"]
     assert paper.upvotes == 40 and paper.project_page == "https://p.org/"
     assert paper.listing_days == (DAY1, DAY2)
+
+
+def test_fast_and_generic_decoders_agree_on_every_field(tmp_path: Path) -> None:
+    """The msgspec hot path must build exactly the Paper the generic codec builds."""
+    from sitegen.models import Organization
+    from sitegen.store.codec import paper_from_json, paper_to_json
+    from sitegen.store.fast_decode import decode_day_file
+    from sitegen.store.files import dump_json
+
+    full = _paper(
+        published=dt.datetime(2025, 3, 30, 4, 22, 9, tzinfo=dt.timezone.utc),
+        num_comments=2,
+        organization=Organization("lab", "The Lab", "https://x/a.png"),
+        github_stars=5,
+        project_page="https://p.org/",
+        ai_summary="Summary.",
+        thumbnail="https://t/x.png",
+        submitter="S",
+        categories=("cs.LG", "cs.CL"),
+        arxiv_comments="10 pages",
+        journal_ref="J 1",
+        version=3,
+        sources=("arxiv", "huggingface"),
+        listing_days=(DAY1, DAY2),
+    )
+    assert all(getattr(full, f.name) not in (None, ()) for f in dataclasses.fields(Paper))
+    content = dump_json({"schema": 1, "day": "2025-04-01", "papers": {full.arxiv_id: paper_to_json(full)}})
+    assert decode_day_file(content, 1) == [full] == [paper_from_json(full.arxiv_id, paper_to_json(full))]

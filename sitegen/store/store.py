@@ -18,6 +18,8 @@ from pathlib import Path
 from sitegen.errors import StoreError
 from sitegen.models import DayListing, Paper
 from sitegen.store.codec import paper_from_json, paper_to_json
+from sitegen.gcpause import gc_paused
+from sitegen.store.fast_decode import decode_day_file
 from sitegen.store.files import dump_json, read_json, write_if_changed
 from sitegen.store.ledger import DayHealth, LastError, Ledger
 from sitegen.store.merge import merge_paper
@@ -50,7 +52,8 @@ class Store:
     def papers(self) -> dict[str, Paper]:
         """Every stored paper by arXiv id (loaded once, then kept in memory)."""
         if self._papers is None:
-            self._papers = self._load_papers()
+            with gc_paused():
+                self._papers = self._load_papers()
         return self._papers
 
     def _load_papers(self) -> dict[str, Paper]:
@@ -66,6 +69,14 @@ class Store:
         return papers
 
     def _read_day_file(self, path: Path) -> list[Paper]:
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
+        papers = decode_day_file(content, SCHEMA_VERSION)
+        if papers is not None:
+            return papers
+        # Not exactly what we write: the generic reader below says precisely what is wrong.
         document = read_json(path)
         if not isinstance(document, dict) or document.get("schema") != SCHEMA_VERSION or not isinstance(document.get("papers"), dict):
             raise StoreError(

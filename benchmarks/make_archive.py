@@ -41,22 +41,25 @@ TEX_SHARE, ORG_SHARE, GITHUB_SHARE, PROJECT_SHARE, AI_SUMMARY_SHARE = 0.060, 0.2
 ORGANIZATIONS = 613
 START_DAY = dt.date(2024, 1, 1)
 
-# Words of real ML abstracts, so keyword topics match a realistic share of the archive.
-VOCABULARY = """
-model models language large learning reasoning agent agents diffusion video image generation
-multimodal vision transformer attention training inference benchmark dataset evaluation
-reinforcement policy reward alignment safety robot robotic manipulation embodied speech audio
-3D scene reconstruction point cloud quantization pruning distillation efficient memory context
-retrieval augmented knowledge graph code mathematical math chain-of-thought test-time scaling
-token tokens decoding speculative sampling latent representation encoder decoder fine-tuning
-pre-training instruction tuning preference optimization RLHF DPO GRPO LLM LLMs VLM MLLM agentic
-tool use web navigation planning world model simulation medical clinical radiology protein
-molecule chemistry graph neural network federated privacy adversarial robustness jailbreak
-hallucination factuality summarization translation multilingual low-resource evaluation human
+# Filler of academic prose, and topic phrases: each paper draws one or two themes (as real
+# papers do), so keyword topics match a realistic share of the archive rather than everything.
+FILLER = """
 we propose a novel framework method approach that which to of the and in for on with by from
-our results show significantly outperforms state-of-the-art baselines across tasks experiments
-demonstrate achieves improves performance accuracy while reducing cost compute latency
+our results show significantly outperforms strong baselines across several tasks experiments
+demonstrate achieves improves performance accuracy while reducing cost compute latency data
+study analysis setting problem design simple effective scalable general robust new existing
+prior work limited however recent advances remain challenging address gap introduce present
+evaluate extensive public release open source further provide insights findings suggest
 """.split()
+THEMES = (
+    "large language model", "chain-of-thought reasoning", "test-time scaling", "LLM agents", "tool use",
+    "diffusion model", "video generation", "image generation", "multimodal model", "vision-language model",
+    "reinforcement learning", "reward model", "quantization", "speculative decoding", "KV cache",
+    "pre-training", "optimizer", "robot manipulation", "embodied agent", "medical imaging", "clinical notes",
+    "jailbreak", "alignment", "speech recognition", "text-to-speech", "3D reconstruction", "point cloud",
+    "retrieval-augmented generation", "code generation", "mathematical reasoning", "benchmark", "dataset",
+    "graph neural network", "federated learning", "time series", "protein design", "weather forecasting",
+)
 TEX_SNIPPETS = ("$\\mathcal{O}(n^2)$", "$\\alpha$-divergence", "\\textit{zero-shot}", "$k$-NN", "$\\times 2$")
 FIRST = "Wei Li Zhang Chen Wang Liu Yang Maria John David Anna Sofia Ahmed Yuki Jose Olga Priya".split()
 LAST = "Wang Li Zhang Liu Chen Smith Garcia Kim Nguyen Müller Rossi Tanaka Singh Ivanova Silva".split()
@@ -71,19 +74,25 @@ def draw(rng: random.Random, quantiles: tuple[int, ...]) -> int:
     return int(lo + (hi - lo) * ((u - lo_q) / (hi_q - lo_q)))
 
 
-def text(rng: random.Random, chars: int, capitalise: bool = False) -> str:
+def text(rng: random.Random, chars: int, themes: tuple[str, ...] = (), capitalise: bool = False, repeats: int = 2) -> str:
+    """Filler prose of about `chars` characters with each theme phrase woven in once or twice."""
     words: list[str] = []
     length = 0
     while length < chars:
-        word = rng.choice(VOCABULARY)
-        words.append(word.capitalize() if capitalise and word.islower() else word)
+        word = rng.choice(FILLER)
+        words.append(word.capitalize() if capitalise else word)
         length += len(word) + 1
-    return " ".join(words)[:chars].rstrip()
+    for theme in themes:
+        for _ in range(rng.randint(1, repeats)):
+            words.insert(rng.randrange(len(words) + 1), theme)
+    return " ".join(words)
 
 
 def make_paper(rng: random.Random, serial: int, day: dt.date) -> Paper:
-    title = text(rng, max(6, draw(rng, TITLE_CHARS)), capitalise=True)
-    abstract = text(rng, max(165, draw(rng, ABSTRACT_CHARS))) + "."
+    themes = tuple(rng.sample(THEMES, rng.choice((1, 1, 2, 2, 3))))
+    title_chars = max(6, draw(rng, TITLE_CHARS))
+    title = text(rng, max(0, title_chars - len(themes[0])), themes[:1], capitalise=True, repeats=1)
+    abstract = text(rng, max(100, draw(rng, ABSTRACT_CHARS) - sum(map(len, themes))), themes) + "."
     if rng.random() < TEX_SHARE:
         abstract = f"{rng.choice(TEX_SNIPPETS)} {abstract}"
     org = rng.randrange(ORGANIZATIONS) if rng.random() < ORG_SHARE else None
@@ -101,7 +110,7 @@ def make_paper(rng: random.Random, serial: int, day: dt.date) -> Paper:
         github_repo=f"https://github.com/example/repo{serial}" if rng.random() < GITHUB_SHARE else None,
         github_stars=rng.randrange(2000) if rng.random() < GITHUB_SHARE else None,
         project_page=f"https://example.org/p{serial}/" if rng.random() < PROJECT_SHARE else None,
-        ai_summary=text(rng, 200) + "." if rng.random() < AI_SUMMARY_SHARE else None,
+        ai_summary=text(rng, 150, themes[:1]) + "." if rng.random() < AI_SUMMARY_SHARE else None,
         ai_keywords=tuple(text(rng, 18) for _ in range(draw(rng, KEYWORDS))),
         sources=("huggingface",),
     )

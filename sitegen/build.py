@@ -1,4 +1,10 @@
-"""The build stage, top to bottom: config, store, model, pages and feeds, write."""
+"""The build stage, top to bottom: config, store, model, plan, render what changed, write.
+
+Every page and feed is planned with a key (a digest of its inputs, see render/fingerprint.py).
+What the last build wrote from the same key is neither rendered nor written again, and the rest
+is rendered on every core; so a daily build of a large archive touches only the new day, its
+neighbours, the affected topic pages and feeds, and the site-wide pages.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,20 @@ from pathlib import Path
 
 from sitegen.config import Config
 from sitegen.errors import BuildError
+from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 from sitegen.render.feeds import FeedRenderer
-from sitegen.render.pages import PageRenderer
+from sitegen.render.fingerprint import digest, theme_fingerprint
+from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
+from sitegen.render.parallel import render_all
 from sitegen.render.plumbing import robots, sitemap
 from sitegen.render.site import build_model
-from sitegen.render.status import SourceStatus, source_statuses, status_json
+from sitegen.render.status import source_statuses, status_json
 from sitegen.render.templating import make_environment
-from sitegen.render.writer import WriteReport, write_plan
+from sitegen.render.writer import SiteWriter, WriteReport
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
+from sitegen.tagging import TopicMatch
 
 Output = tuple[str, bytes]
 # Written by the search stage after the pages, not by the plan: the writer must not prune it.
@@ -40,20 +50,85 @@ class BuildReport:
         )
 
 
-def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False) -> BuildReport:
+def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False, workers: int | None = None) -> BuildReport:
     output = output or config.build.output
-    store = Store(config.store.path)
-    papers = store.papers()
-    statuses = source_statuses(config, store)
-    model = build_model(config, papers)
-    manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
-    if not allow_shrink:
-        _refuse_shrink(output, manifest)
-    env = make_environment(config.build.templates)
-    plan = _plan(PageRenderer(env, model), FeedRenderer(env, model), config.build.static, manifest, config.site.cname, statuses)
-    report = write_plan(output, plan, keep=(SEARCH_INDEX,))
-    search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)))
+    with gc_paused():
+        store = Store(config.store.path)
+        papers = store.papers()
+        versions = store.paper_versions()
+        theme = theme_fingerprint(config.path, config.build.templates, (config.root / ABOUT_FILE,))
+        writer = SiteWriter(output, keep=(SEARCH_INDEX,))
+        model = build_model(config, papers, _unchanged_tags(writer.extra, theme, versions))
+        manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
+        if not allow_shrink:
+            _refuse_shrink(output, manifest)
+        writer.begin()
+        env = make_environment(config.build.templates)
+        pages = PageRenderer(env, model)
+        paper_key = versions.__getitem__
+        _write_pages(pages, list(pages.pages(lambda p: paper_key(p.arxiv_id), theme)), writer, workers)
+        _write_feeds(FeedRenderer(env, model), theme, versions, writer)
+        for path, content in _site_files(pages, store, config, manifest):
+            writer.put(path, content)
+        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in papers}})
+        search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)))
     return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output, search=search)
+
+
+def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
+    """The last build's tags of papers whose store file and rules (in the theme) are unchanged."""
+    cached = extra.get("tags")
+    if extra.get("theme") != theme or not isinstance(cached, dict):
+        return {}
+    return {arxiv_id: tags for arxiv_id, (version, tags) in cached.items() if versions.get(arxiv_id) == version}
+
+
+def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None) -> None:
+    stale: list[Page] = []
+    for page in plan:
+        if writer.is_current(page.path, page.key):
+            writer.keep_current(page.path)
+        else:
+            stale.append(page)
+    writer.report.rendered += len(stale)
+    # Compile every template before forking, so the workers share the compiled code.
+    for name in {page.template for page in stale}:
+        pages.env.get_template(name)
+    render_all(stale, lambda page: (page.path, pages.render(page), page.key), writer, workers)
+    pages.html_paths = [page.path for page in plan if page.path != "404.html"]
+
+
+def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], writer: SiteWriter) -> None:
+    channels = feeds.channels()
+    for channel, papers in channels:
+        key = digest(theme, b"feed", channel.slug, *(versions[p.arxiv_id] for p in papers))
+        paths = [channel.feed_path(kind) for kind in ("rss", "atom", "json")]
+        if all(writer.is_current(path, key) for path in paths):
+            for path in paths:
+                writer.keep_current(path)
+            continue
+        for path, content in feeds.channel_files(channel, papers):
+            writer.put(path, content, key)
+    writer.put(*feeds.opml([channel for channel, _ in channels]))
+
+
+def _site_files(pages: PageRenderer, store: Store, config: Config, manifest: Manifest) -> Iterator[Output]:
+    """The site-wide files, cheap enough to render on every build."""
+    statuses = source_statuses(config, store)
+    # Source health, from the ledgers only (no wall clock): status/ and status.json.
+    status_page = Page("status/index.html", "status.html", {"sources": statuses, "section": "status"})
+    yield status_page.path, pages.render(status_page)
+    yield "status.json", status_json(statuses)
+    base = config.site.absolute_url
+    yield from sitemap(base, [*pages.html_paths, status_page.path])
+    yield robots(base)
+    yield from _static_files(config.build.static)
+    # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
+    yield ".nojekyll", b""
+    if config.site.cname:
+        # GitHub Pages serves the site on this domain when the branch root has a CNAME file.
+        yield "CNAME", f"{config.site.cname}\n".encode("ascii")
+    yield MANIFEST_NAME, manifest.to_bytes()
 
 
 def _refuse_shrink(output: Path, manifest: Manifest) -> None:
@@ -70,26 +145,6 @@ def _refuse_shrink(output: Path, manifest: Manifest) -> None:
     problem = shrink_problem(previous, manifest, f"{output} (built before)", "build")
     if problem:
         raise BuildError(problem)
-
-
-def _plan(
-    pages: PageRenderer, feeds: FeedRenderer, static: Path, manifest: Manifest, cname: str | None, statuses: tuple[SourceStatus, ...]
-) -> Iterator[Output]:
-    yield from pages.pages()
-    yield from feeds.feeds()
-    # Source health, from the ledgers only (no wall clock): status/ and status.json.
-    yield pages.render("status.html", "status/index.html", sources=statuses, section="status")
-    yield "status.json", status_json(statuses)
-    base = pages.model.config.site.absolute_url
-    yield from sitemap(base, pages.html_paths)
-    yield robots(base)
-    yield from _static_files(static)
-    # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
-    yield ".nojekyll", b""
-    if cname:
-        # GitHub Pages serves the site on this domain when the branch root has a CNAME file.
-        yield "CNAME", f"{cname}\n".encode("ascii")
-    yield MANIFEST_NAME, manifest.to_bytes()
 
 
 def _static_files(static: Path) -> Iterator[Output]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from sitegen.config import Config
 from sitegen.errors import PublishError
 from sitegen.gitrepo import Git, GitResult, last_lines, open_repository
+from sitegen.render.writer import CACHE_NAME
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 
 # Who commits the Pages branch. Fixed (not the user's git identity) so commits are reproducible;
@@ -132,7 +133,8 @@ def _write_tree(git: Git, output: Path, cname: str | None) -> str:
         # filters: the site goes out byte for byte as built.
         site.run(
             *repo, "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.attributesFile=/dev/null",
-            "add", "--all", "--force", "--", ".",
+            # The build cache is the builder's memory, not part of the site.
+            "add", "--all", "--force", "--", ".", f":(exclude){CACHE_NAME}",
         )
         plumbing = [(".nojekyll", "")]  # GitHub Pages would otherwise run Jekyll and hide "_" folders
         if cname:

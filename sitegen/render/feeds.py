@@ -66,16 +66,25 @@ class FeedRenderer:
     def feeds(self) -> Iterator[Output]:
         channels = self.channels()
         for channel, papers in channels:
-            # Each paper's body is rendered once (ItemFactory); only "why" differs per feed.
-            entries = [(item, item.html(channel.slug)) for item in map(self.items.item, papers)]
-            documents = render_rss_and_atom(channel, entries)
-            documents["json"] = render_json_feed(channel, entries)
-            for kind in FORMATS:
-                content = documents[kind]
-                if len(content) > self.max_bytes:
-                    content = self._fitting(kind, channel, entries)
-                yield channel.feed_path(kind), content
-        yield OPML_PATH, render_opml(xml_safe(self.model.config.site.title), [channel for channel, _ in channels])
+            yield from self.channel_files(channel, papers)
+        yield self.opml([channel for channel, _ in channels])
+
+    def channel_files(self, channel: Channel, papers: tuple[Paper, ...]) -> list[Output]:
+        """One channel's RSS, Atom and JSON Feed files."""
+        # Each paper's body is rendered once (ItemFactory); only "why" differs per feed.
+        entries = [(item, item.html(channel.slug)) for item in map(self.items.item, papers)]
+        documents = render_rss_and_atom(channel, entries)
+        documents["json"] = render_json_feed(channel, entries)
+        files = []
+        for kind in FORMATS:
+            content = documents[kind]
+            if len(content) > self.max_bytes:
+                content = self._fitting(kind, channel, entries)
+            files.append((channel.feed_path(kind), content))
+        return files
+
+    def opml(self, channels: list[Channel]) -> Output:
+        return OPML_PATH, render_opml(xml_safe(self.model.config.site.title), channels)
 
     def _fitting(self, kind: str, channel: Channel, entries: list[Entry]) -> bytes:
         """The feed with as many of the newest items as fit in max_bytes (oldest dropped first)."""

@@ -1,18 +1,25 @@
-"""HTML pages of the public contract, rendered from the site model.
+"""HTML pages of the public contract, planned from the site model as jobs, rendered on demand.
 
 All links inside pages are relative (`{{ root }}` is "../.." as deep as the page), so the same
 output works at a domain root, under a sub-path, and from `sitegen serve`. Only what must be
 absolute is (feed URLs, canonical and Open Graph URLs, the 404 page, which is served at any path).
 
-Work that several pages share is done once here, not per page: topic counts, each topic's
-description as HTML, each day's topic counts.
+Planning and rendering are separate so that a build renders only pages whose inputs changed:
+each `Page` carries a `key`, a digest of everything it shows (see render/fingerprint.py). Pages
+shown on every build anyway (index, archive, topics, search...) have no key and are always
+rendered; they are few.
+
+Topic pages are paginated in stable chunks counted from the oldest paper: `page/N/` always
+holds the same papers, so a new day changes a topic's first page and at most one chunk page,
+not every page of the topic, and links to a page keep pointing at the same papers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +33,9 @@ from sitegen.render.calendar import months as calendar_months
 from sitegen.render.site import SiteModel
 from sitegen.render.templating import render_markdown
 
-Output = tuple[str, bytes]
 ABOUT_FILE = "about.md"  # beside sitegen.toml; when present, the site gets an about/ page
 AUTHORS_SHOWN = 12  # a paper page shows this many authors, the rest fold into <details>
+PaperKey = Callable[[Paper], bytes]
 
 
 def paper_path(paper: Paper) -> str:
@@ -39,13 +46,29 @@ def day_path(day: dt.date) -> str:
     return f"days/{day.isoformat()}/"
 
 
-def topic_path(slug: str, page: int = 1) -> str:
-    return f"topics/{slug}/" if page == 1 else f"topics/{slug}/page/{page}/"
+def topic_path(slug: str, page: int | None = None) -> str:
+    """The topic's first page (newest papers), or its stable chunk `page` (1 = the oldest)."""
+    return f"topics/{slug}/" if page is None else f"topics/{slug}/page/{page}/"
 
 
 def url_path(path: str) -> str:
     """The public URL of an output file, relative to the site root ("papers/x/index.html" -> "papers/x/")."""
     return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    template: str
+    context: dict[str, Any] = field(hash=False)
+    # Digest of every input the page shows; None means "render on every build".
+    key: bytes | None = None
+
+
+def topic_chunks(papers_newest_first: tuple[Paper, ...], size: int) -> list[tuple[Paper, ...]]:
+    """The full chunks of `size` papers counted from the oldest, each newest first (chunk 1 = oldest)."""
+    oldest_first = papers_newest_first[::-1]
+    return [oldest_first[start : start + size][::-1] for start in range(0, len(oldest_first) - size + 1, size)]
 
 
 class PageRenderer:
@@ -56,7 +79,8 @@ class PageRenderer:
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         about = model.config.root / ABOUT_FILE
         self.about = _read_about(about) if about.is_file() else None
-        # Every HTML page rendered so far, for the sitemap (the 404 page excluded).
+        self._cards: dict[tuple[str, str, int], Markup] = {}
+        # Every HTML page of the site (the 404 page excluded), for the sitemap; set by the build.
         self.html_paths: list[str] = []
         env.globals.update(
             site=model.config.site,
@@ -69,80 +93,114 @@ class PageRenderer:
             topics=model.topics,
             tags=model.tags,
             has_about=self.about is not None,
+            card=self.card,
         )
+        self._card_macro = env.get_template("_macros.html").module.paper_card  # type: ignore[attr-defined]
 
-    def render(self, template: str, path: str, **context: Any) -> Output:
+    def card(self, paper: Paper, root: str, level: int = 2) -> Markup:
+        """A paper's card, rendered once per page depth: one paper shows on its days and topics."""
+        memo_key = (paper.arxiv_id, root, level)
+        html = self._cards.get(memo_key)
+        if html is None:
+            html = self._cards[memo_key] = self._card_macro(paper, root, level)
+        return html
+
+    def render(self, page: Page) -> bytes:
         # The 404 page is served at whatever path was missing: only absolute links work there.
+        path = page.path
         root = self.model.config.site.absolute_url if path == "404.html" else "../" * path.count("/")
-        context.setdefault("feed_slug", "all")
-        context.setdefault("section", "")
-        html = self.env.get_template(template).render(root=root, path=path, url=url_path(path), **context)
-        if path.endswith(".html") and path != "404.html":
-            self.html_paths.append(path)
-        return path, html.encode("utf-8")
+        context = {"feed_slug": "all", "section": "", **page.context}
+        html = self.env.get_template(page.template).render(root=root, path=path, url=url_path(path), **context)
+        return html.encode("utf-8")
 
-    def pages(self) -> Iterator[Output]:
+    def pages(self, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+        """Every HTML page of the site, in a fixed order, with its key (see fingerprint.py)."""
+        from sitegen.render.fingerprint import digest
+
         model = self.model
         days = model.days
         latest = days[-1] if days else None
-        yield self.render(
+        yield Page(
             "index.html",
             "index.html",
-            day=latest,
-            papers=model.papers_by_day.get(latest, ()) if latest else (),
-            day_topics=self._day_topics(latest) if latest else [],
-            section="latest",
+            {
+                "day": latest,
+                "papers": model.papers_by_day.get(latest, ()) if latest else (),
+                "day_topics": self._day_topics(latest) if latest else [],
+                "section": "latest",
+            },
         )
         for index, day in enumerate(days):
-            yield self.render(
-                "day.html",
+            papers = model.papers_by_day[day]
+            previous_day = days[index - 1] if index > 0 else None
+            next_day = days[index + 1] if index + 1 < len(days) else None
+            yield Page(
                 f"{day_path(day)}index.html",
-                day=day,
-                papers=model.papers_by_day[day],
-                day_topics=self._day_topics(day),
-                previous_day=days[index - 1] if index > 0 else None,
-                next_day=days[index + 1] if index + 1 < len(days) else None,
-                section="archive",
+                "day.html",
+                {
+                    "day": day,
+                    "papers": papers,
+                    "day_topics": self._day_topics(day),
+                    "previous_day": previous_day,
+                    "next_day": next_day,
+                    "section": "archive",
+                },
+                digest(theme, b"day", str(day), str(previous_day), str(next_day), *map(paper_key, papers)),
             )
-        yield self.render("archive.html", "archive/index.html", months=calendar_months(model.days, model.papers_by_day), section="archive")
-        yield self.render("topics.html", "topics/index.html", section="topics")
+        yield Page("archive/index.html", "archive.html", {"months": calendar_months(model.days, model.papers_by_day), "section": "archive"})
+        yield Page("topics/index.html", "topics.html", {"section": "topics"})
         for topic in model.topics:
-            yield from self._topic_pages(topic.slug)
+            yield from self._topic_pages(topic.slug, paper_key, theme)
         for paper in model.newest_first:
-            yield self.render(
-                "paper.html",
+            yield Page(
                 f"{paper_path(paper)}index.html",
-                paper=paper,
-                bibtex=bibtex_entry(paper),
-                authors_shown=AUTHORS_SHOWN,
+                "paper.html",
+                {"paper": paper, "bibtex": bibtex_entry(paper), "authors_shown": AUTHORS_SHOWN},
+                digest(theme, b"paper", paper_key(paper)),
             )
-        yield self.render("search.html", "search/index.html", section="search")
+        yield Page("search/index.html", "search.html", {"section": "search"})
         if self.about is not None:
-            yield self.render("about.html", "about/index.html", about=self.about, section="about")
-        yield self.render("404.html", "404.html")
+            yield Page("about/index.html", "about.html", {"about": self.about, "section": "about"})
+        yield Page("404.html", "404.html", {})
 
     def _day_topics(self, day: dt.date) -> list[tuple[str, int]]:
         """The topics of one day's papers with their counts, in the config's topic order."""
         counts = Counter(match.slug for paper in self.model.papers_by_day[day] for match in self.model.tags[paper.arxiv_id])
         return [(topic.slug, counts[topic.slug]) for topic in self.model.topics if counts[topic.slug]]
 
-    def _topic_pages(self, slug: str) -> Iterator[Output]:
+    def _topic_pages(self, slug: str, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+        from sitegen.render.fingerprint import digest
+
         papers = self.model.papers_by_topic[slug]
         size = self.model.config.build.page_size
-        page_count = max(1, -(-len(papers) // size))
-        for page in range(1, page_count + 1):
-            yield self.render(
+        chunks = topic_chunks(papers, size)
+        topic = self.model.topic(slug)
+        common = {"topic": topic, "feed_slug": slug, "section": "topics", "size": size}
+        # The first page: the newest papers; "older" leads to the newest full chunk.
+        yield Page(
+            topic_path(slug) + "index.html",
+            "topic.html",
+            {
+                **common,
+                "papers": papers[:size],
+                "total": len(papers),
+                "page": None,
+                "newer_page": None,
+                "older_page": len(chunks) or None,
+                # Numbered links to the chunks, only here: a chunk page never shows how many there are.
+                "page_links": page_window(len(chunks), len(chunks)) if chunks else [],
+            },
+        )
+        for number, chunk in enumerate(chunks, 1):
+            # "Newer" from the newest chunk is the first page (None); a chunk page shows nothing
+            # else that changes as the topic grows, so its key is its papers and its neighbours.
+            newer = number + 1 if number < len(chunks) else None
+            older = number - 1 or None
+            yield Page(
+                f"{topic_path(slug, number)}index.html",
                 "topic.html",
-                f"{topic_path(slug, page)}index.html",
-                topic=self.model.topic(slug),
-                papers=papers[(page - 1) * size : page * size],
-                total=len(papers),
-                first_number=(page - 1) * size + 1,
-                page=page,
-                page_count=page_count,
-                page_links=page_window(page, page_count),
-                feed_slug=slug,
-                section="topics",
+                {**common, "papers": chunk, "total": None, "page": number, "newer_page": newer, "older_page": older, "page_links": []},
+                digest(theme, b"topic", slug, str(number), str(newer), *map(paper_key, chunk)),
             )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitegen.config import Config, TopicConfig
 from sitegen.models import Paper
+from sitegen.render.tag_all import tag_papers
 from sitegen.tagging import Tagger, TopicMatch
 
 
@@ -32,9 +34,12 @@ def _by_upvotes(paper: Paper) -> tuple[int, str]:
     return (-(paper.upvotes or 0), paper.arxiv_id)
 
 
-def build_model(config: Config, papers: dict[str, Paper]) -> SiteModel:
-    tagger = Tagger(config.topics)
-    tags = {arxiv_id: tagger.tag(paper) for arxiv_id, paper in papers.items()}
+def build_model(
+    config: Config, papers: dict[str, Paper], known_tags: Mapping[str, tuple[TopicMatch, ...]] | None = None
+) -> SiteModel:
+    """Index the papers for rendering. `known_tags` are tags kept from the last build for papers
+    that did not change; only the others are tagged (on every core when there are many)."""
+    tags = tag_papers(Tagger(config.topics), papers, known_tags or {})
     by_day: dict[dt.date, list[Paper]] = {}
     for paper in papers.values():
         for day in paper.listing_days:

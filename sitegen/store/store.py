@@ -9,6 +9,8 @@ Each write is atomic and happens only when the bytes change, so an idempotent ru
 
 from __future__ import annotations
 
+import hashlib
+
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
@@ -38,6 +40,7 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._papers: dict[str, Paper] | None = None
+        self._versions: dict[str, bytes] = {}
         self._ledgers: dict[str, Ledger] = {}
 
     # -- papers ---------------------------------------------------------------------------
@@ -56,23 +59,38 @@ class Store:
                 self._papers = self._load_papers()
         return self._papers
 
+    def paper_versions(self) -> dict[str, bytes]:
+        """A digest per paper that changes whenever the store file holding it changes.
+
+        Builds use it to skip pages whose papers did not change (see render/fingerprint.py).
+        """
+        self.papers()
+        return self._versions
+
     def _load_papers(self) -> dict[str, Paper]:
         papers: dict[str, Paper] = {}
+        self._versions = {}
         if not self.papers_dir.exists():
             return papers
         for path in sorted(self.papers_dir.glob("*/*.json")):
-            for paper in self._read_day_file(path):
+            try:
+                content = path.read_bytes()
+            except OSError as error:
+                raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
+            version = hashlib.sha256(content).digest()[:16]
+            for paper in self._read_day_file(path, content):
                 stored = papers.get(paper.arxiv_id)
                 # A paper in two files only happens when a run was killed while moving it to an
                 # earlier first day; merging both copies loses nothing and the next save tidies up.
-                papers[paper.arxiv_id] = merge_paper(stored, paper) if stored else paper
+                if stored:
+                    papers[paper.arxiv_id] = merge_paper(stored, paper)
+                    self._versions[paper.arxiv_id] = hashlib.sha256(self._versions[paper.arxiv_id] + version).digest()[:16]
+                else:
+                    papers[paper.arxiv_id] = paper
+                    self._versions[paper.arxiv_id] = version
         return papers
 
-    def _read_day_file(self, path: Path) -> list[Paper]:
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
+    def _read_day_file(self, path: Path, content: bytes) -> list[Paper]:
         papers = decode_day_file(content, SCHEMA_VERSION)
         if papers is not None:
             return papers

@@ -62,7 +62,6 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
         if not allow_shrink:
             _refuse_shrink(output, manifest)
-        writer.begin()
         env = make_environment(config.build.templates)
         pages = PageRenderer(env, model)
         paper_key = versions.__getitem__

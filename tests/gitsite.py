@@ -6,6 +6,8 @@ no GITHUB_* variables leaking in from a CI runner), so tests see exactly what th
 
 from __future__ import annotations
 
+from sitegen.render.writer import CACHE_NAME
+
 import datetime as dt
 import os
 import subprocess
@@ -110,4 +112,5 @@ def tree_files(repo: Path, ref: str, env: dict[str, str]) -> set[str]:
 
 
 def output_files(output: Path) -> set[str]:
-    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+    """The site files of a build (the build cache is the builder's memory, never published)."""
+    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() and p.name != CACHE_NAME}

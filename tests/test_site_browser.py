@@ -15,7 +15,7 @@ PAGES = {
     "day": f"days/{A.DAYS[5].isoformat()}/",
     "archive": "archive/",
     "topics": "topics/",
-    "topic": "topics/diffusion/page/2/",
+    "topic": "topics/diffusion/page/1/",
     "paper": f"papers/{A.LONG_AUTHORS_PAPER}/",
     "search": f"search/?q={A.SEARCH_WORD}",
     "status": "status/",
@@ -36,17 +36,21 @@ def test_browse_from_the_index_to_a_paper_its_topic_and_through_its_pages(visit:
     page.wait_for_load_state("load")
     assert "/topics/" in page.url
     topic = page.locator("h1").inner_text()
-    pages = 1
-    while page.locator("a[rel=next]").count():
+    assert "Newest" in page.locator("nav.pager").inner_text()
+    seen = set(page.locator("article.card h2 a").evaluate_all("links => links.map(a => a.href)"))
+    older_pages = []
+    while page.locator("a[rel=next]").count():  # "Older", down to the oldest chunk
         page.locator("a[rel=next]").click()
         page.wait_for_load_state("load")
-        pages += 1
-        assert f"Page {pages} of" in page.locator("nav.pager").inner_text()
-        assert page.locator("article.card").count() >= 1
-    assert pages >= 2, f"{topic} should span several pages at page_size {A.PAGE_SIZE}"
-    page.locator("a[rel=prev]").click()
+        older_pages.append(page.url)
+        assert page.locator("article.card").count() == A.PAGE_SIZE  # chunk pages are always full
+        seen |= set(page.locator("article.card h2 a").evaluate_all("links => links.map(a => a.href)"))
+    assert len(older_pages) >= 2, f"{topic} should span several pages at page_size {A.PAGE_SIZE}"
+    assert older_pages[-1].endswith("/page/1/")  # the oldest papers are chunk 1
+    assert f"Papers 1–{A.PAGE_SIZE}" in page.locator("nav.pager").inner_text()
+    page.locator("a[rel=prev]").click()  # "Newer"
     page.wait_for_load_state("load")
-    assert f"Page {pages - 1} of" in page.locator("nav.pager").inner_text()
+    assert page.url == older_pages[-2]
 
 
 def test_filter_a_day_by_topic_without_reload(visit: Visit) -> None:  # noqa: F811

@@ -81,27 +81,38 @@ def test_archive_is_a_calendar_of_every_day_with_counts(subpath_site: Path, pape
     assert _texts(doc, "//table[@class='calendar']/thead//th") == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-def test_topic_pages_are_paginated_newest_first(subpath_site: Path, papers: dict) -> None:  # noqa: F811
+def test_topic_pages_are_paginated_newest_first_in_stable_chunks(subpath_site: Path, papers: dict) -> None:  # noqa: F811
     members = [p for p in papers.values() if "diffusion" in p.title.lower() + p.abstract.lower()]
     expected = [p.arxiv_id for p in sorted(members, key=lambda p: (p.first_day, p.arxiv_id), reverse=True)]
-    pages = math.ceil(len(expected) / A.PAGE_SIZE)
-    assert pages >= 3
-    seen = []
-    for page in range(1, pages + 1):
-        path = "topics/diffusion/index.html" if page == 1 else f"topics/diffusion/page/{page}/index.html"
-        doc = _doc(subpath_site, path)
-        ids = [href.split("/")[-2] for href in doc.xpath("//article[@class='card']//h2/a/@href")]
-        assert len(ids) == (A.PAGE_SIZE if page < pages else len(expected) - A.PAGE_SIZE * (pages - 1))
-        seen += ids
-        assert f"Page {page} of {pages}" in doc.text_content()
-        numbers = doc.xpath("//nav[@class='page-numbers']//a")
-        assert [a.text for a in numbers] == [str(n) for n in range(1, pages + 1)]
-        assert [a.text for a in numbers if a.get("aria-current") == "page"] == [str(page)]
-    assert seen == expected
-    assert not (subpath_site / f"topics/diffusion/page/{pages + 1}").exists()
+    chunks = len(expected) // A.PAGE_SIZE  # full chunks, counted from the oldest paper
+    assert chunks >= 2 and len(expected) % A.PAGE_SIZE, "the fixture needs a partial newest chunk"
+
+    def ids_on(path: str) -> list[str]:
+        return [href.split("/")[-2] for href in _doc(subpath_site, path).xpath("//article[@class='card']//h2/a/@href")]
+
+    # The first page: the newest papers; "older" leads to the newest full chunk.
     first = _doc(subpath_site, "topics/diffusion/index.html")
+    assert ids_on("topics/diffusion/index.html") == expected[: A.PAGE_SIZE]
+    assert f"{len(expected)} papers, newest first" in " ".join(first.text_content().split())
+    assert first.xpath("//a[@rel='next']/@href") == [f"../../topics/diffusion/page/{chunks}/"]
+    # Numbered links to every chunk (a window of them on long topics) on the first page only.
+    assert [a.text for a in first.xpath("//nav[@class='page-numbers']//a")] == [str(n) for n in range(1, chunks + 1)]
+    # Chunk N always holds papers N*size-size+1 .. N*size counted from the oldest, newest first.
+    oldest_first = expected[::-1]
+    seen: list[str] = []
+    for number in range(chunks, 0, -1):
+        path = f"topics/diffusion/page/{number}/index.html"
+        assert ids_on(path) == oldest_first[(number - 1) * A.PAGE_SIZE : number * A.PAGE_SIZE][::-1]
+        doc = _doc(subpath_site, path)
+        newer = "../../../../topics/diffusion/" + ("" if number == chunks else f"page/{number + 1}/")
+        assert doc.xpath("//a[@rel='prev']/@href") == [newer]
+        assert doc.xpath("//a[@rel='next']/@href") == ([f"../../../../topics/diffusion/page/{number - 1}/"] if number > 1 else [])
+        assert not doc.xpath("//nav[@class='page-numbers']")  # it would change whenever a chunk is added
+        seen += ids_on(path)
+    # Every paper of the topic is on the first page or on a chunk page.
+    assert set(seen) | set(expected[: A.PAGE_SIZE]) == set(expected)
+    assert not (subpath_site / f"topics/diffusion/page/{chunks + 1}").exists()
     assert first.xpath("//div[@class='description']//em[text()='models']")
-    assert first.xpath("//a[@rel='next']/@href") == ["../../topics/diffusion/page/2/"]
     assert first.xpath(f"//link[@rel='alternate'][@href='{SUBPATH_BASE}feeds/diffusion.rss.xml']")
 
 

@@ -4,8 +4,9 @@ The writer remembers, in `<output>/.sitegen-cache`, each file's input key and co
 So a build can skip rendering a page whose key is unchanged, compare new bytes with a digest
 instead of reading the old file, and find stale files without walking 100,000 of them.
 
-The cache is removed when a build starts writing (`begin`) and saved when it ends: a build killed
-halfway leaves no cache, and the next build compares against the files themselves.
+The cache is saved only when a build completes. A build killed halfway leaves the previous
+cache, which is still right about every file that build did not rewrite (it only rewrites files
+whose key changed, and those are rendered again next time because their key still differs).
 """
 
 from __future__ import annotations
@@ -57,10 +58,6 @@ class SiteWriter:
         self.report = WriteReport()
         self._known_dirs: set[str] = set()
 
-    def begin(self) -> None:
-        """From here on the files may change: drop the cache until `finish` saves the new one."""
-        (self.output / CACHE_NAME).unlink(missing_ok=True)
-
     def is_current(self, path: str, key: bytes | None) -> bool:
         """True when the file was written from the same inputs and need not be rendered again."""
         if key is None or self.previous is None:
@@ -111,7 +108,9 @@ class SiteWriter:
             self.report.removed.append(relative)
             _remove_empty_parents(path.parent, self.output)
         self.report.written.sort()
-        _save_cache(self.output, {"format": CACHE_FORMAT, "files": self.entries, "extra": extra or {}})
+        # Sorted, so an unchanged site gives an unchanged cache file (workers finish in any order).
+        files = dict(sorted(self.entries.items()))
+        _save_cache(self.output, {"format": CACHE_FORMAT, "files": files, "extra": extra or {}})
         return self.report
 
     def _stale_paths(self) -> list[str]:
@@ -155,10 +154,12 @@ def _read_cache(output: Path) -> dict | None:
 def _save_cache(output: Path, document: dict) -> None:
     path = output / CACHE_NAME
     temp = path.with_name(CACHE_NAME + ".tmp")
+    content = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
     try:
+        if path.is_file() and path.read_bytes() == content:
+            return
         output.mkdir(parents=True, exist_ok=True)
-        with open(temp, "wb") as handle:
-            pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temp.write_bytes(content)
         os.replace(temp, path)
     except OSError as error:
         raise BuildError(f"{path}: cannot write the build cache ({error.strerror})") from None

@@ -1,0 +1,104 @@
+"""Incremental builds: a new day rewrites only the files whose content changed, and pages whose
+inputs did not change are not even rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.models import DayListing, Paper
+from sitegen.store import Store
+
+FIRST_DAY = dt.date(2026, 3, 2)
+PAGE_SIZE = 5  # from conftest.write_config
+
+
+def _paper(number: int, day: dt.date, topic: str) -> Paper:
+    return Paper(
+        arxiv_id=f"2603.{number:05d}",
+        title=f"Study {number} of {topic} models",
+        abstract=f"We study {topic} in depth, paper {number}.",
+        authors=(f"Author {number}",),
+        listing_days=(day,),
+        upvotes=number % 7,
+        sources=("huggingface",),
+    )
+
+
+def _day(index: int) -> dt.date:
+    return FIRST_DAY + dt.timedelta(days=index)
+
+
+def _add_day(store: Store, index: int, topics: list[str], start: int) -> list[Paper]:
+    papers = [_paper(start + offset, _day(index), topic) for offset, topic in enumerate(topics)]
+    store.add_listing(DayListing("huggingface", _day(index), tuple(papers)))
+    return papers
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    config = write_config(tmp_path, "http://127.0.0.1:9")
+    store = Store(tmp_path / "data")
+    number = 0
+    for index in range(12):  # 12 days of 2 diffusion papers and 1 agent paper each
+        _add_day(store, index, ["diffusion", "diffusion", "agent"], number)
+        number += 3
+    return config
+
+
+def test_adding_a_day_rewrites_only_what_changed(site: Path) -> None:
+    config = load_config(site, environ={})
+    first = build(config)
+    assert first.write.written and not first.write.removed
+    output = config.build.output
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+    diffusion_before = 24  # 12 days x 2
+    new = _add_day(Store(config.store.path), 12, ["diffusion", "diffusion", "agent"], 100)
+    second = build(load_config(site, environ={}))
+
+    new_day, previous_day = _day(12), _day(11)
+    chunks_before, chunks_after = diffusion_before // PAGE_SIZE, (diffusion_before + 2) // PAGE_SIZE
+    expected = {
+        f"days/{new_day}/index.html",  # the new day
+        f"days/{previous_day}/index.html",  # its neighbour's "next" link
+        *(f"papers/{p.arxiv_id}/index.html" for p in new),
+        "index.html", "archive/index.html", "topics/index.html",  # site-wide pages with counts
+        "topics/diffusion/index.html", "topics/agents/index.html",  # the affected topics' first pages
+        *(f"feeds/{slug}.{kind}" for slug in ("all", "diffusion", "agents") for kind in ("rss.xml", "atom.xml", "json")),
+        "sitemap.xml", "sitegen-manifest.json",
+    }
+    if chunks_after > chunks_before:  # a chunk filled up: it appears, and the one before links to it
+        expected |= {f"topics/diffusion/page/{chunks_after}/index.html", f"topics/diffusion/page/{chunks_before}/index.html"}
+    assert set(second.write.written) == expected
+    assert second.write.removed == []
+    # Every other file is byte-identical, and the pages of unchanged papers were not rendered.
+    for path, content in before.items():
+        relative = path.relative_to(output).as_posix()
+        if relative not in expected and not relative.startswith(("search/index", ".sitegen-cache")):
+            assert path.read_bytes() == content, relative
+    assert second.write.rendered < 15
+
+
+def test_a_rule_edit_re_tags_and_rebuilds_everything(site: Path) -> None:
+    config = load_config(site, environ={})
+    build(config)
+    site.write_text(site.read_text().replace('any = ["agent"]', 'any = ["study"]'))
+    rebuilt = build(load_config(site, environ={}))
+    agents = (config.build.output / "topics/agents/index.html").read_text()
+    assert "36 papers" in agents  # every paper says "Study", so every paper is now an agents paper
+    assert rebuilt.write.rendered > 36
+
+
+def test_without_the_cache_an_unchanged_build_writes_nothing(site: Path) -> None:
+    """Without the cache (deleted output), the build compares against the files themselves."""
+    config = load_config(site, environ={})
+    build(config)
+    (config.build.output / ".sitegen-cache").unlink()
+    again = build(config)
+    assert again.write.written == [] and again.write.unchanged > 50

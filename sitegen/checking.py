@@ -99,13 +99,15 @@ def check(config: Config, papers: dict[str, Paper], since: dt.date | None = None
         recent_papers=sum(1 for p in ordered if in_window(p)),
         since=since,
         stats=stats,
-        warnings=_warnings(config, stats, total),
+        warnings=_warnings(config, stats, total, since),
         against=old.path if old is not None else None,
         diffs=diffs,
     )
 
 
-def _warnings(config: Config, stats: tuple[TopicStats, ...], total: int) -> tuple[str, ...]:
+def _warnings(config: Config, stats: tuple[TopicStats, ...], total: int, since: dt.date | None) -> tuple[str, ...]:
+    if total == 0 and since is not None:
+        return (f"the store ({config.store.path}) has no paper first listed on or after {since}",)
     if total == 0:
         return (f"the store ({config.store.path}) holds no papers yet: run `sitegen fetch` to check the topics on real papers",)
     warnings = []

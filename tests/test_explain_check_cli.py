@@ -263,3 +263,12 @@ def test_check_against_caps_long_lists(site: Path) -> None:
         "    + 2026-04-15 2604.00004 Robots That Reason\n"
         "    + … and 1 more\n"
     ) in result.stdout
+
+
+def test_check_since_after_the_last_paper(site: Path) -> None:
+    result = sitegen(site, "check", "--since", "2027-01-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "Config sitegen.toml is valid: 4 topics.\n\n"
+        f"warning: the store ({site / 'data'}) has no paper first listed on or after 2027-01-01\n"
+    )

@@ -54,6 +54,8 @@ class SiteWriter:
         cached = _read_cache(output)
         self.previous: dict[str, Entry] | None = cached.get("files") if cached else None
         self.extra: dict[str, object] = cached.get("extra", {}) if cached else {}
+        # An empty output folder: nothing to compare with or to prune (skips an open() per file).
+        self.fresh = self.previous is None and (not output.is_dir() or not any(output.iterdir()))
         self.entries: dict[str, Entry] = {}
         self.report = WriteReport()
         self._known_dirs: set[str] = set()
@@ -76,6 +78,8 @@ class SiteWriter:
         if self.previous is not None:
             old = self.previous.get(path)
             unchanged = old is not None and old[1] == new_digest
+        elif self.fresh:
+            unchanged = False
         else:
             # No cache (first build, or the last one was interrupted): ask the file itself.
             try:
@@ -116,7 +120,7 @@ class SiteWriter:
     def _stale_paths(self) -> list[str]:
         if self.previous is not None:
             candidates: Iterable[str] = self.previous
-        elif self.output.exists():
+        elif self.output.exists() and not self.fresh:
             candidates = (p.relative_to(self.output).as_posix() for p in self.output.rglob("*") if p.is_file())
         else:
             return []

@@ -70,7 +70,7 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         for path, content in _site_files(pages, store, config, manifest):
             writer.put(path, content)
         report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in papers}})
-        search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)))
+        search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
     return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output, search=search)
 
 

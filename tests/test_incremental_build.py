@@ -102,3 +102,17 @@ def test_without_the_cache_an_unchanged_build_writes_nothing(site: Path) -> None
     (config.build.output / ".sitegen-cache").unlink()
     again = build(config)
     assert again.write.written == [] and again.write.unchanged > 50
+
+
+def test_a_broken_template_is_a_clear_error_naming_it(site: Path) -> None:
+    import shutil
+
+    from sitegen.errors import BuildError
+
+    config = load_config(site, environ={})
+    theme = site.parent / "theme"
+    shutil.copytree(config.build.templates, theme)
+    (theme / "day.html").write_text('{% extends "base.html" %}{% block main %}{{ no_such_value }}{% endblock %}')
+    site.write_text(site.read_text().replace(config.build.templates.as_posix(), theme.as_posix()))
+    with pytest.raises(BuildError, match=r"day\.html: UndefinedError: 'no_such_value' is undefined \(rendering days/2026-03-02/index\.html\); fix the template"):
+        build(load_config(site, environ={}))

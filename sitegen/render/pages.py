@@ -94,6 +94,8 @@ class PageRenderer:
             tags=model.tags,
             has_about=self.about is not None,
             card=self.card,
+            # Called by paper.html, so only pages that are rendered pay for it.
+            bibtex_entry=bibtex_entry,
         )
         self._card_macro = env.get_template("_macros.html").module.paper_card  # type: ignore[attr-defined]
 
@@ -110,7 +112,12 @@ class PageRenderer:
         path = page.path
         root = self.model.config.site.absolute_url if path == "404.html" else "../" * path.count("/")
         context = {"feed_slug": "all", "section": "", **page.context}
-        html = self.env.get_template(page.template).render(root=root, path=path, url=url_path(path), **context)
+        try:
+            html = self.env.get_template(page.template).render(root=root, path=path, url=url_path(path), **context)
+        except jinja2.TemplateError as error:
+            # A theme edit gone wrong: name the template and the page, not a traceback.
+            where = f"{error.filename}:{error.lineno}" if isinstance(error, jinja2.TemplateSyntaxError) else page.template
+            raise BuildError(f"{where}: {type(error).__name__}: {error} (rendering {path}); fix the template") from None
         return html.encode("utf-8")
 
     def pages(self, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
@@ -155,8 +162,9 @@ class PageRenderer:
             yield Page(
                 f"{paper_path(paper)}index.html",
                 "paper.html",
-                {"paper": paper, "bibtex": bibtex_entry(paper), "authors_shown": AUTHORS_SHOWN},
-                digest(theme, b"paper", paper_key(paper)),
+                {"paper": paper, "authors_shown": AUTHORS_SHOWN},
+                # A paper page shows only its own paper: theme and version side by side are its key.
+                theme + paper_key(paper),
             )
         yield Page("search/index.html", "search.html", {"section": "search"})
         if self.about is not None:

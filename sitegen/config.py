@@ -156,7 +156,7 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(str(path), [f"no such file; create it or pass --config PATH (see README)"]) from None
+        raise ConfigError(str(path), ["no such file; create it or pass --config PATH (see README)"]) from None
     except OSError as error:
         raise ConfigError(str(path), [f"cannot read: {error.strerror}"]) from None
     try:

@@ -33,6 +33,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
+from loopback import running
+
 
 @dataclass(frozen=True)
 class Status:
@@ -300,12 +302,6 @@ def serve(stand_in: StandIn) -> Iterator[StandIn]:
         def handle_error(self, request: Any, client_address: Any) -> None:
             pass  # resets and stalls make handlers fail on purpose
 
-    server = Server(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    stand_in.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with running(Server(("127.0.0.1", 0), Handler)) as url:
+        stand_in.base_url = url
         yield stand_in
-    finally:
-        server.shutdown()
-        server.server_close()

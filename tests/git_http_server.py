@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from loopback import running
 
 
 @dataclass
@@ -98,12 +99,6 @@ def serve_git(host: GitHost) -> Iterator[GitHost]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        host.url = url
         yield host
-    finally:
-        server.shutdown()
-        server.server_close()

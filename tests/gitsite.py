@@ -6,8 +6,6 @@ no GITHUB_* variables leaking in from a CI runner), so tests see exactly what th
 
 from __future__ import annotations
 
-from sitegen.render.writer import CACHE_NAME
-
 import datetime as dt
 import os
 import subprocess
@@ -15,6 +13,7 @@ import sys
 from pathlib import Path
 
 from sitegen.models import DayListing, Paper
+from sitegen.render.writer import CACHE_NAME
 from sitegen.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # the tree under test

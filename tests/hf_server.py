@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import threading
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from loopback import running
 
 
 @dataclass
@@ -71,12 +72,6 @@ def serve(stand_in: HFStandIn) -> Iterator[HFStandIn]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    stand_in.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        stand_in.base_url = url
         yield stand_in
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -20,6 +20,17 @@ from urllib.parse import parse_qs, urlsplit
 from loopback import running
 
 
+# Each fixture era (tests/fixtures/hf_*.json) served as one day of a week; 2026-05-28 is an
+# empty, weekend-like day. Shared by the end-to-end and newsboat tests.
+FIXTURE_WEEK: dict[str, str | None] = {
+    "2026-05-25": "hf_2024-05-27.json",
+    "2026-05-26": "hf_2025-04-01.json",
+    "2026-05-27": "hf_2025-11-03.json",
+    "2026-05-28": None,
+    "2026-05-29": "hf_2026-05-29.json",
+}
+
+
 @dataclass
 class HFStandIn:
     days: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

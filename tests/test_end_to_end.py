@@ -11,16 +11,9 @@ import feedparser
 import pytest
 
 from conftest import FIXTURES, run_sitegen, write_config
-from hf_server import HFStandIn, serve
+from hf_server import FIXTURE_WEEK, HFStandIn, serve
 
-# Each fixture era served as one day of a week; 2026-05-28 is an empty (weekend-like) day.
-DAYS = {
-    "2026-05-25": "hf_2024-05-27.json",
-    "2026-05-26": "hf_2025-04-01.json",
-    "2026-05-27": "hf_2025-11-03.json",
-    "2026-05-28": None,
-    "2026-05-29": "hf_2026-05-29.json",
-}
+DAYS = FIXTURE_WEEK
 RANGE = ("--since", "2026-05-25", "--until", "2026-05-29")
 # What the test config's rules must give (diffusion: any "diffusion", none "survey"; agents: any "agent").
 EXPECTED_TOPICS = {

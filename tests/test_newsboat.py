@@ -23,7 +23,7 @@ import pytest
 
 from conftest import FIXTURES, run_sitegen, write_config
 from feed_checks import serve_folder
-from hf_server import HFStandIn, serve
+from hf_server import FIXTURE_WEEK, HFStandIn, serve
 from sitegen.config import LOCAL_PREVIEW_URL
 from sitegen.tex import readable_tex
 from sitegen.text import clean_line
@@ -32,13 +32,7 @@ NEWSBOAT = shutil.which("newsboat")
 pytestmark = pytest.mark.skipif(
     NEWSBOAT is None, reason="newsboat is not installed (apt-get install newsboat; .ci/run installs it)"
 )
-DAYS = {
-    "2026-05-25": "hf_2024-05-27.json",
-    "2026-05-26": "hf_2025-04-01.json",
-    "2026-05-27": "hf_2025-11-03.json",
-    "2026-05-28": None,
-    "2026-05-29": "hf_2026-05-29.json",
-}
+DAYS = FIXTURE_WEEK
 SLUGS = ("all", "diffusion", "agents")
 
 

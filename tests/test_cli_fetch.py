@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fault_server import StandIn, Status, listing_html, serve
+from fault_server import Stall, StandIn, Status, listing_html, serve
 from faultkit import REPO, UTC, data_files, entry, hf_item, write_config
 
 from sitegen.sources.arxiv_schedule import expected_listing_day
@@ -99,8 +99,13 @@ def test_an_unknown_source_is_a_clear_error(tmp_path, server):
 def test_a_run_killed_between_days_leaves_a_loadable_store_and_the_next_run_completes_it(tmp_path, server):
     days = [dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(12)]
     server.hf_days = {d.isoformat(): [hf_item(f"2609.{i:05d}", f"Paper {i}"), hf_item(f"2609.{i + 100:05d}", f"Other {i}")] for i, d in enumerate(days, 1)}
-    server.latency = 0.15
-    write_config(tmp_path, server.base_url, arxiv=False)
+    # Day 4 stalls (both the API and the page fallback) longer than the client waits, so the kill
+    # lands between days 3 and 4 however slowly the machine runs; a fixed latency per answer left
+    # the poller about 1 s of slack under load.
+    stalled = ("/api/daily_papers?date=2026-09-04", "/papers/date/2026-09-04")
+    for prefix in stalled:
+        server.always[prefix] = Stall(60)
+    write_config(tmp_path, server.base_url, arxiv=False, fetch={"timeout": 30, "retries": 0})
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
         [sys.executable, "-m", "sitegen", "--config", str(tmp_path / "sitegen.toml"), "fetch", "--since", "2026-09-01", "--until", "2026-09-12"],
@@ -114,6 +119,8 @@ def test_a_run_killed_between_days_leaves_a_loadable_store_and_the_next_run_comp
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
+    for prefix in stalled:
+        del server.always[prefix]
     store = Store(tmp_path / "data")
     partial = store.papers()  # loads: every file is whole
     done = store.ledger("huggingface")

@@ -41,6 +41,7 @@ class BuildReport:
     write: WriteReport
     output: Path
     search: SearchIndexReport
+    warnings: tuple[str, ...] = ()  # e.g. a topic's regex that ran out of time on a paper
 
     def summary(self) -> str:
         return (
@@ -69,9 +70,18 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         _write_feeds(FeedRenderer(env, model), theme, versions, writer)
         for path, content in _site_files(pages, store, config, manifest):
             writer.put(path, content)
-        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in papers}})
+        # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
+        complete = [i for i in papers if i not in model.tagging.incomplete]
+        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}})
         search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
-    return BuildReport(papers=len(papers), days=len(model.days), write=report, output=output, search=search)
+    return BuildReport(
+        papers=len(papers),
+        days=len(model.days),
+        write=report,
+        output=output,
+        search=search,
+        warnings=tuple(model.tagging.warning_lines()),
+    )
 
 
 def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:

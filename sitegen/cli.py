@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from sitegen import __version__
-from sitegen.build import build as build_site
+from sitegen.build import BuildReport, build as build_site
 from sitegen.config import DEFAULT_CONFIG_NAME, Config, load_config
 from sitegen.errors import FetchFailed, SitegenError
 from sitegen.fetching import FetchReport, date_range, fetch as fetch_days
@@ -76,6 +76,12 @@ def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None,
     for line in report.warning_lines():
         click.echo(f"warning: {line}", err=True)
     return report
+
+
+def _report_build(report: BuildReport) -> None:
+    click.echo(report.summary(), err=True)
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,7 +151,7 @@ def build(context: click.Context, output: Path | None, allow_shrink: bool) -> No
 
     Example: sitegen build --output /tmp/site
     """
-    click.echo(build_site(_config(context), output, allow_shrink=allow_shrink).summary(), err=True)
+    _report_build(build_site(_config(context), output, allow_shrink=allow_shrink))
 
 
 @main.command()
@@ -163,7 +169,7 @@ def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | 
     """
     config = _config(context)
     report = _fetch(config, since, until, sources)
-    click.echo(build_site(config, allow_shrink=allow_shrink).summary(), err=True)
+    _report_build(build_site(config, allow_shrink=allow_shrink))
     if report.failures:
         raise FetchFailed(report.failure_lines())
 

@@ -43,6 +43,10 @@ class FetchFailed(SourceError):
         super().__init__("\n".join(self.lines))
 
 
+class RuleTimeout(SitegenError):
+    """A topic's regular expression ran out of its time budget where no fallback applies (`explain`)."""
+
+
 class StoreError(SitegenError):
     """A file of the store cannot be read or written."""
 

@@ -7,14 +7,18 @@ topics a paper is in, each with a human sentence saying why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.config import TopicConfig
 from sitegen.errors import ConfigError
 from sitegen.models import Paper
-from sitegen.rules.engine import CompiledTopic, Engine
+from sitegen.rules.engine import CompiledTopic, Engine, Undecided
 from sitegen.rules.fields import labels
+from sitegen.rules.matcher import MAX_TIMEOUTS
 from sitegen.rules.topic import TopicRule, TopicRuleError, compile_topic
+from sitegen.rules.user_regex import SEARCH_TIMEOUT
+
+MAX_TIMEOUT_WARNINGS = 20  # per build: past this, timeouts are only counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,53 @@ def compile_topics(topics: tuple[TopicConfig, ...]) -> tuple[TopicRule, ...]:
     return tuple(rules)
 
 
+@dataclass
+class TaggingNotes:
+    """What went wrong while tagging: regexes that ran out of time, per topic and paper.
+
+    A paper on which a topic's regex timed out is not put in that topic (its tags are then
+    incomplete, so the build does not keep them for the next build). Kept as data so tagging
+    spread over worker processes can send its notes back to be merged.
+    """
+
+    # (topic slug, term as written, arXiv id) for each search that ran out of time
+    timeouts: list[tuple[str, str, str]] = field(default_factory=list)
+    # (topic slug, term as written) -> papers left out because the term had timed out too often
+    skipped: dict[tuple[str, str], int] = field(default_factory=dict)
+    incomplete: set[str] = field(default_factory=set)  # arXiv ids with an undecided topic
+
+    def record(self, paper: Paper, undecided: list[Undecided]) -> None:
+        self.incomplete.add(paper.arxiv_id)
+        for item in undecided:
+            slug = item.topic.rule.slug
+            self.timeouts.extend((slug, term.text, paper.arxiv_id) for term in item.timed_out)
+            for term in item.skipped:
+                self.skipped[(slug, term.text)] = self.skipped.get((slug, term.text), 0) + 1
+
+    def merge(self, other: TaggingNotes) -> None:
+        self.timeouts.extend(other.timeouts)
+        for key, count in other.skipped.items():
+            self.skipped[key] = self.skipped.get(key, 0) + count
+        self.incomplete |= other.incomplete
+
+    def warning_lines(self) -> list[str]:
+        """One line per timeout (up to MAX_TIMEOUT_WARNINGS), then one per abandoned term."""
+        timeouts = sorted(set(self.timeouts))  # a term may time out in two fields of one paper
+        lines = [
+            f"topics.{slug}: the regular expression {term!r} ran out of its {SEARCH_TIMEOUT:g} s time budget "
+            f"on paper {arxiv_id}, which is left out of the topic; simplify the expression (see README, Topic rules)"
+            for slug, term, arxiv_id in timeouts[:MAX_TIMEOUT_WARNINGS]
+        ]
+        if len(timeouts) > MAX_TIMEOUT_WARNINGS:
+            lines.append(f"... and {len(timeouts) - MAX_TIMEOUT_WARNINGS} more regular-expression timeouts")
+        lines.extend(
+            f"topics.{slug}: the regular expression {term!r} timed out {MAX_TIMEOUTS} times, so it was not run on "
+            f"{count} more paper(s), which are left out of the topic; simplify the expression"
+            for (slug, term), count in sorted(self.skipped.items())
+        )
+        return lines
+
+
 class Tagger:
     """Compiled rules for every topic; `tag(paper)` gives the topics a paper belongs to."""
 
@@ -50,9 +101,13 @@ class Tagger:
         self.engine = Engine(self.rules)
         # The same few combinations of matched terms recur across papers: build each match once.
         self._matches: dict[tuple[int, frozenset[int]], TopicMatch] = {}
+        self.notes = TaggingNotes()
 
     def tag(self, paper: Paper) -> tuple[TopicMatch, ...]:
-        return tuple(self._match(topic, matched, paper) for topic, matched in self.engine.matching(paper))
+        found, undecided = self.engine.matching(paper)
+        if undecided:
+            self.notes.record(paper, undecided)
+        return tuple(self._match(topic, matched, paper) for topic, matched in found)
 
     def _match(self, topic: CompiledTopic, matched: set[int], paper: Paper) -> TopicMatch:
         hits = topic.positive_units.intersection(matched)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.config import Config, TopicConfig
 from sitegen.models import Paper
 from sitegen.render.tag_all import tag_papers
-from sitegen.tagging import Tagger, TopicMatch
+from sitegen.tagging import TaggingNotes, Tagger, TopicMatch
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class SiteModel:
     papers_by_day: dict[dt.date, tuple[Paper, ...]]  # most upvoted first
     newest_first: tuple[Paper, ...]  # by first listing day, then id; feeds and topic pages
     papers_by_topic: dict[str, tuple[Paper, ...]]  # newest first
+    tagging: TaggingNotes = field(default_factory=TaggingNotes)  # regex timeouts while tagging (warnings for the build)
 
     @property
     def topics(self) -> tuple[TopicConfig, ...]:
@@ -39,7 +40,8 @@ def build_model(
 ) -> SiteModel:
     """Index the papers for rendering. `known_tags` are tags kept from the last build for papers
     that did not change; only the others are tagged (on every core when there are many)."""
-    tags = tag_papers(Tagger(config.topics), papers, known_tags or {})
+    tagger = Tagger(config.topics)
+    tags = tag_papers(tagger, papers, known_tags or {})
     by_day: dict[dt.date, list[Paper]] = {}
     for paper in papers.values():
         for day in paper.listing_days:
@@ -58,4 +60,5 @@ def build_model(
         papers_by_day={day: tuple(sorted(group, key=_by_upvotes)) for day, group in by_day.items()},
         newest_first=newest,
         papers_by_topic={slug: tuple(group) for slug, group in by_topic.items()},
+        tagging=tagger.notes,
     )

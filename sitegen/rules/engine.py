@@ -31,6 +31,17 @@ class CompiledTopic:
     # and all their units: what `why` is made of.
     positive: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
     positive_units: frozenset[int]
+    units: frozenset[int]  # every unit of the rule, under NOT or not
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A topic left undecided for a paper: a regex of it ran out of time (`timed_out`) or had
+    already done so too often to be run again (`skipped`). The paper is not put in the topic."""
+
+    topic: CompiledTopic
+    timed_out: tuple[Term, ...]
+    skipped: tuple[Term, ...]
 
 
 class Engine:
@@ -49,6 +60,13 @@ class Engine:
                 opened[unit].add(index)
         self._opens = {unit: frozenset(indexes) for unit, indexes in opened.items()}
         self._always_open = frozenset(i for i, topic in enumerate(self.topics) if topic.must is None)
+        self._terms = {unit.id: unit.term for unit in self._ids.values()}
+        # The topics each unit takes part in: those a regex timeout leaves undecided.
+        used_by: dict[int, set[int]] = {}
+        for index, topic in enumerate(self.topics):
+            for unit_id in topic.units:
+                used_by.setdefault(unit_id, set()).add(index)
+        self._used_by = {unit_id: frozenset(indexes) for unit_id, indexes in used_by.items()}
 
     def _unit(self, field: str, term: Term) -> int:
         key = (field, term.is_regex, term.case_sensitive, term.pattern)
@@ -66,7 +84,8 @@ class Engine:
             (leaf.term.shown, self._leaf_units(leaf)) for leaf, counts in leaves(root) if counts
         )
         units = frozenset(unit for _, pairs in positive for unit, _ in pairs)
-        return CompiledTopic(rule, self._must(root), self._predicate(root), positive, units)
+        every = frozenset(unit for leaf, _ in leaves(root) for unit, _ in self._leaf_units(leaf))
+        return CompiledTopic(rule, self._must(root), self._predicate(root), positive, units, every)
 
     def _ids_of(self, node: Node) -> frozenset[int]:
         return frozenset(unit for unit, _ in self._leaf_units(node)) if isinstance(node, Leaf) else _NO_UNITS
@@ -109,24 +128,40 @@ class Engine:
             return min((m for m in musts if m is not None), key=len, default=None)
         return None if any(m is None for m in musts) else frozenset().union(*musts)  # type: ignore[arg-type]
 
-    def matched_units(self, paper: Paper) -> set[int]:
+    def matched_units(self, paper: Paper) -> tuple[set[int], set[int], set[int]]:
+        """The units that match `paper`; those whose regex ran out of time on it; and those not
+        run because their regex had timed out too often before (matcher.MAX_TIMEOUTS)."""
         matched: set[int] = set()
+        timed_out: set[int] = set()
+        skipped: set[int] = set()
         for matcher in self.fields:
-            matcher.match(field_text(paper, matcher.field), matched)
-        return matched
+            matcher.match(field_text(paper, matcher.field), matched, timed_out, skipped)
+        return matched, timed_out, skipped - timed_out
 
-    def matching(self, paper: Paper) -> list[tuple[CompiledTopic, set[int]]]:
-        """The topics `paper` belongs to, in config order, with the units that matched."""
-        matched = self.matched_units(paper)
+    def matching(self, paper: Paper) -> tuple[list[tuple[CompiledTopic, set[int]]], list[Undecided]]:
+        """The topics `paper` belongs to, in config order, with the units that matched; and the
+        topics a regex timeout left undecided (the paper is not in them)."""
+        matched, timed_out, skipped = self.matched_units(paper)
+        undecided_units = timed_out | skipped
+        blocked = frozenset().union(*map(self._used_by.__getitem__, undecided_units)) if undecided_units else _NO_UNITS
         found = []
+        undecided = []
         possible = self._always_open.union(*map(self._opens.__getitem__, matched))
-        for index in sorted(possible):
+        for index in sorted(possible | blocked if blocked else possible):
             topic = self.topics[index]
             rule = topic.rule
             if rule.min_upvotes and (paper.upvotes or 0) < rule.min_upvotes:
                 continue
             if rule.categories and not has_category(paper.categories, rule.categories):
                 continue
-            if topic.predicate(matched):
+            if index in blocked:
+                undecided.append(
+                    Undecided(
+                        topic,
+                        tuple(self._terms[u] for u in sorted(topic.units & timed_out)),
+                        tuple(self._terms[u] for u in sorted(topic.units & skipped)),
+                    )
+                )
+            elif topic.predicate(matched):
                 found.append((topic, matched))
-        return found
+        return found, undecided

@@ -27,6 +27,10 @@ from sitegen.rules.normalize import cased, fold, token_text
 from sitegen.rules.terms import Term
 
 _MEMO_LIMIT = 2_000_000  # distinct tokens remembered per field before the memo starts over
+# A user regex that runs out of its time budget (user_regex.SEARCH_TIMEOUT) on this many papers
+# is not run again in this process: its topics tag no further paper, so one pathological
+# expression costs a bounded time, not the budget times the size of the archive.
+MAX_TIMEOUTS = 3
 
 
 @dataclass(frozen=True)
@@ -72,14 +76,18 @@ class FieldMatcher:
         self.short_prefixes = any(len(group) == 1 for group in self.prefixes)
         self.indexed = bool(self.exact or self.prefixes)
         self.confirmers = {unit.id: _confirmer(unit.term) for unit in units}
+        self.timeouts: dict[int, int] = {}  # unit id -> searches that ran out of time
+        self.abandoned: set[int] = set()  # units that timed out MAX_TIMEOUTS times
         # The memo: every token met so far; for the interesting ones, what they open and close.
         self.seen: set[bytes] = set()
         self.interesting: set[bytes] = set()
         self.opens: dict[bytes, frozenset[int]] = {}
         self.closes: dict[bytes, frozenset[int]] = {}
 
-    def match(self, text: str, matched: set[int]) -> None:
-        """Add to `matched` the id of every unit of this field that matches `text`."""
+    def match(self, text: str, matched: set[int], timed_out: set[int], skipped: set[int]) -> None:
+        """Add to `matched` the id of every unit of this field that matches `text`; to
+        `timed_out` the units whose regex ran out of time on it, and to `skipped` those not run
+        because they had timed out MAX_TIMEOUTS times before."""
         if not text:
             return
         candidates = set(self.always)
@@ -100,7 +108,7 @@ class FieldMatcher:
                     candidates.update(code - _CODE for code in events)
         candidates -= matched
         if candidates:
-            self._confirm(text, folded, candidates, matched)
+            self._confirm(text, folded, candidates, matched, (timed_out, skipped))
 
     def _classify(self, new: set[bytes]) -> None:
         if len(self.seen) > _MEMO_LIMIT:  # bound the memory of a very long-running process
@@ -118,9 +126,15 @@ class FieldMatcher:
                 self.closes[token] = frozenset(unit + _CODE for unit, role in pairs if role in (LAST, BOTH))
         self.seen |= new
 
-    def _confirm(self, text: str, folded: bytes, candidates: set[int], matched: set[int]) -> None:
+    def _confirm(
+        self, text: str, folded: bytes, candidates: set[int], matched: set[int], undecided: tuple[set[int], set[int]]
+    ) -> None:
+        timed_out, skipped = undecided
         forms: dict[int, str] = {}
         for unit_id in candidates:
+            if unit_id in self.abandoned:
+                skipped.add(unit_id)
+                continue
             kind, search, middle = self.confirmers[unit_id]
             # Inner words of a longer phrase must occur somewhere: a substring test in C.
             if middle and not all(word in folded for word in middle):
@@ -128,7 +142,15 @@ class FieldMatcher:
             form = forms.get(kind)
             if form is None:
                 form = forms[kind] = text if kind == _ORIGINAL else cased(text) if kind == _CASED else fold(text)
-            if search(form):
+            try:
+                found = search(form)
+            except TimeoutError:  # only a user regex has a budget (user_regex.py)
+                timed_out.add(unit_id)
+                self.timeouts[unit_id] = count = self.timeouts.get(unit_id, 0) + 1
+                if count >= MAX_TIMEOUTS:
+                    self.abandoned.add(unit_id)
+                continue
+            if found:
                 matched.add(unit_id)
 
 
@@ -140,7 +162,7 @@ def _confirmer(term: Term) -> tuple[int, Callable[[str], object], tuple[bytes, .
     of a simple phrase of three or more words (the first and last are known to be there)."""
     kind = _ORIGINAL if term.is_regex else _CASED if term.case_sensitive else _FOLDED
     middle = tuple(fold(word).encode("utf-8") for word in term.words[1:-1]) if term.simple else ()
-    return kind, term.compiled().search, middle
+    return kind, term.searcher(), middle
 
 
 Key = bytes | tuple[str, bytes]  # an exact token, or ("prefix", p) for tokens starting with p

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from sitegen.errors import RuleTimeout
 from sitegen.models import Paper
 from sitegen.rules.fields import field_text, has_category
 from sitegen.rules.nodes import And, Leaf, Node, Not, Or
 from sitegen.rules.normalize import cased, fold, with_offsets
 from sitegen.rules.terms import Term
 from sitegen.rules.topic import TopicRule
+from sitegen.rules.user_regex import SEARCH_TIMEOUT
 
 SNIPPET_CONTEXT = 40  # characters of context on each side of a highlighted match
 _SPACES = re.compile(r"\s+")
@@ -64,13 +67,23 @@ def _kind(term: Term) -> str:
 
 
 def matches(term: Term, field: str, texts: PaperTexts) -> bool:
-    return term.compiled().search(texts.form(field, _kind(term))[0]) is not None
+    return _search(term, field, texts.form(field, _kind(term))[0]) is not None
+
+
+def _search(term: Term, field: str, form: str) -> Any:
+    try:
+        return term.searcher()(form)
+    except TimeoutError:
+        raise RuleTimeout(
+            f"the regular expression {term.text!r} ran out of its {SEARCH_TIMEOUT:g} s time budget on the {field} "
+            "of this paper; simplify the expression (see README, Topic rules)"
+        ) from None
 
 
 def find(term: Term, field: str, texts: PaperTexts) -> Hit | None:
     """The first match of `term` in `field`, located in the original text."""
     form, offsets = texts.form(field, _kind(term))
-    found = term.compiled().search(form)
+    found = _search(term, field, form)
     if found is None:
         return None
     start, end = found.span()

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import regex
+
 from sitegen.rules.normalize import cased, fold
+from sitegen.rules.user_regex import UserRegexError, bounded_search, compile_user_regex
 
 FIELDS = ("title", "abstract", "authors", "org", "keywords", "categories")
 DEFAULT_FIELDS = ("title", "abstract")
@@ -53,18 +57,30 @@ class Term:
         """Every word is word characters only (no `C++`, `cs.CL`); the fast matcher's common case."""
         return not self.is_regex and all(_WORD.fullmatch(word) for word in self.words)
 
-    def compiled(self) -> re.Pattern[str]:
+    def compiled(self) -> re.Pattern[str] | regex.Pattern[str]:
         return _compile(self.pattern, self.is_regex)
 
+    def searcher(self) -> Callable[[str], object]:
+        """The term's search; for a user regex it raises TimeoutError past its time budget."""
+        compiled = self.compiled()
+        return bounded_search(compiled) if isinstance(compiled, regex.Pattern) else compiled.search
 
-_CACHE: dict[tuple[str, bool], re.Pattern[str]] = {}
+
+# Compiled patterns by (pattern, is_regex). Bounded: a config has at most a few thousand terms,
+# and the cache starts over past this size rather than grow in a long-running process.
+_CACHE: dict[tuple[str, bool], re.Pattern[str] | regex.Pattern[str]] = {}
+_CACHE_LIMIT = 20_000
 
 
-def _compile(pattern: str, is_regex: bool) -> re.Pattern[str]:
+def _compile(pattern: str, is_regex: bool) -> re.Pattern[str] | regex.Pattern[str]:
     key = (pattern, is_regex)
     compiled = _CACHE.get(key)
     if compiled is None:
-        compiled = _CACHE[key] = re.compile(pattern, re.IGNORECASE if is_regex else 0)
+        if len(_CACHE) > _CACHE_LIMIT:
+            _CACHE.clear()
+        # The owner's regexes are code to run within bounds (user_regex.py); the patterns made
+        # from plain words are linear and use the faster `re`.
+        compiled = _CACHE[key] = compile_user_regex(pattern) if is_regex else re.compile(pattern)
     return compiled
 
 
@@ -106,11 +122,15 @@ def _regex_term(text: str, field: str | None, source: str) -> Term:
         raise RuleError('"re:" needs a regular expression after the colon')
     try:
         compiled = _compile(source, True)
-    except re.error as error:
-        raise RuleError(f'invalid regular expression "{source}": {error.msg} at position {error.pos}') from None
-    if compiled.search("") is not None:
+    except UserRegexError as error:
+        raise RuleError(f'invalid regular expression "{_shorten(source)}": {error}') from None
+    if compiled.search("", timeout=1.0) is not None:
         raise RuleError(f'regular expression "{source}" matches an empty string, so it would match every paper')
     return Term(text=text, field=field, is_regex=True, pattern=source, case_sensitive=False, shown=f"re:{source}")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_acronym(body: str) -> bool:

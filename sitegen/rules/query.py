@@ -18,6 +18,10 @@ from sitegen.rules.terms import FIELDS, RuleError, make_term, split_field
 
 _OPERATORS = ("AND", "OR", "NOT")
 _STOP = frozenset('()"')
+# Bounds on what one query may hold: the parser, the matcher and the generated predicate
+# (engine.py) all recurse over the structure, so its depth must stay far below Python's limits.
+MAX_QUERY_LENGTH = 10_000  # characters
+MAX_NESTING = 30  # parentheses and NOTs inside each other
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class _Token:
 
 def parse_query(query: str, fields: tuple[str, ...]) -> Node:
     """Parse `query`; unscoped terms are looked for in `fields`. Raises RuleError with a column."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise RuleError(f"the query is {len(query):,} characters long; at most {MAX_QUERY_LENGTH:,} are allowed")
     return _Parser(query, _tokenize(query), fields).parse()
 
 
@@ -134,7 +140,13 @@ class _Parser:
         self.tokens = tokens
         self.position = 0
         self.fields = fields
-        self.depth = 0
+        self.depth = 0  # open parentheses
+        self.nesting = 0  # open parentheses and NOTs, bounded by MAX_NESTING
+
+    def enter(self, token: _Token) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise RuleError(f"parentheses and NOTs nest more than {MAX_NESTING} deep here; simplify the query", token.column)
 
     def peek(self) -> _Token:
         return self.tokens[self.position]
@@ -175,7 +187,9 @@ class _Parser:
     def parse_not(self, scope: str | None, after: _Token | None) -> Node:
         if self.peek().kind == "NOT":
             start = self.advance()
+            self.enter(start)
             child = self.parse_not(scope, start)
+            self.nesting -= 1
             return Not(child, self.span(start.start))
         return self.parse_atom(scope, after)
 
@@ -187,11 +201,13 @@ class _Parser:
             if self.peek().kind == ")":
                 raise RuleError("empty parentheses", token.column)
             self.depth += 1
+            self.enter(token)
             node = self.parse_or(token.field or scope)
             closing = self.advance()
             if closing.kind != ")":
                 raise RuleError('this "(" is never closed', token.column)
             self.depth -= 1
+            self.nesting -= 1
             return node
         where = f" after {after.kind}" if after is not None and after.kind in _OPERATORS else ""
         if token.kind == ")" and self.depth == 0 and after is None:

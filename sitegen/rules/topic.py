@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sitegen.rules.nodes import And, Leaf, Node, Not, Or
+from sitegen.rules.nodes import And, Leaf, Node, Not, Or, leaves
 from sitegen.rules.query import parse_query
 from sitegen.rules.terms import DEFAULT_FIELDS, FIELDS, RuleError, parse_term
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 # arXiv categories: an archive ("cs", "math", "hep-th") optionally followed by a subject ("cs.CL").
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
 _REGEX_ALTERNATIVE = re.compile(r"^\s*(?:[A-Za-z_]+:)?re:")
+MAX_TERMS = 500  # terms in one topic (each is matched on every paper's fields)
+_POINTER_CONTEXT = 60  # characters of the query shown on each side of an error's column
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ def compile_topic(topic: TopicConfig) -> TopicRule:
         clauses = _list_clauses(topic, fields, problems)
     if topic.min_upvotes < 0:
         problems.append(("min_upvotes", f"must be at least 0, got {topic.min_upvotes}"))
+    terms = sum(len(leaves(clause.node)) for clause in clauses)
+    if terms > MAX_TERMS:
+        key = "query" if query else "any"
+        problems.append((key, f"the topic has {terms} terms; at most {MAX_TERMS} are allowed: split it into several topics"))
     if problems:
         raise TopicRuleError(topic.slug, problems)
     return TopicRule(topic.slug, fields, tuple(clauses), topic.min_upvotes, categories, query or None)
@@ -83,7 +89,7 @@ def _fields(raw: tuple[str, ...], problems: list[tuple[str, str]]) -> tuple[str,
 
 def _categories(raw: tuple[str, ...], problems: list[tuple[str, str]]) -> tuple[str, ...]:
     for index, category in enumerate(raw):
-        if not _CATEGORY.match(category):
+        if not _CATEGORY.fullmatch(category):
             problems.append((f"categories[{index}]", f'"{category}" is not an arXiv category such as "cs.CL" or "cs"'))
     return tuple(raw)
 
@@ -93,7 +99,10 @@ def _query_clauses(query: str, fields: tuple[str, ...], problems: list[tuple[str
         node = parse_query(query, fields)
     except RuleError as error:
         column = error.column or 1
-        pointer = f"\n      {query}\n      {' ' * (column - 1)}^"
+        # The part of the query around the column, so a long query does not flood the message.
+        start = max(0, column - 1 - _POINTER_CONTEXT)
+        shown = query[start : column - 1 + _POINTER_CONTEXT]
+        pointer = f"\n      {shown}\n      {' ' * (column - 1 - start)}^"
         problems.append(("query", f"syntax error at column {column}: {error.message}{pointer}"))
         return []
     parts = node.children if isinstance(node, And) else (node,)

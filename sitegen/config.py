@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config_reader import TableReader
+from sitegen.config_values import hostname_problem, http_url_problem, site_url_problem
 from sitegen.errors import ConfigError
 from sitegen.rules.terms import DEFAULT_FIELDS
 from sitegen.rules.topic import TopicRuleError, compile_topic
@@ -22,15 +23,21 @@ DEFAULT_CONFIG_NAME = "sitegen.toml"
 # Used for absolute feed links when neither [site] base_url nor GITHUB_REPOSITORY says where the
 # site lives: it is where `sitegen serve` listens by default.
 LOCAL_PREVIEW_URL = "http://127.0.0.1:8000/"
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A custom domain for GitHub Pages: a bare host name, as it goes into the CNAME file.
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$", re.IGNORECASE)
+# These patterns are used with fullmatch: `$` would also accept a value ending in "\n".
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Git branch names we accept for [publish] branch (a safe subset of git check-ref-format).
-_BRANCH = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+_BRANCH = re.compile(r"(?!.*\.\.)(?!.*//)[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
 # arXiv category names: "cs.LG", "quant-ph", "astro-ph.GA", "q-bio.NC".
-_ARXIV_CATEGORY = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$")
-_CONTACT = re.compile(r"^(?:[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+|https?://[^\s<>()]+)$")
+_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
+_CONTACT = re.compile(r"(?:[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+|https?://[^\s<>()]+)")
+# GITHUB_REPOSITORY as Actions sets it: owner/name, in the characters GitHub allows.
+_GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 RESERVED_SLUGS = frozenset({"all", "index"})
+# Every topic adds a paginated listing and three feeds holding up to every paper of the archive,
+# so the site grows with topics x papers; these caps keep a typo or a generated config from
+# filling the disk (10,000 topics once wrote 77 GB) or making pages no browser can open.
+MAX_TOPICS = 200
+MAX_PAGE_SIZE = 500  # papers on one listing page
 
 
 @dataclass(frozen=True)
@@ -197,26 +204,35 @@ def _relative_path(table: TableReader, key: str, default: str) -> str:
 
 
 def _parse_site(table: TableReader, environ: dict[str, str]) -> SiteConfig:
-    title = table.text("title", nonempty=True)
+    title = table.text("title", nonempty=True, line=True)
     description = table.text("description", "")
-    language = table.text("language", "en", nonempty=True)
-    cname = table.text("cname", None)
-    if isinstance(cname, str):
-        cname = cname.strip()
-        if not _HOSTNAME.match(cname):
-            table.problem(table.key_path("cname"), f'must be a bare domain name such as "papers.example.org" (no https://, no path), got {cname!r}')
-            cname = None
-    base_url = table.text("base_url", None)
-    if isinstance(base_url, str):
-        if not re.match(r"^https?://[^/\s]+", base_url):
-            table.problem(table.key_path("base_url"), f"must be an http(s) URL such as \"https://owner.github.io/repo/\", got {base_url!r}")
-            base_url = None
-        elif not base_url.endswith("/"):
-            base_url += "/"
+    language = table.text("language", "en", nonempty=True, line=True)
+    cname, base_url = _site_addresses(table)
     table.finish()
     if base_url is None:
         base_url = derive_base_url(environ.get("GITHUB_REPOSITORY", ""), cname)
     return SiteConfig(title=title or "", description=description or "", base_url=base_url, language=language or "en", cname=cname)
+
+
+def _site_addresses(table: TableReader) -> tuple[str | None, str | None]:
+    """`cname` and `base_url`: checked character by character, as they go verbatim into the
+    CNAME file, robots.txt, the sitemap and every feed (see config_values.py)."""
+    cname = table.text("cname", None, line=True)
+    if isinstance(cname, str):
+        cname = cname.strip()
+        problem = hostname_problem(cname)
+        if problem:
+            table.problem(table.key_path("cname"), problem)
+            cname = None
+    base_url = table.text("base_url", None)
+    if isinstance(base_url, str):
+        problem = site_url_problem(base_url)
+        if problem:
+            table.problem(table.key_path("base_url"), problem)
+            base_url = None
+        elif not base_url.endswith("/"):
+            base_url += "/"
+    return cname, base_url
 
 
 def derive_base_url(github_repository: str, cname: str | None = None) -> str | None:
@@ -227,7 +243,7 @@ def derive_base_url(github_repository: str, cname: str | None = None) -> str | N
     """
     if cname:
         return f"https://{cname.strip().strip('/')}/"
-    if "/" not in github_repository:
+    if not _GITHUB_REPOSITORY.fullmatch(github_repository):
         return None
     owner, repo = github_repository.split("/", 1)
     if repo.lower() == f"{owner.lower()}.github.io":
@@ -237,7 +253,7 @@ def derive_base_url(github_repository: str, cname: str | None = None) -> str | N
 
 def _parse_publish(table: TableReader) -> PublishConfig:
     branch = table.text("branch", "gh-pages", nonempty=True)
-    if isinstance(branch, str) and branch.strip() and not _BRANCH.match(branch):
+    if isinstance(branch, str) and branch.strip() and not _BRANCH.fullmatch(branch):
         table.problem(table.key_path("branch"), f'must be a plain git branch name such as "gh-pages", got {branch!r}')
         branch = "gh-pages"
     publish = PublishConfig(branch=branch or "gh-pages", keep_commits=table.integer("keep_commits", 1, minimum=1))
@@ -249,7 +265,7 @@ def _parse_build(table: TableReader, root: Path) -> BuildConfig:
     output = table.text("output", "output", nonempty=True)
     templates = table.text("templates", "templates", nonempty=True)
     static = table.text("static", "static", nonempty=True)
-    page_size = table.integer("page_size", 50, minimum=1)
+    page_size = table.integer("page_size", 50, minimum=1, maximum=MAX_PAGE_SIZE)
     table.finish()
     return BuildConfig(
         output=root / (output or "output"),
@@ -277,11 +293,9 @@ def _parse_sources(table: TableReader) -> SourcesConfig:
     huggingface = None
     if table.has("huggingface"):
         hf = table.subtable("huggingface")
-        base_url = hf.text("base_url", "https://huggingface.co", nonempty=True)
-        if isinstance(base_url, str) and not re.match(r"^https?://", base_url):
-            hf.problem(hf.key_path("base_url"), f"must be an http(s) URL, got {base_url!r}")
+        base_url = _url(hf, "base_url", "https://huggingface.co")
         huggingface = HuggingFaceConfig(
-            base_url=(base_url or "").rstrip("/"),
+            base_url=base_url,
             refetch_days=hf.integer("refetch_days", 3, minimum=1),
         )
         hf.finish()
@@ -292,8 +306,11 @@ def _parse_sources(table: TableReader) -> SourcesConfig:
 
 def _url(table: TableReader, key: str, default: str) -> str:
     value = table.text(key, default, nonempty=True)
-    if isinstance(value, str) and not re.match(r"^https?://[^/\s]+", value):
-        table.problem(table.key_path(key), f"must be an http(s) URL, got {value!r}")
+    if isinstance(value, str):
+        problem = http_url_problem(value, example=default)
+        if problem:
+            table.problem(table.key_path(key), problem)
+            value = default
     return (value if isinstance(value, str) else default).rstrip("/")
 
 
@@ -302,10 +319,10 @@ def _parse_arxiv(table: TableReader) -> ArxivConfig:
         table.problem(table.key_path("categories"), 'is required: list the arXiv categories to follow, e.g. ["cs.LG", "cs.CL"]')
     categories = table.text_list("categories")
     for index, category in enumerate(categories):
-        if not _ARXIV_CATEGORY.match(category):
+        if not _ARXIV_CATEGORY.fullmatch(category):
             table.problem(f"{table.key_path('categories')}[{index}]", f'{category!r} is not an arXiv category name such as "cs.LG" or "quant-ph"')
     contact = table.text("contact", None)
-    if isinstance(contact, str) and not _CONTACT.match(contact):
+    if isinstance(contact, str) and not _CONTACT.fullmatch(contact):
         table.problem(table.key_path("contact"), f"must be an e-mail address or an http(s) URL (it goes into the User-Agent), got {contact!r}")
         contact = None
     holidays: list[dt.date] = []
@@ -329,13 +346,14 @@ def _parse_arxiv(table: TableReader) -> ArxivConfig:
 
 def _parse_topics(table: TableReader) -> tuple[TopicConfig, ...]:
     topics: list[TopicConfig] = []
+    _check_topic_count(table)
     for slug in table.table:
         topic = table.subtable(slug)
-        if not _SLUG.match(slug):
+        if not _SLUG.fullmatch(slug):
             table.problem(topic.path, "a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]")
         elif slug in RESERVED_SLUGS:
             table.problem(topic.path, f'"{slug}" is reserved (feeds/{slug}.* is used by the site); choose another slug')
-        title = topic.text("title", nonempty=True)
+        title = topic.text("title", nonempty=True, line=True)
         query = topic.text("query", "")
         config = TopicConfig(
             slug=slug,
@@ -362,3 +380,13 @@ def _parse_topics(table: TableReader) -> tuple[TopicConfig, ...]:
     table.finish()
     # The owner's order is the display order (tomllib keeps it, so it is deterministic).
     return tuple(topics)
+
+
+def _check_topic_count(table: TableReader) -> None:
+    count = len(table.table)
+    if count > MAX_TOPICS:
+        table.problem(
+            table.path,
+            f"{count} topics are configured; at most {MAX_TOPICS} are allowed (each adds pages and feeds that can hold "
+            "every paper): remove or merge topics",
+        )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from typing import Any, TypeVar
 
+from sitegen.config_values import control_character_problem
+
 T = TypeVar("T")
 _MISSING: Any = object()
 
@@ -53,17 +55,27 @@ class TableReader:
             return default if default is not _MISSING else None
         return value
 
-    def text(self, key: str, default: Any = _MISSING, *, nonempty: bool = False) -> Any:
+    def text(self, key: str, default: Any = _MISSING, *, nonempty: bool = False, line: bool = False) -> Any:
+        """A string. No value may hold a control character; with `line`, not even a line break
+        or tab (titles, names, URLs: text that goes into one line of a page, header or file)."""
         value = self._get(key, str, default, "a string")
         if nonempty and isinstance(value, str) and not value.strip():
             self.problem(self.key_path(key), "must not be empty")
+        if isinstance(value, str) and value is not default:
+            problem = control_character_problem(value, single_line=line)
+            if problem:
+                self.problem(self.key_path(key), problem)
+                return default if default is not _MISSING else None
         return value
 
-    def integer(self, key: str, default: Any = _MISSING, *, minimum: int | None = None) -> Any:
+    def integer(self, key: str, default: Any = _MISSING, *, minimum: int | None = None, maximum: int | None = None) -> Any:
         value = self._get(key, int, default, "an integer")
         if isinstance(value, int) and minimum is not None and value < minimum:
             self.problem(self.key_path(key), f"must be at least {minimum}, got {value}")
             return default if default is not _MISSING else minimum
+        if isinstance(value, int) and maximum is not None and value > maximum:
+            self.problem(self.key_path(key), f"must be at most {maximum}, got {value}")
+            return default if default is not _MISSING else maximum
         return value
 
     def number(self, key: str, default: Any = _MISSING, *, minimum: float | None = None) -> Any:
@@ -86,6 +98,8 @@ class TableReader:
                 self.problem(f"{self.key_path(key)}[{index}]", f"must be a string, got {_type_name(item)}")
             elif not item.strip():
                 self.problem(f"{self.key_path(key)}[{index}]", "must not be empty")
+            elif problem := control_character_problem(item, single_line=True):
+                self.problem(f"{self.key_path(key)}[{index}]", problem)
             else:
                 good.append(item)
         return tuple(good)

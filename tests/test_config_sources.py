@@ -41,7 +41,7 @@ def test_every_arxiv_mistake_at_once():
         "sources.arxiv.categories[1]: 'machine learning' is not an arXiv category name such as \"cs.LG\" or \"quant-ph\"",
         "sources.arxiv.contact: must be an e-mail address or an http(s) URL (it goes into the User-Agent), got 'me at home'",
         "sources.arxiv.holidays[1]: must be a date YYYY-MM-DD, got 'Christmas'",
-        "sources.arxiv.base_url: must be an http(s) URL, got 'ftp://x'",
+        'sources.arxiv.base_url: must be an http(s) URL such as "https://arxiv.org", got \'ftp://x\'',
         "sources.arxiv.request_interval: must be at least 0.0, got -1",
         'sources.arxiv.include_crosslists: unknown key; did you mean "include_cross_lists"?',
     ]

@@ -22,6 +22,7 @@ from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
 from sitegen.render.parallel import render_all
 from sitegen.render.plumbing import robots, sitemap
 from sitegen.render.site import build_model
+from sitegen.render.static_files import static_files
 from sitegen.render.status import source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import SiteWriter, WriteReport
@@ -131,7 +132,7 @@ def _site_files(pages: PageRenderer, store: Store, config: Config, manifest: Man
     base = config.site.absolute_url
     yield from sitemap(base, [*pages.html_paths, status_page.path])
     yield robots(base)
-    yield from _static_files(config.build.static)
+    yield from static_files(config.build.static)
     # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
     yield ".nojekyll", b""
     if config.site.cname:
@@ -154,11 +155,3 @@ def _refuse_shrink(output: Path, manifest: Manifest) -> None:
     problem = shrink_problem(previous, manifest, f"{output} (built before)", "build")
     if problem:
         raise BuildError(problem)
-
-
-def _static_files(static: Path) -> Iterator[Output]:
-    if not static.is_dir():
-        raise BuildError(f"{static}: static folder not found; set [build] static in sitegen.toml")
-    for path in sorted(static.rglob("*")):
-        if path.is_file():
-            yield f"static/{path.relative_to(static).as_posix()}", path.read_bytes()

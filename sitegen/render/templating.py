@@ -6,9 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import jinja2
-import markdown as markdown_lib
-from markupsafe import Markup
 
+from sitegen.render.markdown_text import render_markdown
 from sitegen.tex import readable_tex
 from sitegen.text import paragraphs, safe_url
 
@@ -34,12 +33,6 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["tex"] = tex_filter
     env.filters["longdate"] = lambda d: d.strftime("%A, %d %B %Y") if isinstance(d, dt.date) else ""
     return env
-
-
-def render_markdown(text: str) -> Markup:
-    """Owner-written Markdown (topic descriptions). Raw HTML in it is escaped, not passed through."""
-    html = markdown_lib.markdown(text.replace("<", "&lt;"), output_format="html")
-    return Markup(html)
 
 
 def tex_filter(value: object) -> str:

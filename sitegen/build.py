@@ -54,6 +54,8 @@ class BuildReport:
 
 def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False, workers: int | None = None) -> BuildReport:
     output = output or config.build.output
+    # Read first: a link out of static/ (static_files.py) stops the build before anything is written.
+    statics = list(static_files(config.build.static))
     with gc_paused():
         store = Store(config.store.path)
         papers = store.papers()
@@ -69,7 +71,7 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         paper_key = versions.__getitem__
         _write_pages(pages, list(pages.pages(lambda p: paper_key(p.arxiv_id), theme)), writer, workers)
         _write_feeds(FeedRenderer(env, model), theme, versions, writer)
-        for path, content in _site_files(pages, store, config, manifest):
+        for path, content in [*_site_files(pages, store, config, manifest), *statics]:
             writer.put(path, content)
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
@@ -132,7 +134,6 @@ def _site_files(pages: PageRenderer, store: Store, config: Config, manifest: Man
     base = config.site.absolute_url
     yield from sitemap(base, [*pages.html_paths, status_page.path])
     yield robots(base)
-    yield from static_files(config.build.static)
     # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
     yield ".nojekyll", b""
     if config.site.cname:

@@ -8,11 +8,14 @@ parser, and an added key can never be forgotten by the unknown-key check.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from typing import Any, TypeVar
 
 from sitegen.config_values import control_character_problem
 
 T = TypeVar("T")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+(?:\[\d+\])?\Z")
 _MISSING: Any = object()
 
 
@@ -29,6 +32,7 @@ class TableReader:
         self.asked: set[str] = set()
 
     def key_path(self, key: str) -> str:
+        key = _printable_key(key)
         return f"{self.path}.{key}" if self.path else key
 
     def problem(self, key_path: str, message: str) -> None:
@@ -117,6 +121,14 @@ class TableReader:
             hint = difflib.get_close_matches(key, known, n=1)
             suggestion = f'; did you mean "{hint[0]}"?' if hint else f"; known keys: {', '.join(known)}"
             self.problem(self.key_path(key), f"unknown key{suggestion}")
+
+
+def _printable_key(key: str) -> str:
+    """A key as TOML would quote it when it is not a bare key (`topics."evil\\n"`), so a line break
+    or space in a key shows in the message instead of breaking it. `any[0]` stays as it is."""
+    if _BARE_KEY.match(key):
+        return key
+    return json.dumps(key, ensure_ascii=False)
 
 
 def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:

@@ -52,7 +52,7 @@ title = "x"
         "topics.diffusion.any[1]: must not be empty",
         "topics.diffusion.any[2]: must be a string, got an integer",
         'topics.diffusion.nonee: unknown key; did you mean "none"?',
-        "topics.Bad Slug: a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]",
+        "topics.\"Bad Slug\": a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]",
     ]
     assert str(raised.value).startswith(f"{path}: 8 config problems:\n  site.title")
 

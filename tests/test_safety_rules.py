@@ -164,7 +164,7 @@ def _compile_or_config_error(**rules: object) -> Tagger | None:
         return None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(rule=HOSTILE, text=HOSTILE)
 def test_any_rule_text_compiles_or_is_a_config_error_and_tags_without_raising(rule: str, text: str) -> None:
     target = paper(title=text + EXPLOSIVE[:12], abstract=text * 3)

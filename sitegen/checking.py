@@ -62,13 +62,15 @@ def _newest_first(papers: dict[str, Paper], since: dt.date | None) -> list[Paper
     return sorted(chosen, key=lambda p: (p.first_day, p.arxiv_id), reverse=True)
 
 
-def members(topics: tuple[TopicConfig, ...], papers: list[Paper]) -> dict[str, list[Paper]]:
-    """Each topic's papers, in the order of `papers`."""
+def members(topics: tuple[TopicConfig, ...], papers: list[Paper], notes: list[str] | None = None) -> dict[str, list[Paper]]:
+    """Each topic's papers, in the order of `papers`; regex timeouts are added to `notes`."""
     tagger = Tagger(topics)
     found: dict[str, list[Paper]] = {topic.slug: [] for topic in topics}
     for paper in papers:
         for match in tagger.tag(paper):
             found[match.slug].append(paper)
+    if notes is not None:
+        notes.extend(tagger.notes.warning_lines())
     return found
 
 
@@ -78,7 +80,8 @@ def check(config: Config, papers: dict[str, Paper], since: dt.date | None = None
     newest = ordered[0].first_day if ordered else None
     window_start = newest - dt.timedelta(days=RECENT_DAYS - 1) if newest else None
     in_window = (lambda p: p.first_day >= window_start) if window_start else (lambda p: False)
-    current = members(config.topics, ordered)
+    timeouts: list[str] = []
+    current = members(config.topics, ordered, timeouts)
     stats = tuple(
         TopicStats(
             slug=topic.slug,
@@ -99,7 +102,7 @@ def check(config: Config, papers: dict[str, Paper], since: dt.date | None = None
         recent_papers=sum(1 for p in ordered if in_window(p)),
         since=since,
         stats=stats,
-        warnings=_warnings(config, stats, total, since),
+        warnings=(*timeouts, *_warnings(config, stats, total, since)),
         against=old.path if old is not None else None,
         diffs=diffs,
     )

@@ -107,6 +107,14 @@ def test_a_timed_out_paper_is_tried_again_by_the_next_build(tmp_path: Path) -> N
     assert "on paper 2605.00010" in first.stderr and "on paper 2605.00010" in second.stderr
 
 
+def test_check_warns_about_a_timed_out_regex(tmp_path: Path) -> None:
+    hostile = Paper("2605.00010", EXPLOSIVE, "", ("A B",), (DAY,))
+    config = write_site(tmp_path, (hostile,), '[topics.explosive]\ntitle = "B"\nany = ["re:(a|aa)+$"]\n')
+    result = run_sitegen(config, "check")
+    assert result.returncode == 0, result.stderr
+    assert "topics.explosive: the regular expression 're:(a|aa)+$' ran out of its 0.1 s time budget on paper 2605.00010" in result.stdout + result.stderr
+
+
 def test_explain_reports_a_timeout_as_a_clear_error() -> None:
     term = parse_term("re:(a|aa)+$")
     with pytest.raises(RuleTimeout, match=r"'re:\(a\|aa\)\+\$' ran out of its 0\.1 s time budget on the title"):

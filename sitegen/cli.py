@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,11 +19,11 @@ from sitegen import __version__
 from sitegen.build import BuildReport, build as build_site
 from sitegen.config import DEFAULT_CONFIG_NAME, Config, load_config
 from sitegen.errors import FetchFailed, SitegenError
+from sitegen.fetch_progress import CliProgress
 from sitegen.fetching import FetchReport, date_range, fetch as fetch_days
 from sitegen.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-PROGRESS_THRESHOLD = 3  # show a progress bar when fetching more days than this
 
 
 def reports_errors(command: F) -> F:
@@ -48,17 +47,6 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
-def _progress(days: list[dt.date], label: str) -> AbstractContextManager[Iterator[dt.date]]:
-    if len(days) <= PROGRESS_THRESHOLD:
-        return nullcontext(iter(days))
-    return click.progressbar(
-        days,
-        label=f"Fetching {label}",
-        file=sys.stderr,
-        item_show_func=lambda day: day.isoformat() if day else None,
-    )
-
-
 def _days(since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date] | None:
     """The range asked for, or None: each source's own default days."""
     if since is None and until is None:
@@ -71,7 +59,10 @@ def _days(since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date]
 
 
 def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...]) -> FetchReport:
-    report = fetch_days(config, Store(config.store.path), _days(since, until), sources=sources or None, progress=_progress)
+    # Without dates, a source with nothing stored yet (a new site) backfills [fetch] initial_days.
+    report = fetch_days(
+        config, Store(config.store.path), _days(since, until), sources=sources or None, progress=CliProgress(), backfill_empty=True
+    )
     click.echo(report.summary(), err=True)
     for line in report.warning_lines():
         click.echo(f"warning: {line}", err=True)

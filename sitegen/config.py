@@ -84,6 +84,10 @@ class FetchConfig:
     max_wait: float = 600.0  # total seconds a run may spend waiting to retry, all sources together
     heal_days: int = 14  # every run first retries failed and suspect days this far back
     give_up_after: int = 3  # consecutive failed days after which a source is left for this run
+    deadline: float = 120.0  # seconds a whole request may take: connect, headers and body together
+    max_download_mb: float = 20.0  # a body larger than this (as sent, maybe compressed) is refused
+    max_decoded_mb: float = 50.0  # ... and a body larger than this once decompressed
+    initial_days: int = 14  # listing days a source with nothing stored yet is asked for first
 
 
 @dataclass(frozen=True)
@@ -284,6 +288,10 @@ def _parse_fetch(table: TableReader) -> FetchConfig:
         max_wait=table.number("max_wait", 600.0, minimum=0.0),
         heal_days=table.integer("heal_days", 14, minimum=0),
         give_up_after=table.integer("give_up_after", 3, minimum=1),
+        deadline=table.number("deadline", 120.0, minimum=0.01),
+        max_download_mb=table.number("max_download_mb", 20.0, minimum=0.001),
+        max_decoded_mb=table.number("max_decoded_mb", 50.0, minimum=0.001),
+        initial_days=table.integer("initial_days", 14, minimum=1),
     )
     table.finish()
     return fetch

@@ -31,6 +31,11 @@ class FetchError(SourceError):
     """The network or the server failed (after retries)."""
 
 
+class SourceUnreachable(FetchError):
+    """The host cannot be reached in a way retrying within a run cannot fix (the name does not
+    resolve, the connection is refused, TLS fails): the source is given up for this run."""
+
+
 class ParseError(SourceError):
     """A response arrived but its content is not what we understand. Never an empty day."""
 

@@ -2,27 +2,33 @@
 
 For each source, in order:
 1. heal: the failed and suspect days of the last `[fetch] heal_days` are asked again first;
-2. then the days asked for (a `--since/--until` range, or the source's default days);
+2. then the days asked for (a `--since/--until` range, or the source's default days; with
+   `backfill_empty`, a source with nothing stored yet is asked for its last `[fetch]
+   initial_days` listing days instead, so a new site starts with two weeks of papers);
 3. each answer is merged into the store, then the day's state is written to the ledger, so a
    run killed between days leaves a store that loads and a ledger that says what is done.
 
-A failed day never stops the others and never erases what is stored. After `[fetch]
-give_up_after` consecutive failed days, a source is left alone for this run (its other days are
-recorded as failed, to be healed) and the next source is fetched. The caller decides the exit
-status from the report.
+A failed day never stops the others and never erases what is stored. A source is left alone for
+this run (its other days are recorded as failed, to be healed) after `[fetch] give_up_after`
+consecutive failed days, or at once when its host cannot be reached at all (SourceUnreachable:
+retrying within the run cannot help); the next source is fetched. A conditional request is only
+allowed for a day whose papers are all still in the store: a deleted day file is fetched in full.
+The caller decides the exit status from the report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, nullcontext
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from typing import Protocol
+
+import httpx
 
 from sitegen.clock import Clock, SystemClock, utc_stamp
 from sitegen.config import Config
-from sitegen.errors import SitegenError, SourceError
+from sitegen.errors import SitegenError, SourceError, SourceUnreachable
+from sitegen.fetch_report import DayProblem, FetchReport, SourceReport
 from sitegen.models import DayListing
 from sitegen.sources import http
 from sitegen.sources.arxiv import ArxivSource
@@ -32,70 +38,29 @@ from sitegen.sources.huggingface import HuggingFaceSource
 from sitegen.store import Store
 from sitegen.store.ledger import DayHealth, LastError
 
-ProgressFactory = Callable[[list[dt.date], str], AbstractContextManager[Iterator[dt.date]]]
+__all__ = ["FetchProgress", "FetchReport", "SourceReport", "DayProblem", "date_range", "fetch"]
 
 
-@dataclass(frozen=True)
-class DayProblem:
-    source: str
-    day: dt.date
-    message: str
+class FetchProgress(Protocol):
+    """How the caller shows a source's progress (the CLI: a bar on a terminal, a line otherwise)."""
+
+    def start(self, label: str, days: int) -> None: ...
+
+    def advance(self, day: dt.date, requests: int) -> None: ...
+
+    def stop(self, report: SourceReport) -> None:
+        """The source is done or given up: the bar ends here, not after the skipped days."""
 
 
-@dataclass
-class SourceReport:
-    name: str
-    days: int = 0
-    new_papers: int = 0
-    updated_papers: int = 0
-    requests: int = 0
-    failed: list[DayProblem] = field(default_factory=list)  # days left in state "failed"
-    suspect: list[DayProblem] = field(default_factory=list)
-    gave_up: str | None = None
+class NoProgress:
+    def start(self, label: str, days: int) -> None:
+        pass
 
-    def failure_line(self) -> str:
-        days = ", ".join(p.day.isoformat() for p in self.failed)
-        line = f"{self.name} failed on {len(self.failed)} day(s) ({days}); first error: {self.failed[0].message}"
-        return line + (f" [{self.gave_up}]" if self.gave_up and self.gave_up != self.failed[0].message else "")
+    def advance(self, day: dt.date, requests: int) -> None:
+        pass
 
-
-@dataclass
-class FetchReport:
-    sources: list[SourceReport] = field(default_factory=list)
-
-    @property
-    def days(self) -> int:
-        return sum(s.days for s in self.sources)
-
-    @property
-    def new_papers(self) -> int:
-        return sum(s.new_papers for s in self.sources)
-
-    @property
-    def updated_papers(self) -> int:
-        return sum(s.updated_papers for s in self.sources)
-
-    @property
-    def requests(self) -> int:
-        return sum(s.requests for s in self.sources)
-
-    @property
-    def failures(self) -> list[DayProblem]:
-        return [p for s in self.sources for p in s.failed]
-
-    def summary(self) -> str:
-        parts = ", ".join(f"{s.name}: {s.days} day(s) in {s.requests} request(s)" for s in self.sources)
-        return f"fetched {self.days} day(s): {self.new_papers} new paper(s), {self.updated_papers} updated ({parts or 'no source'})"
-
-    def failure_lines(self) -> list[str]:
-        """One line per source with failed days: the CLI's exit message."""
-        return [s.failure_line() for s in self.sources if s.failed]
-
-    def warning_lines(self) -> list[str]:
-        lines = []
-        for s in self.sources:
-            lines += [f"{p.source}: {p.day} suspect: {p.message}" for p in s.suspect]
-        return lines
+    def stop(self, report: SourceReport) -> None:
+        pass
 
 
 def date_range(since: dt.date, until: dt.date) -> list[dt.date]:
@@ -104,26 +69,36 @@ def date_range(since: dt.date, until: dt.date) -> list[dt.date]:
     return [since + dt.timedelta(days=offset) for offset in range((until - since).days + 1)]
 
 
-def _no_progress(days: list[dt.date], label: str) -> AbstractContextManager[Iterator[dt.date]]:
-    return nullcontext(iter(days))
-
-
 def make_sources(config: Config, names: tuple[str, ...], clock: Clock, cache: HttpCache, rng: random.Random | None = None) -> list[Source]:
     """The configured sources among `names`, each with its own client and the run's shared budget."""
     budget = http.WaitBudget(config.fetch.max_wait)
     sources: list[Source] = []
     for name in names:
         if name == "huggingface" and config.sources.huggingface:
+            hf = config.sources.huggingface
             client = http.make_client(config.fetch)
-            fetcher = http.Fetcher(client, config.fetch, clock=clock, budget=budget, cache=cache, rng=rng)
-            sources.append(HuggingFaceSource(config.sources.huggingface, fetcher))
+            hosts = _hosts({"[sources.huggingface] base_url": hf.base_url})
+            fetcher = http.Fetcher(client, config.fetch, clock=clock, budget=budget, cache=cache, rng=rng, hosts=hosts)
+            sources.append(HuggingFaceSource(hf, fetcher))
         elif name == "arxiv" and config.sources.arxiv:
             arxiv = config.sources.arxiv
             # arXiv asks for one connection and a pause between requests.
             client = http.make_client(config.fetch, http.user_agent(arxiv.contact), single_connection=True)
-            fetcher = http.Fetcher(client, config.fetch, clock=clock, budget=budget, cache=cache, interval=arxiv.request_interval, rng=rng)
+            hosts = _hosts({"[sources.arxiv] base_url": arxiv.base_url, "[sources.arxiv] api_base_url": arxiv.api_base_url})
+            fetcher = http.Fetcher(
+                client, config.fetch, clock=clock, budget=budget, cache=cache, interval=arxiv.request_interval, rng=rng, hosts=hosts
+            )
             sources.append(ArxivSource(arxiv, fetcher, clock))
     return sources
+
+
+def _hosts(keys: dict[str, str]) -> dict[str, str]:
+    """Host -> the config key(s) naming it, for redirects and error messages."""
+    hosts: dict[str, str] = {}
+    for key, url in keys.items():
+        host = httpx.URL(url).host
+        hosts[host] = f"{hosts[host]} / {key.split('] ')[1]}" if host in hosts else key
+    return hosts
 
 
 def fetch(
@@ -133,10 +108,16 @@ def fetch(
     *,
     sources: tuple[str, ...] | None = None,
     clock: Clock | None = None,
-    progress: ProgressFactory = _no_progress,
+    progress: FetchProgress | None = None,
     rng: random.Random | None = None,
+    backfill_empty: bool = False,
 ) -> FetchReport:
-    """Fetch `days` (None: each source's default days) from `sources` (None: all configured)."""
+    """Fetch `days` (None: each source's default days) from `sources` (None: all configured).
+
+    With `backfill_empty` and `days` None, a source that has no paper in the store yet is asked
+    for its last `[fetch] initial_days` listing days instead (a first run fills the site).
+    """
+    progress = progress or NoProgress()
     clock = clock or SystemClock()
     names = sources if sources is not None else config.sources.names()
     unknown = [n for n in names if n not in config.sources.names()]
@@ -151,7 +132,10 @@ def fetch(
             stack.callback(source.fetcher.client.close)
         try:
             for source in active:
-                report.sources.append(_fetch_source(config, store, source, days, clock, progress))
+                planned = days
+                if planned is None and backfill_empty and not store.holds_source(source.name):
+                    planned = source.initial_days(clock.now(), config.fetch.initial_days)
+                report.sources.append(_fetch_source(config, store, source, planned, clock, progress))
         finally:
             # Validators only of days whose papers were stored (see HttpCache); saved even when interrupted.
             cache.discard()
@@ -159,7 +143,7 @@ def fetch(
     return report
 
 
-def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.date] | None, clock: Clock, progress: ProgressFactory) -> SourceReport:
+def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.date] | None, clock: Clock, progress: FetchProgress) -> SourceReport:
     report = SourceReport(source.name)
     ledger = store.source_ledger(source.name)
     planned = days if days is not None else source.default_days(clock.now())
@@ -169,9 +153,9 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
     order = heal + list(planned)
     report.days = len(order)
     failures_in_a_row = 0
-    last_error = ""
-    with progress(order, source.label) as day_iter:
-        for day in day_iter:
+    progress.start(source.label, len(order))
+    try:
+        for day in order:
             known = ledger.days.get(day)
             if report.gave_up:
                 _record_failure(store, source, day, known, report.gave_up, clock, report, tried=False)
@@ -179,25 +163,49 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
             reason = source.no_listing_reason(day)
             if reason:
                 store.record_health(source.name, {day: DayHealth("empty", count=0, note=reason)})
+                report.without_listing += 1
+                progress.advance(day, source.fetcher.requests)
                 continue
             try:
-                results = source.fetch_day(day, known)
+                results = source.fetch_day(day, _trusted(store, source.name, day, known))
             except SourceError as error:
                 if source.fetcher.cache:
                     source.fetcher.cache.discard()
                 _record_failure(store, source, day, known, str(error), clock, report)
                 failures_in_a_row += 1
-                last_error = str(error)
-                if failures_in_a_row >= config.fetch.give_up_after:
-                    report.gave_up = f"gave up on {source.name} for this run after {failures_in_a_row} failed days in a row; last error: {last_error}"
+                if isinstance(error, SourceUnreachable):
+                    report.gave_up, report.unreachable = str(error), True
+                elif failures_in_a_row >= config.fetch.give_up_after:
+                    report.gave_up = f"gave up on {source.name} for this run after {failures_in_a_row} failed days in a row; last error: {error}"
+                if report.gave_up:
+                    report.requests = source.fetcher.requests
+                    progress.stop(report)  # the bar ends with the source, not after the skipped days
+                else:
+                    progress.advance(day, source.fetcher.requests)
                 continue
             failures_in_a_row = 0
+            report.fetched += 1
             for result in results:
                 _apply(store, source, result, ledger.days.get(result.day), report)
             if source.fetcher.cache:
                 source.fetcher.cache.commit()
-    report.requests = source.fetcher.requests
+            progress.advance(day, source.fetcher.requests)
+    finally:
+        report.requests = source.fetcher.requests
+        if not report.gave_up:
+            progress.stop(report)
     return report
+
+
+def _trusted(store: Store, source: str, day: dt.date, known: DayHealth | None) -> DayHealth | None:
+    """The ledger's entry when the store still holds every paper it counts, else None.
+
+    A source may send conditional requests for a good day only; a day whose file was deleted (or
+    lost papers) must be asked in full, or a 304 would keep it missing for ever.
+    """
+    if known is None or not known.good or not known.count:
+        return known
+    return known if store.listed_count(source, day) >= known.count else None
 
 
 def _apply(store: Store, source: Source, result: DayResult, known: DayHealth | None, report: SourceReport) -> None:
@@ -225,8 +233,10 @@ def _record_failure(
     """A day's state is the outcome of its latest attempt: a failed refresh of a stored day is
     failed too (its stored papers stay), so the run ends red and the next runs heal it.
     A day skipped after giving up (`tried` False) that is already good is left as it is."""
-    if not tried and known is not None and known.good:
-        return
+    if not tried:
+        report.skipped += 1
+        if known is not None and known.good:
+            return
     stamp = utc_stamp(clock.now())
-    report.failed.append(DayProblem(source.name, day, error))
+    report.failed.append(DayProblem(source.name, day, error, tried))
     store.record_health(source.name, {day: DayHealth("failed", error=error, at=stamp)}, LastError(day, error, stamp) if tried else None)

@@ -59,14 +59,26 @@ class HFStandIn:
             day = query.get("date", [""])[0]
             limit = int(query.get("limit", ["50"])[0])
             page = int(query.get("p", ["0"])[0])
-            items = self.days.get(day, [])[page * limit : (page + 1) * limit]
+            items = listed_on(self.days.get(day, []), day)[page * limit : (page + 1) * limit]
             return 200, json.dumps(items).encode(), "application/json"
         if path.startswith("/papers/date/"):
             day = path.rsplit("/", 1)[1]
-            props = html.escape(json.dumps({"dailyPapers": self.days.get(day, []), "dateString": day}), quote=True)
+            props = html.escape(json.dumps({"dailyPapers": listed_on(self.days.get(day, []), day), "dateString": day}), quote=True)
             page = f'<!doctype html><html><body><div data-target="DailyPapers" data-props="{props}"></div></body></html>'
             return 200, page.encode(), "text/html; charset=utf-8"
         return 404, b"not found", "text/plain"
+
+
+def listed_on(items: list[dict[str, Any]], day: str) -> list[dict[str, Any]]:
+    """The items as the real service lists them on `day`: items that carry a listing date
+    (`paper.submittedOnDailyAt`, since 2025-03) carry `day`, whichever day a fixture came from."""
+    listed = []
+    for item in items:
+        paper = item.get("paper")
+        if isinstance(paper, dict) and "submittedOnDailyAt" in paper:
+            item = {**item, "paper": {**paper, "submittedOnDailyAt": f"{day}T00:00:00.000Z"}}
+        listed.append(item)
+    return listed
 
 
 @contextmanager

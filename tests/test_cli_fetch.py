@@ -79,7 +79,9 @@ def test_run_exits_non_zero_with_one_line_per_failed_source_and_still_builds(tmp
 
 
 def test_plain_run_fetches_todays_arxiv_listing_and_exits_zero(tmp_path, server):
-    write_config(tmp_path, server.base_url, categories=("cs.LG",), interval=0, theme=True)
+    # initial_days = 1: the first run's backfill is just today's listing (tests/test_first_run.py
+    # covers the two-week backfill).
+    write_config(tmp_path, server.base_url, categories=("cs.LG",), interval=0, theme=True, fetch={"initial_days": 1})
     result = sitegen(tmp_path, "run", "--source", "arxiv")
     assert result.returncode == 0, result.stderr
     assert [r for r in server.requests] == ["/list/cs.LG/new"]  # --source: Hugging Face not asked

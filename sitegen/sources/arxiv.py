@@ -20,6 +20,7 @@ from sitegen.models import Paper
 from sitegen.sources import arxiv_api, arxiv_schedule
 from sitegen.sources.arxiv_listing import SOURCE, ListingPage, parse_listing
 from sitegen.sources.base import DayResult
+from sitegen.sources.day_check import require_window
 from sitegen.sources.http import Fetcher
 from sitegen.store.ledger import DayHealth
 
@@ -41,6 +42,19 @@ class ArxivSource:
 
     def default_days(self, now: dt.datetime) -> list[dt.date]:
         return [arxiv_schedule.expected_listing_day(now, self.config.holidays)]
+
+    def initial_days(self, now: dt.datetime, count: int) -> list[dt.date]:
+        """The span of the last `count` listing days up to the current one; the weekends and
+        holidays inside it cost no request."""
+        last = arxiv_schedule.expected_listing_day(now, self.config.holidays)
+        first, listed = last, 0
+        for _ in range(count * 2 + 7 + len(self.config.holidays)):  # bounded walk back
+            if arxiv_schedule.is_listing_day(first, self.config.holidays):
+                listed += 1
+                if listed == count:
+                    break
+            first -= dt.timedelta(days=1)
+        return [first + dt.timedelta(days=offset) for offset in range((last - first).days + 1)]
 
     def no_listing_reason(self, day: dt.date) -> str | None:
         return arxiv_schedule.no_listing_reason(day, self.config.holidays)
@@ -131,6 +145,7 @@ class ArxivSource:
                 message = arxiv_api.api_error(response.content)
                 raise FetchError(f"{url}: HTTP {response.status}" + (f": {message}" if message else ""))
             page = arxiv_api.parse_api(response.content, url, day)
+            require_window(page.papers, window, day, url)
             total = page.total
             if page.entries == 0 and start < total:
                 raise ParseError(f"{url}: the API says it has {total} results but this page (start={start}) has none")

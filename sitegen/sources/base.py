@@ -36,6 +36,9 @@ class Source(Protocol):
     def default_days(self, now: dt.datetime) -> list[dt.date]:
         """The days a plain `fetch` or `run` asks for."""
 
+    def initial_days(self, now: dt.datetime, count: int) -> list[dt.date]:
+        """The days a first fetch asks for: the span of the last `count` listing days."""
+
     def no_listing_reason(self, day: dt.date) -> str | None:
         """Why `day` needs no request at all (nothing is ever listed then), or None."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sitegen.config import HuggingFaceConfig
-from sitegen.errors import FetchError, ParseError, SourceError
+from sitegen.errors import FetchError, ParseError, SourceError, SourceUnreachable
 from sitegen.models import Paper
 from sitegen.sources.base import DayResult
+from sitegen.sources.day_check import hf_api_days, hf_page_days, require_day
 from sitegen.sources.http import Fetcher
 from sitegen.sources.huggingface_parse import SOURCE, parse_api_json, parse_page_html
 from sitegen.store.ledger import DayHealth
@@ -29,12 +30,27 @@ class HuggingFaceSource:
         today = now.astimezone(dt.timezone.utc).date()
         return [today - dt.timedelta(days=offset) for offset in range(self.config.refetch_days - 1, -1, -1)]
 
+    def initial_days(self, now: dt.datetime, count: int) -> list[dt.date]:
+        """Back from today to the `count`-th weekday; the weekends between are asked too (cheap,
+        and Hugging Face sometimes lists papers on them) but not counted."""
+        today = now.astimezone(dt.timezone.utc).date()
+        first, weekdays = today, 0
+        for _ in range(count * 2 + 7):  # bounded: `count` weekdays lie within this many days
+            if first.weekday() < 5:
+                weekdays += 1
+                if weekdays == count:
+                    break
+            first -= dt.timedelta(days=1)
+        return [first + dt.timedelta(days=offset) for offset in range((today - first).days + 1)]
+
     def no_listing_reason(self, day: dt.date) -> str | None:
         return None  # Hugging Face has no fixed schedule: always ask
 
     def fetch_day(self, day: dt.date, known: DayHealth | None) -> list[DayResult]:
         try:
             papers = self._from_api(day, known)
+        except SourceUnreachable:
+            raise  # the page is on the same host: no fallback can help
         except SourceError as api_error:
             try:
                 papers = self._from_page(day)
@@ -62,6 +78,7 @@ class HuggingFaceSource:
             if response.status != 200:
                 raise FetchError(f"{url}: HTTP {response.status}")
             items = parse_api_json(response.content, day, url)
+            require_day(hf_api_days(response.content), day, url)
             for paper in items:
                 papers.setdefault(paper.arxiv_id, paper)
             if len(items) < PAGE_SIZE:
@@ -73,4 +90,6 @@ class HuggingFaceSource:
         response = self.fetcher.get(url)
         if response.status != 200:
             raise FetchError(f"{url}: HTTP {response.status}")
-        return parse_page_html(response.content, day, url)
+        papers = parse_page_html(response.content, day, url)
+        require_day(hf_page_days(response.content), day, url)
+        return papers

@@ -106,6 +106,14 @@ class Store:
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise StoreError(f"{path}: malformed paper record ({type(error).__name__}: {error}). Restore it from git.") from None
 
+    def listed_count(self, source: str, day: dt.date) -> int:
+        """How many stored papers `source` listed on `day` (to tell whether a day file went missing)."""
+        return sum(1 for paper in self.papers().values() if day in paper.listing_days and source in paper.sources)
+
+    def holds_source(self, source: str) -> bool:
+        """Whether any stored paper came from `source` (none: a first fetch backfills)."""
+        return any(source in paper.sources for paper in self.papers().values())
+
     def add_listing(self, listing: DayListing) -> StoreChanges:
         """Merge one day's listing into the store and write the day files it changed."""
         papers = self.papers()

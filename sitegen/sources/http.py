@@ -232,6 +232,7 @@ class Fetcher:
         self.hosts = dict(hosts or {})
         self.requests = 0  # every attempt that reached the network, for reports and tests
         self._last_request: float | None = None
+        self._deadline_passed = False
 
     def get(self, url: str, *, conditional: bool = False) -> Response:
         """GET `url`; retry transient failures. Returns any final answer (200, 304, 404...).
@@ -267,7 +268,7 @@ class Fetcher:
                 host = httpx.URL(url).host
                 key = self.hosts.get(host, "the source's base_url")
                 raise SourceUnreachable(f"{cause.format(host=host)}: check the network or {key}") from None
-            if isinstance(error, httpx.TimeoutException) and self.client.deadline.expired:
+            if isinstance(error, httpx.TimeoutException) and self._deadline_passed:
                 raise FetchError(
                     f"{url}: no complete answer within [fetch] deadline = {self.config.deadline:g} s {schedule.gave_up}; "
                     "the server is too slow, the next run will try again"
@@ -294,6 +295,7 @@ class Fetcher:
                 self.clock.sleep(pause)
         self.requests += 1
         self.client.deadline.start(self.config.deadline)
+        self._deadline_passed = False
         try:
             target = httpx.URL(url)
             for _ in range(MAX_REDIRECTS + 1):
@@ -311,6 +313,9 @@ class Fetcher:
                         raise _Refused(f"answer refused: {error} ([fetch] max_download_mb / max_decoded_mb)") from None
                     return Response(url, answer.status_code, content, answer_headers)
             raise _Refused(f"more than {MAX_REDIRECTS} redirects")
+        except httpx.TimeoutException:
+            self._deadline_passed = self.client.deadline.expired  # for the message: whole request, not one read
+            raise
         finally:
             self.client.deadline.clear()
             self._last_request = self.clock.monotonic()

@@ -155,11 +155,8 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
     failures_in_a_row = 0
     progress.start(source.label, len(order))
     try:
-        for day in order:
+        for index, day in enumerate(order):
             known = ledger.days.get(day)
-            if report.gave_up:
-                _record_failure(store, source, day, known, report.gave_up, clock, report, tried=False)
-                continue
             reason = source.no_listing_reason(day)
             if reason:
                 store.record_health(source.name, {day: DayHealth("empty", count=0, note=reason)})
@@ -178,10 +175,15 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
                 elif failures_in_a_row >= config.fetch.give_up_after:
                     report.gave_up = f"gave up on {source.name} for this run after {failures_in_a_row} failed days in a row; last error: {error}"
                 if report.gave_up:
-                    report.requests = source.fetcher.requests
-                    progress.stop(report)  # the bar ends with the source, not after the skipped days
-                else:
-                    progress.advance(day, source.fetcher.requests)
+                    # The rest is not asked: recorded as failed (to be healed), and the bar ends here.
+                    for later in order[index + 1 :]:
+                        if source.no_listing_reason(later):  # nothing to ask there anyway
+                            store.record_health(source.name, {later: DayHealth("empty", count=0, note=source.no_listing_reason(later))})
+                            report.without_listing += 1
+                            continue
+                        _record_failure(store, source, later, ledger.days.get(later), report.gave_up, clock, report, tried=False)
+                    break
+                progress.advance(day, source.fetcher.requests)
                 continue
             failures_in_a_row = 0
             report.fetched += 1
@@ -192,8 +194,7 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
             progress.advance(day, source.fetcher.requests)
     finally:
         report.requests = source.fetcher.requests
-        if not report.gave_up:
-            progress.stop(report)
+        progress.stop(report)
     return report
 
 

@@ -33,6 +33,7 @@ class SourceReport:
     requests: int = 0
     failed: list[DayProblem] = field(default_factory=list)  # days left in state "failed", tried or skipped
     suspect: list[DayProblem] = field(default_factory=list)
+    skipped_items: list[DayProblem] = field(default_factory=list)  # days stored without some malformed items
     gave_up: str | None = None
     unreachable: bool = False  # given up because the host cannot be reached at all
 
@@ -92,4 +93,5 @@ class FetchReport:
         lines = []
         for s in self.sources:
             lines += [f"{p.source}: {p.day} suspect: {p.message}" for p in s.suspect]
+            lines += [f"{p.source}: {p.day}: {p.message}" for p in s.skipped_items]
         return lines

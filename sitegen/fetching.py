@@ -218,11 +218,15 @@ def _apply(store: Store, source: Source, result: DayResult, known: DayHealth | N
         report.updated_papers += store.revise(result.revisions).updated_papers
     if result.state in ("unchanged", "extra"):
         return
-    health = DayHealth(result.state, count=result.count, note=result.note)
+    skipped = result.skipped or None
+    health = DayHealth(result.state, count=result.count, note=result.note, skipped=skipped)
     if health.state == "ok" and known is not None and known.state == "ok" and (result.count or 0) < (known.count or 0):
         # Fewer papers than the same source listed before: kept (the store loses nothing), flagged
         # until a later answer confirms it.
-        health = DayHealth("suspect", count=result.count, note=f"{result.count} paper(s) listed now, {known.count} before")
+        health = DayHealth("suspect", count=result.count, note=f"{result.count} paper(s) listed now, {known.count} before", skipped=skipped)
+    if skipped:
+        message = f"{skipped} malformed item(s) skipped, the other {result.count or 0} stored (noted in the ledger)"
+        report.skipped_items.append(DayProblem(source.name, result.day, message))
     if health.state == "suspect":
         report.suspect.append(DayProblem(source.name, result.day, health.note or "suspect"))
     store.record_health(source.name, {result.day: health})

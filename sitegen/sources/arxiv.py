@@ -135,7 +135,7 @@ class ArxivSource:
         window = arxiv_schedule.submission_window(day)
         conditional = known is not None and known.good and (known.count or 0) < API_PAGE_SIZE
         papers: dict[str, Paper] = {}
-        start, seen, total = 0, 0, 0
+        start, seen, total, skipped = 0, 0, 0, 0
         for page_number in range(MAX_API_PAGES):
             url = arxiv_api.query_url(self.config.api_base_url, self.config.categories, window, start, API_PAGE_SIZE)
             response = self.fetcher.get(url, conditional=conditional and start == 0)
@@ -153,13 +153,15 @@ class ArxivSource:
                 if self.config.include_cross_lists or (paper.categories and paper.categories[0] in self.config.categories):
                     papers.setdefault(paper.arxiv_id, paper)
             seen += len(page.papers)
+            skipped += page.entries - len(page.papers)  # entries without a usable id or title
             start += page.entries
             if page.entries == 0 or start >= total:
                 break
         else:
             raise ParseError(f"{self.config.api_base_url}/api/query for {day}: more than {MAX_API_PAGES} pages; paging seems broken")
         if seen < total:
-            return [DayResult(day, "suspect", tuple(papers.values()), count=len(papers), note=f"the API claims {total} results, {seen} were read")]
+            note = f"the API claims {total} results, {seen} were read"
+            return [DayResult(day, "suspect", tuple(papers.values()), count=len(papers), note=note, skipped=skipped)]
         if not papers:
-            return [DayResult(day, "suspect", count=0, note="the API lists no submissions for a listing day")]
-        return [DayResult(day, "ok", tuple(papers.values()), count=len(papers))]
+            return [DayResult(day, "suspect", count=0, note="the API lists no submissions for a listing day", skipped=skipped)]
+        return [DayResult(day, "ok", tuple(papers.values()), count=len(papers), skipped=skipped)]

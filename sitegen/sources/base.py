@@ -26,6 +26,7 @@ class DayResult:
     revisions: tuple[Paper, ...] = ()
     count: int | None = None
     note: str | None = None
+    skipped: int = 0  # malformed items the parser left out of this answer
 
 
 class Source(Protocol):

@@ -18,6 +18,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import orjson
 
@@ -27,29 +28,44 @@ from sitegen.models import Paper
 _SHOWN = 3  # other days named in a message
 
 
-def hf_api_days(body: bytes) -> Counter[dt.date]:
-    """Listing days the items of an API answer carry (items without one are not counted)."""
+def hf_api_items(body: bytes) -> list[Any]:
+    """The raw items of an API answer ([] when it cannot be read: the parser reports that)."""
     try:
         items = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return Counter()  # the parser reports bodies it cannot read
-    return _item_days(items)
+        return []
+    return items if isinstance(items, list) else []
 
 
-def hf_page_days(body: bytes) -> Counter[dt.date]:
-    """Listing days of the items embedded in a `/papers/date/D` page (see huggingface_parse)."""
+def hf_page_items(body: bytes) -> list[Any]:
+    """The raw items embedded in a `/papers/date/D` page (see huggingface_parse)."""
     try:
         nodes = lxml.html.fromstring(body).xpath('//div[@data-target="DailyPapers"][@data-props]')
         props = orjson.loads(nodes[0].get("data-props")) if nodes else None
     except (lxml.etree.ParserError, ValueError, orjson.JSONDecodeError):
-        return Counter()
-    return _item_days(props.get("dailyPapers") if isinstance(props, dict) else None)
+        return []
+    items = props.get("dailyPapers") if isinstance(props, dict) else None
+    return items if isinstance(items, list) else []
 
 
-def _item_days(items: Any) -> Counter[dt.date]:
+def distinct_items(items: list[Any]) -> int:
+    """How many papers the raw items stand for: one per distinct `paper.id` (a page boundary can
+    repeat an item), and one for each item without a readable id."""
+    ids: set[str] = set()
+    unnamed = 0
+    for item in items:
+        paper = item.get("paper") if isinstance(item, dict) else None
+        raw_id = paper.get("id") if isinstance(paper, dict) else None
+        if isinstance(raw_id, str) and raw_id.strip():
+            ids.add(raw_id.strip().lower())
+        else:
+            unnamed += 1
+    return len(ids) + unnamed
+
+
+def item_days(items: list[Any]) -> Counter[dt.date]:
+    """Listing days the items carry (items without one are not counted)."""
     days: Counter[dt.date] = Counter()
-    if not isinstance(items, list):
-        return days
     for item in items:
         paper = item.get("paper") if isinstance(item, dict) else None
         stamp = paper.get("submittedOnDailyAt") if isinstance(paper, dict) else None

@@ -8,7 +8,7 @@ from sitegen.config import HuggingFaceConfig
 from sitegen.errors import FetchError, ParseError, SourceError, SourceUnreachable
 from sitegen.models import Paper
 from sitegen.sources.base import DayResult
-from sitegen.sources.day_check import hf_api_days, hf_page_days, require_day
+from sitegen.sources.day_check import distinct_items, hf_api_items, hf_page_items, item_days, require_day
 from sitegen.sources.http import Fetcher
 from sitegen.sources.huggingface_parse import SOURCE, parse_api_json, parse_page_html
 from sitegen.store.ledger import DayHealth
@@ -48,28 +48,31 @@ class HuggingFaceSource:
 
     def fetch_day(self, day: dt.date, known: DayHealth | None) -> list[DayResult]:
         try:
-            papers = self._from_api(day, known)
+            answer = self._from_api(day, known)
         except SourceUnreachable:
             raise  # the page is on the same host: no fallback can help
         except SourceError as api_error:
             try:
-                papers = self._from_page(day)
+                answer = self._from_page(day)
             except SourceError as page_error:
                 kind = ParseError if isinstance(page_error, ParseError) else FetchError
                 raise kind(f"{api_error}; fallback: {page_error}") from None
-        if papers is None:
+        if answer is None:
             return [DayResult(day, "unchanged")]
+        papers, skipped = answer
         if papers:
-            return [DayResult(day, "ok", tuple(papers), count=len(papers))]
-        if day.weekday() >= 5:
+            return [DayResult(day, "ok", tuple(papers), count=len(papers), skipped=skipped)]
+        if day.weekday() >= 5 and not skipped:
             return [DayResult(day, "empty", count=0, note="weekend: nothing listed")]
-        return [DayResult(day, "suspect", count=0, note="nothing listed on a weekday (the list may still be filling)")]
+        return [DayResult(day, "suspect", count=0, note="nothing listed on a weekday (the list may still be filling)", skipped=skipped)]
 
-    def _from_api(self, day: dt.date, known: DayHealth | None) -> list[Paper] | None:
-        """The day's papers, or None when the server says the one-page answer is unchanged."""
+    def _from_api(self, day: dt.date, known: DayHealth | None) -> tuple[list[Paper], int] | None:
+        """The day's papers and how many malformed items the parser left out, or None when the
+        server says the one-page answer is unchanged."""
         # Only a day that fit in one page can be judged by one conditional request.
         conditional = known is not None and known.good and (known.count or 0) < PAGE_SIZE
         papers: dict[str, Paper] = {}
+        skipped = 0
         for page in range(MAX_PAGES):
             url = f"{self.config.base_url}/api/daily_papers?date={day.isoformat()}&limit={PAGE_SIZE}&p={page}"
             response = self.fetcher.get(url, conditional=conditional and page == 0)
@@ -78,18 +81,21 @@ class HuggingFaceSource:
             if response.status != 200:
                 raise FetchError(f"{url}: HTTP {response.status}")
             items = parse_api_json(response.content, day, url)
-            require_day(hf_api_days(response.content), day, url)
+            raw = hf_api_items(response.content)
+            require_day(item_days(raw), day, url)
+            skipped += max(0, distinct_items(raw) - len(items))
             for paper in items:
                 papers.setdefault(paper.arxiv_id, paper)
-            if len(items) < PAGE_SIZE:
-                return list(papers.values())
+            if len(raw) < PAGE_SIZE:  # a short page ends the day (counted as sent, skipped items too)
+                return list(papers.values()), skipped
         raise ParseError(f"{self.config.base_url}/api/daily_papers?date={day}: more than {MAX_PAGES} full pages; paging seems broken")
 
-    def _from_page(self, day: dt.date) -> list[Paper]:
+    def _from_page(self, day: dt.date) -> tuple[list[Paper], int]:
         url = f"{self.config.base_url}/papers/date/{day.isoformat()}"
         response = self.fetcher.get(url)
         if response.status != 200:
             raise FetchError(f"{url}: HTTP {response.status}")
         papers = parse_page_html(response.content, day, url)
-        require_day(hf_page_days(response.content), day, url)
-        return papers
+        raw = hf_page_items(response.content)
+        require_day(item_days(raw), day, url)
+        return papers, max(0, distinct_items(raw) - len(papers))

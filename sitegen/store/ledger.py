@@ -8,6 +8,9 @@ States of a day (a listing day of that source):
   fewer papers than the page claims, a stale arXiv listing, an empty weekday;
 - `failed` with `error` and `at`: no usable answer after every retry.
 
+Any state but failed may carry `skipped`: items of the answer that could not be read and were
+left out (each named in a warning when fetched), while the rest of the day was stored.
+
 Only failures carry a time, so a rerun that gets the same answers writes the same bytes.
 `last_error` keeps the latest failure even after its day healed, for the status page.
 """
@@ -36,6 +39,7 @@ class DayHealth:
     note: str | None = None  # why a day is empty or suspect
     error: str | None = None  # why it failed
     at: str | None = None  # when it failed (ISO, UTC); absent otherwise so reruns are byte-identical
+    skipped: int | None = None  # malformed items left out (the rest of the day is stored)
 
     @property
     def good(self) -> bool:

@@ -175,14 +175,8 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
                 elif failures_in_a_row >= config.fetch.give_up_after:
                     report.gave_up = f"gave up on {source.name} for this run after {failures_in_a_row} failed days in a row; last error: {error}"
                 if report.gave_up:
-                    # The rest is not asked: recorded as failed (to be healed), and the bar ends here.
-                    for later in order[index + 1 :]:
-                        if source.no_listing_reason(later):  # nothing to ask there anyway
-                            store.record_health(source.name, {later: DayHealth("empty", count=0, note=source.no_listing_reason(later))})
-                            report.without_listing += 1
-                            continue
-                        _record_failure(store, source, later, ledger.days.get(later), report.gave_up, clock, report, tried=False)
-                    break
+                    _skip(store, source, order[index + 1 :], clock, report)
+                    break  # the bar ends here, not after the skipped days
                 progress.advance(day, source.fetcher.requests)
                 continue
             failures_in_a_row = 0
@@ -196,6 +190,19 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
         report.requests = source.fetcher.requests
         progress.stop(report)
     return report
+
+
+def _skip(store: Store, source: Source, days: list[dt.date], clock: Clock, report: SourceReport) -> None:
+    """The days not asked after giving up: recorded as failed, so the next runs heal them (a day
+    without a listing needs no request and is recorded as such)."""
+    ledger = store.source_ledger(source.name)
+    for day in days:
+        reason = source.no_listing_reason(day)
+        if reason:
+            store.record_health(source.name, {day: DayHealth("empty", count=0, note=reason)})
+            report.without_listing += 1
+        else:
+            _record_failure(store, source, day, ledger.days.get(day), report.gave_up or "", clock, report, tried=False)
 
 
 def _trusted(store: Store, source: str, day: dt.date, known: DayHealth | None) -> DayHealth | None:

@@ -22,6 +22,7 @@ import httpcore
 import httpx
 
 CHUNK = 64 * 1024
+STEP = 1024 * 1024  # decoded bytes per decompression call: memory stays near the limit, not twice it
 ACCEPT_ENCODING = "gzip, deflate"  # only what `_decoder` can decode in bounded steps
 
 
@@ -180,9 +181,9 @@ def read_body(response: httpx.Response, max_download: int, max_decoded: int) -> 
         if received > max_download:
             raise BodyTooLarge(f"more than {max_download:,} bytes sent")
         data = chunk
-        while data:  # bounded steps: never more than the decoded limit (+1 byte) at once
+        while data:  # bounded steps: at most STEP bytes, and never past the limit (+1 byte)
             try:
-                piece = decoder.decompress(data, max_decoded - decoded + 1)
+                piece = decoder.decompress(data, min(STEP, max_decoded - decoded + 1))
             except zlib.error as error:
                 raise httpx.DecodingError(f"corrupt {response.headers.get('content-encoding')} body ({error})") from None
             decoded += len(piece)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import Config
+from sitegen.output_folder import check_output_folder
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
@@ -28,7 +29,6 @@ from sitegen.render.templating import make_environment
 from sitegen.render.writer import SiteWriter, WriteReport
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
-from sitegen.tagging import TopicMatch
 
 Output = tuple[str, bytes]
 # Written by the search stage after the pages, not by the plan: the writer must not prune it.
@@ -53,19 +53,24 @@ class BuildReport:
 
 
 def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False, workers: int | None = None) -> BuildReport:
+    if output is not None:
+        # --output X: the same rules as [build] output, checked before anything is read or written.
+        check_output_folder(output, config, "--output")
     output = output or config.build.output
     # Read first: a link out of static/ (static_files.py) stops the build before anything is written.
     statics = list(static_files(config.build.static))
     with gc_paused():
+        # First, so a folder that is not sitegen's is refused before the store is even read.
+        writer = SiteWriter(output, keep=(SEARCH_INDEX,))
         store = Store(config.store.path)
         papers = store.papers()
         versions = store.paper_versions()
         theme = theme_fingerprint(config.path, config.build.templates, (config.root / ABOUT_FILE,))
-        writer = SiteWriter(output, keep=(SEARCH_INDEX,))
-        model = build_model(config, papers, _unchanged_tags(writer.extra, theme, versions))
+        model = build_model(config, papers, writer.cache.tags_for(theme, versions) if writer.cache else {})
         manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
         if not allow_shrink:
             _refuse_shrink(output, manifest)
+        writer.claim()
         env = make_environment(config.build.templates)
         pages = PageRenderer(env, model)
         paper_key = versions.__getitem__
@@ -75,7 +80,7 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
             writer.put(path, content)
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
-        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}})
+        report = writer.finish(theme=theme, tags={i: (versions[i], model.tags[i]) for i in complete})
         search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
     return BuildReport(
         papers=len(papers),
@@ -83,16 +88,8 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         write=report,
         output=output,
         search=search,
-        warnings=tuple(model.tagging.warning_lines()),
+        warnings=(*report.warnings, *model.tagging.warning_lines()),
     )
-
-
-def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
-    """The last build's tags of papers whose store file and rules (in the theme) are unchanged."""
-    cached = extra.get("tags")
-    if extra.get("theme") != theme or not isinstance(cached, dict):
-        return {}
-    return {arxiv_id: tags for arxiv_id, (version, tags) in cached.items() if versions.get(arxiv_id) == version}
 
 
 def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from sitegen.config_reader import TableReader
 from sitegen.config_values import hostname_problem, http_url_problem, site_url_problem
 from sitegen.errors import ConfigError
+from sitegen.output_folder import output_folder_problem
 from sitegen.rules.terms import DEFAULT_FIELDS
 from sitegen.rules.topic import TopicRuleError, compile_topic
 
@@ -194,6 +195,9 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     topics = _parse_topics(top.subtable("topics"))
     publish = _parse_publish(top.subtable("publish"))
     top.finish()
+    output_problem = output_folder_problem(build.output, root, store.path, (build.templates, build.static))
+    if output_problem:
+        problems.append(f"build.output: {output_problem}")
     if problems:
         raise ConfigError(str(path), problems)
     return Config(

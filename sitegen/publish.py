@@ -185,7 +185,7 @@ def _remote_tip(git: Git, options: PublishOptions, environ: Mapping[str, str]) -
     if git.run("cat-file", "-e", f"{tips[0]}^{{commit}}", check=False).returncode != 0:
         # A shallow clone (as in Actions) fetches only the commits we may keep; a full clone stays full.
         depth = [f"--depth={options.keep_commits}"] if git.out("rev-parse", "--is-shallow-repository") == "true" else []
-        fetched = git.run("fetch", "--quiet", "--no-tags", *depth, options.remote, ref, check=False)
+        fetched = git.run("fetch", "--quiet", "--no-tags", "--refmap=", *depth, options.remote, ref, check=False)
         if fetched.returncode != 0:
             raise PublishError(f"cannot fetch {ref} from {options.remote!r}; git said:{git.redact(last_lines(fetched.stderr))}")
     return tips[0], default

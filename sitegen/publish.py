@@ -152,8 +152,9 @@ def _write_tree(git: Git, output: Path, cname: str | None) -> str:
         # filters: the site goes out byte for byte as built.
         site.run(
             *repo, "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.attributesFile=/dev/null",
-            # The build cache is the builder's memory, not part of the site.
-            "add", "--all", "--force", "--", ".", f":(exclude){CACHE_NAME}",
+            # The build cache (and its temp file, if a build was killed) is the builder's memory,
+            # not part of the site.
+            "add", "--all", "--force", "--", ".", f":(exclude){CACHE_NAME}", f":(exclude){CACHE_NAME}.tmp",
         )
         plumbing = [(".nojekyll", "")]  # GitHub Pages would otherwise run Jekyll and hide "_" folders
         if cname:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
@@ -26,6 +27,7 @@ CACHE_NAME = ".sitegen-cache"
 CACHE_FORMAT = 2
 # (input key or None, content digest) per output path.
 Entry = tuple[bytes | None, bytes]
+Index = Annotated[int, msgspec.Meta(ge=0)]
 
 
 class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -35,31 +37,38 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     complete: bool
     files: dict[str, Entry] = {}
     theme: bytes = b""  # the theme fingerprint the tags were computed under
-    # Each distinct topic match once; papers refer to them by index (a few hundred distinct
-    # matches are shared by 100,000 papers).
+    # Each distinct topic match once, and each distinct combination of them once; papers refer
+    # to a combination by index (100,000 papers share a few hundred combinations).
     matches: list[TopicMatch] = []
-    # arxiv_id -> (store version of the paper, indexes into `matches`)
-    tags: dict[str, tuple[bytes, tuple[int, ...]]] = {}
+    combinations: list[tuple[Index, ...]] = []
+    # arxiv_id -> (store version of the paper, index into `combinations`)
+    tags: dict[str, tuple[bytes, Index]] = {}
 
     def tags_for(self, theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
         """The cached tags of papers whose store version and theme (rules) are unchanged."""
         if theme != self.theme:
             return {}
-        matches = self.matches
-        return {
-            arxiv_id: tuple(matches[i] for i in indexes)
-            for arxiv_id, (version, indexes) in self.tags.items()
-            if versions.get(arxiv_id) == version
-        }
+        resolved = [tuple(self.matches[i] for i in combination) for combination in self.combinations]
+        return {arxiv_id: resolved[combination] for arxiv_id, (version, combination) in self.tags.items() if versions.get(arxiv_id) == version}
 
 
 def make_cache(files: dict[str, Entry], theme: bytes, tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]]) -> BuildCache:
-    index: dict[TopicMatch, int] = {}
-    compact: dict[str, tuple[bytes, tuple[int, ...]]] = {}
+    match_index: dict[TopicMatch, int] = {}
+    combination_index: dict[tuple[int, ...], int] = {}
+    compact: dict[str, tuple[bytes, int]] = {}
     for arxiv_id in sorted(tags):
         version, matches = tags[arxiv_id]
-        compact[arxiv_id] = (version, tuple(index.setdefault(match, len(index)) for match in matches))
-    return BuildCache(format=CACHE_FORMAT, complete=True, files=files, theme=theme, matches=list(index), tags=compact)
+        combination = tuple(match_index.setdefault(match, len(match_index)) for match in matches)
+        compact[arxiv_id] = (version, combination_index.setdefault(combination, len(combination_index)))
+    return BuildCache(
+        format=CACHE_FORMAT,
+        complete=True,
+        files=files,
+        theme=theme,
+        matches=list(match_index),
+        combinations=list(combination_index),
+        tags=compact,
+    )
 
 
 def placeholder_cache() -> BuildCache:
@@ -109,9 +118,8 @@ def save_cache(output: Path, cache: BuildCache) -> None:
 
 def is_safe_relative(path: str) -> bool:
     """A plain relative path inside the output folder: no absolute path, `..`, `.` or empty part."""
-    if not path or path.startswith("/") or "\\" in path or "\x00" in path:
-        return False
-    return all(part not in ("", ".", "..") for part in path.split("/"))
+    wrapped = f"/{path}/"
+    return not ("//" in wrapped or "/./" in wrapped or "/../" in wrapped or "\\" in path or "\x00" in path or "\n" in path)
 
 
 def _problem(cache: BuildCache) -> str | None:
@@ -120,8 +128,10 @@ def _problem(cache: BuildCache) -> str | None:
     unsafe = next((path for path in cache.files if not is_safe_relative(path)), None)
     if unsafe is not None:
         return f"it lists the path {unsafe!r}, which is not inside the output folder"
-    count = len(cache.matches)
-    if any(not 0 <= i < count for _, indexes in cache.tags.values() for i in indexes):
+    matches, combinations = len(cache.matches), len(cache.combinations)
+    if any(i >= matches for combination in cache.combinations for i in combination) or (
+        cache.tags and max(combination for _, combination in cache.tags.values()) >= combinations
+    ):
         return "its tags refer to topic matches it does not hold"
     return None
 

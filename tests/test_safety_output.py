@@ -297,3 +297,21 @@ def test_store_and_site_files_are_created_with_normal_permissions(user_repo: Pat
     assert any(p.name == "manifest.json" for p in created)  # the search index's atomic write
     modes = {p.relative_to(user_repo).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in created}
     assert {path: mode for path, mode in modes.items() if mode != 0o644} == {}
+
+
+def test_a_first_build_killed_halfway_leaves_a_folder_the_next_build_accepts(user_repo: Path) -> None:
+    """The folder is claimed (a placeholder cache) before the first file goes in, so a build killed
+    before it writes the manifest does not make its own output look like someone else's folder."""
+    from sitegen.render.writer import SiteWriter
+
+    output = user_repo / "output"
+    writer = SiteWriter(output)
+    writer.claim()
+    writer.put("index.html", b"<p>half a site</p>\n")  # ...and the process dies here (no finish)
+    assert not (output / "sitegen-manifest.json").exists()
+    (output / "mine.txt").write_text("mine\n", encoding="utf-8")
+    result = run_sitegen(user_repo / "sitegen.toml", "build")
+    assert result.returncode == 0, result.stderr
+    assert "half a site" not in (output / "index.html").read_text(encoding="utf-8")
+    assert (output / "mine.txt").read_text(encoding="utf-8") == "mine\n"
+    assert read_cache(output).cache is not None and read_cache(output).cache.complete

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.output_folder import check_output_folder
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
+from sitegen.output_folder import check_output_folder
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.fingerprint import digest, theme_fingerprint
 from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer

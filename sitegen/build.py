@@ -21,11 +21,12 @@ from sitegen.render.fingerprint import digest, theme_fingerprint
 from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
 from sitegen.render.parallel import render_all
 from sitegen.render.plumbing import robots, sitemap
-from sitegen.render.site import build_model
+from sitegen.render.site import SiteModel, build_model
 from sitegen.render.static_files import static_files
 from sitegen.render.status import source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import SiteWriter, WriteReport
+from sitegen.related import Related, chain_keys, related_papers
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
 from sitegen.tagging import TopicMatch
@@ -67,7 +68,8 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         if not allow_shrink:
             _refuse_shrink(output, manifest)
         env = make_environment(config.build.templates)
-        pages = PageRenderer(env, model)
+        related, related_cache = _related_papers(model, versions, writer.extra, theme)
+        pages = PageRenderer(env, model, related)
         paper_key = versions.__getitem__
         _write_pages(pages, list(pages.pages(lambda p: paper_key(p.arxiv_id), theme)), writer, workers)
         _write_feeds(FeedRenderer(env, model), theme, versions, writer)
@@ -75,7 +77,7 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
             writer.put(path, content)
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
-        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}})
+        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}, "related": related_cache})
         search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
     return BuildReport(
         papers=len(papers),
@@ -85,6 +87,21 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         search=search,
         warnings=tuple(model.tagging.warning_lines()),
     )
+
+
+def _related_papers(
+    model: SiteModel, versions: dict[str, bytes], extra: dict[str, object], theme: bytes
+) -> tuple[dict[str, tuple[Related, ...]], dict[str, tuple[bytes, tuple[Related, ...]]]]:
+    """Every paper's related papers, computed only for papers whose key changed (see related.py:
+    a paper's list depends on the papers listed up to its day, so a new day computes its own)."""
+    oldest_first = model.newest_first[::-1]
+    keys = chain_keys(oldest_first, versions)
+    cached = extra.get("related") if extra.get("theme") == theme else None
+    known = {i: entry for i, entry in cached.items() if keys.get(i) == entry[0]} if isinstance(cached, dict) else {}
+    wanted = {i for i in keys if i not in known}
+    fresh = related_papers(oldest_first, wanted) if wanted else {}
+    cache = {**known, **{i: (keys[i], lists) for i, lists in fresh.items()}}
+    return {i: entry[1] for i, entry in cache.items()}, dict(sorted(cache.items()))
 
 
 def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from sitegen.config import Config
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
@@ -91,17 +93,24 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
 
 def _related_papers(
     model: SiteModel, versions: dict[str, bytes], extra: dict[str, object], theme: bytes
-) -> tuple[dict[str, tuple[Related, ...]], dict[str, tuple[bytes, tuple[Related, ...]]]]:
+) -> tuple[dict[str, tuple[Related, ...]], bytes]:
     """Every paper's related papers, computed only for papers whose key changed (see related.py:
-    a paper's list depends on the papers listed up to its day, so a new day computes its own)."""
+    a paper's list depends on the papers listed up to its day, so a new day computes its own).
+    The cache is kept as JSON bytes: the same lists give the same build-cache file."""
     oldest_first = model.newest_first[::-1]
-    keys = chain_keys(oldest_first, versions)
-    cached = extra.get("related") if extra.get("theme") == theme else None
-    known = {i: entry for i, entry in cached.items() if keys.get(i) == entry[0]} if isinstance(cached, dict) else {}
+    keys = {i: key.hex() for i, key in chain_keys(oldest_first, versions).items()}
+    known: dict[str, tuple[Related, ...]] = {}
+    try:
+        cached = orjson.loads(extra["related"]) if extra.get("theme") == theme else {}  # type: ignore[arg-type]
+        for i, (key, lists) in cached.items():
+            if keys.get(i) == key:
+                known[i] = tuple(Related(other, tuple(shares)) for other, shares in lists)
+    except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
+        known = {}  # no cache, or one from another version: compute every list
     wanted = {i for i in keys if i not in known}
-    fresh = related_papers(oldest_first, wanted) if wanted else {}
-    cache = {**known, **{i: (keys[i], lists) for i, lists in fresh.items()}}
-    return {i: entry[1] for i, entry in cache.items()}, dict(sorted(cache.items()))
+    everything = {**known, **(related_papers(oldest_first, wanted) if wanted else {})}
+    cache = {i: [keys[i], [[r.arxiv_id, list(r.shares)] for r in everything[i]]] for i in sorted(everything)}
+    return everything, orjson.dumps(cache)
 
 
 def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:

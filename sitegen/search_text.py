@@ -38,8 +38,9 @@ ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def normalize(text: str) -> str:
-    """Lower case, compatibility forms and no accents (search-core.js: toLowerCase, NFKD, strip marks)."""
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+    """Lower case, compatibility forms and no accents (search-core.js: toLowerCase, NFKD, strip marks, one sigma)."""
+    # Final sigma: JavaScript's toLowerCase writes "ς" at a word's end, Python's lower() "σ".
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower())).replace("ς", "σ")
 
 
 def fold(word: str) -> str:

@@ -118,7 +118,7 @@ def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np
     for row in rows:
         columns = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
         values = matrix.data[matrix.indptr[row] : matrix.indptr[row + 1]]
-        useful = (df[columns] >= 2) & (df[columns] <= max(2, COMMON * papers))
+        useful = (df[columns] >= 2) & (df[columns] <= max(10, COMMON * papers))
         columns, values = columns[useful], values[useful]
         strength = values * idf[columns]
         # Strongest first; equal strengths by term (sorted ids): a total order.

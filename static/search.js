@@ -18,7 +18,7 @@
     if (!response.ok) throw new Error(`${response.status} for ${path}`);
     return response.json();
   }));
-  let results = { hits: [], words: new Set() };
+  let results = { hits: [], words: new Set(), query: "" };
   let shown = 0;
   let generation = 0;
 
@@ -36,9 +36,11 @@
   const renderMore = async (mine) => {
     const info = await searcher.manifest();
     const page = results.hits.slice(shown, shown + PAGE);
-    const entries = await Promise.all(page.map((hit) => searcher.describe(hit)));
-    if (mine !== generation) return;
-    for (const [arxivId, title, day, authors, org, teaser] of entries) {
+    // Every row is asked for at once, and each is shown as soon as it and those above it came.
+    const entries = page.map((hit) => searcher.describe(hit));
+    for (const entry of entries) {
+      const [arxivId, title, day, authors, org, teaser] = await entry;
+      if (mine !== generation) return;
       const item = document.createElement("li");
       const link = marked(document.createElement("a"), title, info);
       link.href = new URL(`papers/${arxivId}/`, siteRoot).href;
@@ -59,6 +61,7 @@
     }
     shown += page.length;
     more.hidden = shown >= results.hits.length;
+    list.dataset.query = results.query; // what the list shows (read by tests and benchmarks)
   };
 
   const run = async (query) => {
@@ -66,7 +69,7 @@
     const found = await searcher.search(query);
     if (mine !== generation) return;
     list.replaceChildren();
-    results = found;
+    results = { ...found, query };
     shown = 0;
     more.hidden = true;
     const count = found.hits.length;
@@ -86,25 +89,36 @@
     if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
     history.replaceState(null, "", url);
   };
-  let timer = 0;
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    // A short pause, so fast typing does not start a search per key; the files it needs are
-    // fetched once and kept for the next keys.
-    timer = setTimeout(() => { remember(); safely(run(input.value)); }, 60);
-  });
+  // One search at a time, the newest query next: a key typed while a search runs waits for it,
+  // and keys typed meanwhile are merged into one search (so typing fast does not queue a fetch
+  // per key), while a key typed when nothing runs is answered at once.
+  let running = false;
+  let pending = null;
+  const request = (query) => {
+    pending = query;
+    if (running) return;
+    running = true;
+    (async () => {
+      while (pending !== null) {
+        const next = pending;
+        pending = null;
+        remember();
+        await safely(run(next));
+      }
+      running = false;
+    })();
+  };
+  input.addEventListener("input", () => request(input.value));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    clearTimeout(timer);
-    remember();
-    safely(run(input.value));
+    request(input.value);
   });
   more.addEventListener("click", () => safely(renderMore(generation)));
 
   const initial = new URLSearchParams(window.location.search).get("q");
   if (initial) {
     input.value = initial;
-    safely(run(initial));
+    request(initial);
   } else {
     // Fetch the manifest while the reader starts typing: one round trip fewer later.
     safely(searcher.manifest());

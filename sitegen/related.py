@@ -9,7 +9,7 @@ same lists as years of daily builds.
 Similarity is a cosine of BM25-saturated term counts (title words count twice), weighted by idf
 squared: `sum_t idf(t)^2 * s(p, t) * s(c, t) / (|s(p)| |s(c)|)`. The norms use no idf, so a
 candidate's vector does not depend on the day it is compared on. Each paper's query keeps its
-QUERY_TERMS strongest words that are in fewer than COMMON of the papers so far; the products
+QUERY_TERMS strongest words that are in at most COMMON of the papers so far; the products
 run in scipy's sparse matrix code, one listing day at a time.
 """
 
@@ -29,8 +29,10 @@ from sitegen.tex import readable_tex
 
 RELATED = 5
 SHARED_SHOWN = 3  # words named in "shares: ..."
-QUERY_TERMS = 30
-COMMON = 0.2  # a word in more than this share of the papers so far says little about a paper
+QUERY_TERMS = 20
+# A word in more than this share of the papers so far (or COMMON_FLOOR papers) says little about
+# a paper, and would make every product row dense.
+COMMON, COMMON_FLOOR = 0.05, 25
 MIN_SCORE = 0.05  # below this, a paper is not shown as related
 K1, B, LENGTH = 1.2, 0.75, 150.0  # BM25 saturation, against a fixed typical length
 
@@ -118,7 +120,7 @@ def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np
     for row in rows:
         columns = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
         values = matrix.data[matrix.indptr[row] : matrix.indptr[row + 1]]
-        useful = (df[columns] >= 2) & (df[columns] <= max(10, COMMON * papers))
+        useful = (df[columns] >= 2) & (df[columns] <= max(COMMON_FLOOR, COMMON * papers))
         columns, values = columns[useful], values[useful]
         strength = values * idf[columns]
         # Strongest first; equal strengths by term (sorted ids): a total order.
@@ -136,6 +138,11 @@ def _best(scores: sparse.csr_matrix, i: int, row: int, end: int, query: sparse.c
     # Listed up to this paper's day (columns are oldest first), not itself, similar enough.
     useful = (columns < end) & (columns != row) & (values >= MIN_SCORE)
     columns, values = columns[useful], values[useful]
+    if len(values) > RELATED:
+        # Only the best few need sorting: everything at least as good as the RELATED-th value.
+        threshold = np.partition(values, len(values) - RELATED)[len(values) - RELATED]
+        best = values >= threshold
+        columns, values = columns[best], values[best]
     # Most similar first; equal scores: the newer paper (a larger column) first.
     order = np.lexsort((-columns, -values))[:RELATED]
     picked = []

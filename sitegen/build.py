@@ -28,7 +28,7 @@ from sitegen.render.static_files import static_files
 from sitegen.render.status import source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import SiteWriter, WriteReport
-from sitegen.related import Related, chain_keys, related_papers
+from sitegen.related import Related, chain_keys, related_papers, word_counts
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
 from sitegen.tagging import TopicMatch
@@ -79,7 +79,7 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
             writer.put(path, content)
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
-        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}, "related": related_cache})
+        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}, **related_cache})
         search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
     return BuildReport(
         papers=len(papers),
@@ -93,10 +93,11 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
 
 def _related_papers(
     model: SiteModel, versions: dict[str, bytes], extra: dict[str, object], theme: bytes
-) -> tuple[dict[str, tuple[Related, ...]], bytes]:
+) -> tuple[dict[str, tuple[Related, ...]], dict[str, object]]:
     """Every paper's related papers, computed only for papers whose key changed (see related.py:
-    a paper's list depends on the papers listed up to its day, so a new day computes its own).
-    The cache is kept as JSON bytes: the same lists give the same build-cache file."""
+    a paper's list depends on the papers listed up to its day, so a new day computes its own),
+    and what to keep for the next build: the lists as JSON bytes (the same lists give the same
+    build-cache file) and each paper's word counts (read again only for changed papers)."""
     oldest_first = model.newest_first[::-1]
     keys = {i: key.hex() for i, key in chain_keys(oldest_first, versions).items()}
     known: dict[str, tuple[Related, ...]] = {}
@@ -108,9 +109,14 @@ def _related_papers(
     except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
         known = {}  # no cache, or one from another version: compute every list
     wanted = {i for i in keys if i not in known}
-    everything = {**known, **(related_papers(oldest_first, wanted) if wanted else {})}
+    counts = extra.get("related_counts") if extra.get("theme") == theme else None
+    fresh: dict[str, tuple[Related, ...]] = {}
+    if wanted:
+        words, matrix, counts = word_counts(oldest_first, versions, counts)
+        fresh = related_papers(oldest_first, wanted, (words, matrix))
+    everything = {**known, **fresh}
     cache = {i: [keys[i], [[r.arxiv_id, list(r.shares)] for r in everything[i]]] for i in sorted(everything)}
-    return everything, orjson.dumps(cache)
+    return everything, {"related": orjson.dumps(cache), "related_counts": counts}
 
 
 def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 from scipy import sparse
 
 from sitegen.models import Paper
@@ -60,24 +61,69 @@ def chain_keys(papers: Sequence[Paper], versions: Mapping[str, bytes]) -> dict[s
     return keys
 
 
-def related_papers(papers: Sequence[Paper], wanted: set[str] | None = None) -> dict[str, tuple[Related, ...]]:
-    """Related papers of `wanted` (default: all), given every paper oldest first by first day."""
+Counts = tuple[bytes, bytes, bytes, bytes]  # JSON [words, ids, versions], then indptr, indices, data
+
+
+def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = None, cache: object = None) -> tuple[list[str], sparse.csr_matrix, Counts]:
+    """The vocabulary (sorted), each paper's word counts (title words twice) as rows over it, and
+    those counts as bytes to keep for the next build: a paper whose store version is unchanged is
+    not read again, so a new day costs its own papers' words."""
+    known: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    cached_words = np.array([], dtype=str)
+    if isinstance(cache, tuple) and len(cache) == 4 and versions is not None:
+        try:
+            listed, ids, saved_versions = orjson.loads(cache[0])
+            cached_words = np.array(listed, dtype=str)
+            indptr = np.frombuffer(cache[1], dtype=np.int64)
+            indices = np.frombuffer(cache[2], dtype=np.int32)
+            data = np.frombuffer(cache[3], dtype=np.int32)
+            for row, (arxiv_id, version) in enumerate(zip(ids, saved_versions)):
+                if versions.get(arxiv_id, b"").hex() == version:
+                    known[arxiv_id] = (indices[indptr[row] : indptr[row + 1]], data[indptr[row] : indptr[row + 1]])
+        except (ValueError, TypeError, IndexError, orjson.JSONDecodeError):
+            known = {}  # an unreadable cache only costs reading every paper again
+    fresh: dict[str, Counter[str]] = {}
+    for paper in papers:
+        if paper.arxiv_id not in known:
+            found = Counter(terms(readable_tex(paper.abstract)))
+            for term in terms(readable_tex(paper.title)):
+                found[term] += 2
+            fresh[paper.arxiv_id] = found
+    used = np.unique(np.concatenate([cached_words[indices] for indices, _ in known.values()])) if known else np.array([], dtype=str)
+    new_words = sorted({term for found in fresh.values() for term in found})
+    words_array = np.unique(np.concatenate([used.astype(str), np.array(new_words, dtype=str)])) if (len(used) or new_words) else np.array([], dtype=str)
+    # Sorted order on both sides: remapping keeps each cached row's columns ascending.
+    remap = np.searchsorted(words_array, cached_words) if len(cached_words) else np.array([], dtype=np.int64)
+    position = {term: int(i) for term, i in zip(new_words, np.searchsorted(words_array, np.array(new_words, dtype=str)))} if new_words else {}
+    indptr_out, indices_out, data_out = [0], [], []
+    for paper in papers:
+        if paper.arxiv_id in known:
+            old_indices, old_data = known[paper.arxiv_id]
+            indices_out.append(remap[old_indices])
+            data_out.append(old_data)
+        else:
+            row = sorted((position[term], count) for term, count in fresh[paper.arxiv_id].items())
+            indices_out.append(np.array([column for column, _ in row], dtype=np.int64))
+            data_out.append(np.array([count for _, count in row], dtype=np.int32))
+        indptr_out.append(indptr_out[-1] + len(indices_out[-1]))
+    indices_all = np.concatenate(indices_out).astype(np.int32) if indices_out else np.array([], dtype=np.int32)
+    data_all = np.concatenate(data_out).astype(np.int32) if data_out else np.array([], dtype=np.int32)
+    counts = sparse.csr_matrix((data_all, indices_all, np.array(indptr_out, dtype=np.int64)), shape=(len(papers), len(words_array)))
+    words = words_array.tolist()
+    header = orjson.dumps([words, [p.arxiv_id for p in papers], [(versions or {}).get(p.arxiv_id, b"").hex() for p in papers]])
+    saved: Counts = (header, counts.indptr.astype(np.int64).tobytes(), indices_all.tobytes(), data_all.tobytes())
+    return words, counts, saved
+
+
+def related_papers(
+    papers: Sequence[Paper], wanted: set[str] | None = None, counted: tuple[list[str], sparse.csr_matrix] | None = None
+) -> dict[str, tuple[Related, ...]]:
+    """Related papers of `wanted` (default: all), given every paper oldest first by first day and,
+    optionally, their word counts from `word_counts`."""
     if not papers:
         return {}
-    vocabulary: dict[str, int] = {}
-    counted: list[Counter[str]] = []
-    for paper in papers:
-        found = Counter(terms(readable_tex(paper.abstract)))
-        for term in terms(readable_tex(paper.title)):
-            found[term] += 2
-        counted.append(found)
-        for term in found:
-            vocabulary.setdefault(term, 0)
-    # Ids in sorted order: the same terms keep the same relative order in any archive, so sums
-    # run in the same order and give the same bits.
-    words = sorted(vocabulary)
-    vocabulary = {term: number for number, term in enumerate(words)}
-    matrix = _weights(counted, vocabulary)
+    words, counts = counted if counted is not None else word_counts(papers)[:2]
+    matrix = _weights(counts)
     by_term = matrix.T.tocsr()
     present = (matrix > 0).astype(np.int64).tocsr()
     df = np.zeros(len(words), dtype=np.int64)
@@ -99,19 +145,17 @@ def related_papers(papers: Sequence[Paper], wanted: set[str] | None = None) -> d
     return result
 
 
-def _weights(counted: list[Counter[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+def _weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     """Rows of BM25-saturated counts, each scaled to length 1."""
-    indptr, indices, data = [0], [], []
-    for found in counted:
-        length = sum(found.values())
-        norm = K1 * (1 - B + B * length / LENGTH)
-        row = sorted((vocabulary[term], count * (K1 + 1) / (count + norm)) for term, count in found.items())
-        size = float(np.sqrt(sum(value * value for _, value in row))) or 1.0
-        indices.extend(column for column, _ in row)
-        data.extend(value / size for _, value in row)
-        indptr.append(len(indices))
-    shape = (len(counted), len(vocabulary))
-    return sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)), shape=shape)
+    counts = counts.astype(np.float64)
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    norm = K1 * (1 - B + B * lengths[rows] / LENGTH)
+    values = counts.data * (K1 + 1) / (counts.data + norm)
+    sizes = np.sqrt(np.add.reduceat(values * values, counts.indptr[:-1]) if len(values) else np.zeros(0))
+    sizes = np.where(np.diff(counts.indptr) > 0, sizes, 1.0) if len(values) else np.ones(counts.shape[0])
+    sizes[sizes == 0] = 1.0
+    return sparse.csr_matrix((values / sizes[rows], counts.indices.astype(np.int64), counts.indptr.astype(np.int64)), shape=counts.shape)
 
 
 def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> sparse.csr_matrix:

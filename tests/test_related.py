@@ -3,6 +3,7 @@ the paper's day, and old paper pages unchanged byte for byte when a day is added
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -13,7 +14,7 @@ from conftest import write_config
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.models import DayListing, Paper
-from sitegen.related import related_papers
+from sitegen.related import related_papers, word_counts
 from sitegen.store import Store
 
 DAY = dt.date(2026, 3, 2)
@@ -93,3 +94,18 @@ def test_adding_a_day_leaves_old_paper_pages_unchanged_and_equals_a_clean_build(
     shutil.rmtree(config.build.output)
     build(config)
     assert _pages(config.build.output) == after
+
+
+def test_kept_word_counts_give_the_same_lists_as_reading_every_paper() -> None:
+    papers = _archive()
+    versions = {p.arxiv_id: p.arxiv_id.encode() for p in papers}
+    _, _, saved = word_counts(papers[:7], versions)
+    # Paper 3 changed since (a new version): its counts must be read again, the rest reused.
+    changed = {**versions, papers[3].arxiv_id: b"new"}
+    edited = list(papers)
+    edited[3] = dataclasses.replace(papers[3], abstract="Zebrafish larvae again, with fins and cameras in aquariums.")
+    words, matrix, _ = word_counts(edited, changed, saved)
+    fresh_words, fresh_matrix, _ = word_counts(edited)
+    assert words == fresh_words and (matrix != fresh_matrix).nnz == 0
+    assert related_papers(edited, None, (words, matrix)) == related_papers(edited)
+    assert related_papers(edited)[edited[3].arxiv_id] != related_papers(papers)[papers[3].arxiv_id]

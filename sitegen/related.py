@@ -152,8 +152,8 @@ def _weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
     norm = K1 * (1 - B + B * lengths[rows] / LENGTH)
     values = counts.data * (K1 + 1) / (counts.data + norm)
-    sizes = np.sqrt(np.add.reduceat(values * values, counts.indptr[:-1]) if len(values) else np.zeros(0))
-    sizes = np.where(np.diff(counts.indptr) > 0, sizes, 1.0) if len(values) else np.ones(counts.shape[0])
+    # Per-row sums that also hold for rows without words (a paper with an empty abstract).
+    sizes = np.sqrt(np.bincount(rows, weights=values * values, minlength=counts.shape[0]))
     sizes[sizes == 0] = 1.0
     return sparse.csr_matrix((values / sizes[rows], counts.indices.astype(np.int64), counts.indptr.astype(np.int64)), shape=counts.shape)
 

@@ -109,3 +109,9 @@ def test_kept_word_counts_give_the_same_lists_as_reading_every_paper() -> None:
     assert words == fresh_words and (matrix != fresh_matrix).nnz == 0
     assert related_papers(edited, None, (words, matrix)) == related_papers(edited)
     assert related_papers(edited)[edited[3].arxiv_id] != related_papers(papers)[papers[3].arxiv_id]
+
+
+def test_a_paper_without_words_has_no_related_papers_and_breaks_nothing() -> None:
+    papers = [*_archive(), Paper(arxiv_id="2603.00099", title="", abstract="", authors=(), listing_days=(DAY + dt.timedelta(days=9),))]
+    related = related_papers(papers)
+    assert related["2603.00099"] == () and related["2603.00009"]

@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from sitegen.arxiv_ids import paper_dir
 from sitegen.errors import BuildError
 from sitegen.models import Paper
 from sitegen.related import Related
@@ -40,7 +41,8 @@ PaperKey = Callable[[Paper], bytes]
 
 
 def paper_path(paper: Paper) -> str:
-    return f"papers/{paper.arxiv_id}/"
+    """The paper's folder; refuses (InvalidArxivId) an id that is not canonical, see arxiv_ids."""
+    return paper_dir(paper.arxiv_id)
 
 
 def day_path(day: dt.date) -> str:

@@ -171,7 +171,12 @@ class Store:
                 path.unlink()
                 return True
             return False
-        return write_if_changed(path, dump_json({"schema": SCHEMA_VERSION, "day": day.isoformat(), "papers": records}))
+        content = dump_json({"schema": SCHEMA_VERSION, "day": day.isoformat(), "papers": records})
+        try:
+            decode_day_file(content)  # never write a file the next load would refuse
+        except DayFileRejected as rejected:
+            raise StoreError(f"refusing to write a day file the store could not load again: {explain(path, content, str(rejected))}") from None
+        return write_if_changed(path, content)
 
     # -- health ledger ----------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from scipy import sparse
 
 from sitegen.models import Paper
 from sitegen.search_text import terms
-from sitegen.tex import readable_tex
+from sitegen.render.readable import readable
 
 RELATED = 5
 SHARED_SHOWN = 3  # words named in "shares: ..."
@@ -85,8 +85,8 @@ def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = 
     fresh: dict[str, Counter[str]] = {}
     for paper in papers:
         if paper.arxiv_id not in known:
-            found = Counter(terms(readable_tex(paper.abstract)))
-            for term in terms(readable_tex(paper.title)):
+            found = Counter(terms(readable(paper.abstract, paper.arxiv_id)))
+            for term in terms(readable(paper.title, paper.arxiv_id)):
                 found[term] += 2
             fresh[paper.arxiv_id] = found
     used = np.unique(np.concatenate([cached_words[indices] for indices, _ in known.values()])) if known else np.array([], dtype=str)

@@ -28,7 +28,7 @@ import orjson
 
 from sitegen.models import Paper
 from sitegen.search_text import ASCII_ALNUM, positioned, terms
-from sitegen.tex import readable_tex
+from sitegen.render.readable import readable
 
 BLOCK = 20  # docs per result-row file: a page of results reads about one file per result
 SHARD_BYTES = 12_000  # about this much JSON per term file, so a query reads little more than its words
@@ -113,8 +113,8 @@ def organization(paper: Paper) -> str:
 def _fields(paper: Paper) -> dict[str, str]:
     org = paper.organization
     return {
-        "title": readable_tex(paper.title),
-        "abstract": readable_tex(paper.abstract),
+        "title": readable(paper.title, paper.arxiv_id),
+        "abstract": readable(paper.abstract, paper.arxiv_id),
         "summary": paper.ai_summary or "",
         "authors": "\n".join(paper.authors),
         "org": f"{org.name}\n{org.fullname or ''}" if org else "",

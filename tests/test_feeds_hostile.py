@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from feed_checks import ATOM, check_feed
 from feed_site import make_config, paper, render_feeds
 from sitegen.tex import readable_tex
+from sitegen.render.feed_items import MAX_TEXT_CHARS, MAX_TITLE_CHARS, shorten
 from sitegen.text import clean_line, clean_paragraphs
 
 PIECES = [
@@ -53,9 +54,9 @@ def test_hostile_titles_and_abstracts_keep_every_feed_well_formed(titles: list[s
     # What a reader must show: the readable, cleaned text (ids of papers whose title is empty
     # after cleaning stand in as their title).
     titles_shown = {
-        f"https://arxiv.org/abs/{p.arxiv_id}": clean_line(readable_tex(p.title)) or p.arxiv_id for p in papers
+        f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_line(readable_tex(p.title)) or p.arxiv_id, MAX_TITLE_CHARS)[0] for p in papers
     }
-    abstracts_shown = {f"https://arxiv.org/abs/{p.arxiv_id}": clean_paragraphs(readable_tex(p.abstract)) for p in papers}
+    abstracts_shown = {f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_paragraphs(readable_tex(p.abstract)), MAX_TEXT_CHARS)[0] for p in papers}
     for path, content in feeds.items():
         if path.endswith(".opml"):
             continue

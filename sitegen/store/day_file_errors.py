@@ -35,13 +35,13 @@ def explain(path: Path, content: bytes, rejection: str) -> StoreError:
     """The StoreError for a day file that day_file.decode_day_file rejected with `rejection`."""
     try:
         document = _OBJECT.decode(content)
-    except msgspec.DecodeError as error:
-        return StoreError(f"{path}: store file is not valid JSON ({error}). {_restore(path)}")
-    except (msgspec.ValidationError, RecursionError):
+    except (msgspec.ValidationError, RecursionError):  # (ValidationError is a DecodeError: first)
         return StoreError(
             f"{path}: not a sitegen store file of schema {SCHEMA_VERSION} "
             f'(expected an object with "schema" and "papers"). {_restore(path)}'
         )
+    except msgspec.DecodeError as error:
+        return StoreError(f"{path}: store file is not valid JSON ({error}). {_restore(path)}")
     problem = _envelope_problem(document)
     if problem:
         return StoreError(f"{path}: {problem}")

@@ -12,21 +12,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from sitegen.config import Config
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 from sitegen.output_folder import check_output_folder
+from sitegen.render.build_cache import BuildCache
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.fingerprint import digest, theme_fingerprint
 from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
 from sitegen.render.parallel import render_all
 from sitegen.render.plumbing import robots, sitemap
-from sitegen.render.site import build_model
+from sitegen.render.site import SiteModel, build_model
 from sitegen.render.static_files import static_files
 from sitegen.render.status import source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import SiteWriter, WriteReport
+from sitegen.related import Related, chain_keys, related_papers, word_counts
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
 
@@ -72,7 +76,8 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
             _refuse_shrink(output, manifest)
         writer.claim()
         env = make_environment(config.build.templates)
-        pages = PageRenderer(env, model)
+        related, related_cache = _related_papers(model, versions, _related_state(writer.cache), theme)
+        pages = PageRenderer(env, model, related)
         paper_key = versions.__getitem__
         _write_pages(pages, list(pages.pages(lambda p: paper_key(p.arxiv_id), theme)), writer, workers)
         _write_feeds(FeedRenderer(env, model), theme, versions, writer)
@@ -80,7 +85,12 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
             writer.put(path, content)
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
-        report = writer.finish(theme=theme, tags={i: (versions[i], model.tags[i]) for i in complete})
+        report = writer.finish(
+            theme=theme,
+            tags={i: (versions[i], model.tags[i]) for i in complete},
+            related=related_cache["related"],  # type: ignore[arg-type]
+            related_counts=related_cache["related_counts"],  # type: ignore[arg-type]
+        )
         search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
     return BuildReport(
         papers=len(papers),
@@ -90,6 +100,41 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
         search=search,
         warnings=(*report.warnings, *model.tagging.warning_lines()),
     )
+
+
+def _related_papers(
+    model: SiteModel, versions: dict[str, bytes], extra: dict[str, object], theme: bytes
+) -> tuple[dict[str, tuple[Related, ...]], dict[str, object]]:
+    """Every paper's related papers, computed only for papers whose key changed (see related.py:
+    a paper's list depends on the papers listed up to its day, so a new day computes its own),
+    and what to keep for the next build: the lists as JSON bytes (the same lists give the same
+    build-cache file) and each paper's word counts (read again only for changed papers)."""
+    oldest_first = model.newest_first[::-1]
+    keys = {i: key.hex() for i, key in chain_keys(oldest_first, versions).items()}
+    known: dict[str, tuple[Related, ...]] = {}
+    try:
+        cached = orjson.loads(extra["related"]) if extra.get("theme") == theme else {}  # type: ignore[arg-type]
+        for i, (key, lists) in cached.items():
+            if keys.get(i) == key:
+                known[i] = tuple(Related(other, tuple(shares)) for other, shares in lists)
+    except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
+        known = {}  # no cache, or one from another version: compute every list
+    wanted = {i for i in keys if i not in known}
+    counts = extra.get("related_counts") if extra.get("theme") == theme else None
+    fresh: dict[str, tuple[Related, ...]] = {}
+    if wanted:
+        words, matrix, counts = word_counts(oldest_first, versions, counts)
+        fresh = related_papers(oldest_first, wanted, (words, matrix))
+    everything = {**known, **fresh}
+    cache = {i: [keys[i], [[r.arxiv_id, list(r.shares)] for r in everything[i]]] for i in sorted(everything)}
+    return everything, {"related": orjson.dumps(cache), "related_counts": counts}
+
+
+def _related_state(cache: BuildCache | None) -> dict[str, object]:
+    """What the last build kept for `_related_papers`, from the typed build cache."""
+    if cache is None:
+        return {}
+    return {"theme": cache.theme, "related": cache.related, "related_counts": cache.related_counts}
 
 
 def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None) -> None:

@@ -7,24 +7,10 @@ fields are optional; a field a source does not know is None (or empty), never a 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
-_VERSION_SUFFIX = re.compile(r"v\d+$")
-_NEW_STYLE_ID = re.compile(r"^\d{4}\.\d{4,5}$")
-_OLD_STYLE_ID = re.compile(r"^[a-z][a-z.-]*/\d{7}$", re.IGNORECASE)
-
-
-def normalize_arxiv_id(raw: str) -> str:
-    """Return the version-less arXiv id ("2405.15738v2" -> "2405.15738").
-
-    Raises ValueError for anything that is not an arXiv id, so a garbled id never becomes a
-    path on disk or a feed GUID.
-    """
-    candidate = _VERSION_SUFFIX.sub("", raw.strip())
-    if _NEW_STYLE_ID.match(candidate) or _OLD_STYLE_ID.match(candidate):
-        return candidate
-    raise ValueError(f"not an arXiv id: {raw!r}")
+# Sources import the id normaliser from here; it lives with the other id rules in arxiv_ids.
+from sitegen.arxiv_ids import normalize_arxiv_id as normalize_arxiv_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,23 +203,24 @@ def test_max_items_default_and_per_topic(outputs: dict[str, bytes]) -> None:
 
 
 def test_no_feed_file_exceeds_one_megabyte_oldest_items_dropped() -> None:
-    # 20 papers with 80 kB abstracts: about 1.6 MB of text per feed before the cap.
-    long_abstract = ("Diffusion agents " * 4700).strip()
-    papers = [paper(f"2401.{n:05d}", (dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat(), f"Paper {n}", long_abstract) for n in range(20)]
-    feeds = render_feeds(make_config(), papers)
-    newest_first = [_abs(f"2401.{n:05d}") for n in reversed(range(20))]
+    # 400 papers with abstracts just under the per-item cap: about 1.6 MB per feed before the cap.
+    long_abstract = ("Diffusion agents " * 230).strip()
+    count = 400
+    papers = [paper(f"2401.{n:05d}", (dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat(), f"Paper {n}", long_abstract) for n in range(count)]
+    feeds = render_feeds(make_config(max_items=count), papers)
+    newest_first = [_abs(f"2401.{n:05d}") for n in reversed(range(count))]
     for path, content in feeds.items():
         assert len(content) <= MAX_FEED_BYTES, path
         if path != "feeds/index.opml":
             ids = check_feed(path, content)
-            assert 5 <= len(ids) < 20 and ids == newest_first[: len(ids)], path  # the newest kept, the oldest dropped
+            assert 100 <= len(ids) < count and ids == newest_first[: len(ids)], path  # the newest kept, the oldest dropped
     # As many as fit: with one byte more room than the capped file, no further item fits.
     for ext in FORMATS:
         path = f"feeds/all.{ext}"
         kept = len(check_feed(path, feeds[path]))
-        roomier = render_feeds(make_config(topics={}), papers, max_bytes=len(feeds[path]) + 1)
+        roomier = render_feeds(make_config(max_items=count), papers, max_bytes=len(feeds[path]) + 1)
         assert len(check_feed(path, roomier[path])) == kept, path
-    small = render_feeds(make_config(topics={}), papers, max_bytes=200_000)
+    small = render_feeds(make_config(topics={}, max_items=count), papers, max_bytes=200_000)
     assert 0 < len(check_feed("feeds/all.json", small["feeds/all.json"])) < len(check_feed("feeds/all.json", feeds["feeds/all.json"]))
 
 

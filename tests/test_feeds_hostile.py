@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import feedparser
+import pytest
 import lxml.html
 from lxml import etree
 from hypothesis import HealthCheck, example, given, settings
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from feed_checks import ATOM, check_feed
 from feed_site import make_config, paper, render_feeds
 from sitegen.tex import readable_tex
+from sitegen.render.feed_items import MAX_TEXT_CHARS, MAX_TITLE_CHARS, shorten
 from sitegen.text import clean_line, clean_paragraphs
 
 PIECES = [
@@ -53,9 +56,9 @@ def test_hostile_titles_and_abstracts_keep_every_feed_well_formed(titles: list[s
     # What a reader must show: the readable, cleaned text (ids of papers whose title is empty
     # after cleaning stand in as their title).
     titles_shown = {
-        f"https://arxiv.org/abs/{p.arxiv_id}": clean_line(readable_tex(p.title)) or p.arxiv_id for p in papers
+        f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_line(readable_tex(p.title)) or p.arxiv_id, MAX_TITLE_CHARS)[0] for p in papers
     }
-    abstracts_shown = {f"https://arxiv.org/abs/{p.arxiv_id}": clean_paragraphs(readable_tex(p.abstract)) for p in papers}
+    abstracts_shown = {f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_paragraphs(readable_tex(p.abstract)), MAX_TEXT_CHARS)[0] for p in papers}
     for path, content in feeds.items():
         if path.endswith(".opml"):
             continue
@@ -81,3 +84,46 @@ def test_hostile_titles_and_abstracts_keep_every_feed_well_formed(titles: list[s
         paragraphs = _paragraph_texts(item["content_html"])
         assert [p for p in paragraphs if p in shown.split("\n\n")] == (shown.split("\n\n") if shown else [])
     assert b"</script" not in feeds["feeds/all.json"]
+
+
+def test_a_huge_abstract_on_top_neither_empties_the_feed_nor_pushes_the_newest_out() -> None:
+    """The issue's case: a 1.2 MB abstract at the top of a feed once left it with zero items."""
+    from sitegen.render.feeds import MAX_FEED_BYTES
+
+    huge = "Diffusion " * 120_000  # 1.2 MB
+    count = 50
+    papers = [paper(f"2601.{n:05d}", (dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat(), f"Diffusion paper {n}", "Diffusion abstract.") for n in range(count - 1)]
+    papers.append(paper("2603.00001", "2026-03-01", "Diffusion " * 50_000, huge, authors=tuple(f"Author {n}" for n in range(5_000))))
+    feeds = render_feeds(make_config(), papers)
+    newest_first = ["https://arxiv.org/abs/2603.00001"] + [f"https://arxiv.org/abs/2601.{n:05d}" for n in reversed(range(count - 1))]
+    for path in ("feeds/all.rss.xml", "feeds/all.atom.xml", "feeds/all.json", "feeds/diffusion.rss.xml", "feeds/diffusion.json"):
+        assert len(feeds[path]) < MAX_FEED_BYTES, path
+        assert check_feed(path, feeds[path]) == newest_first, path  # every item, newest first
+    top = json.loads(feeds["feeds/all.json"])["items"][0]
+    assert top["url"].endswith("/papers/2603.00001/")
+    assert f'<a href="{top["url"]}">Shortened for this feed' in top["content_html"]
+    assert "and 4900 more" in top["content_html"] and top["title"].endswith("\u2026") and len(top["title"]) <= 400
+
+
+def test_text_the_tex_converter_cannot_handle_is_shown_as_written(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """No single paper stops a build: if making its TeX readable fails, its text is shown as written."""
+    import logging
+
+    import sitegen.render.readable as readable_module
+
+    real = readable_module.readable_tex
+
+    def fails_on_one(text: str) -> str:
+        if "\\frac{" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text)
+
+    monkeypatch.setattr(readable_module, "readable_tex", fails_on_one)
+    hostile = "$" + "\\frac{" * 500
+    papers = [paper("2601.00001", "2026-01-01", "Plain diffusion"), paper("2601.00002", "2026-01-02", hostile, "An <b>abstract</b>.")]
+    with caplog.at_level(logging.WARNING):
+        feeds = render_feeds(make_config(), papers)
+    items = json.loads(feeds["feeds/all.json"])["items"]
+    assert [item["title"] for item in items] == [hostile[:399] + "\u2026", "Plain diffusion"]  # as written (cut to the item cap)
+    assert "&lt;b&gt;abstract&lt;/b&gt;" in items[0]["content_html"]
+    assert any("paper 2601.00002" in r.getMessage() and "shown as written" in r.getMessage() for r in caplog.records)

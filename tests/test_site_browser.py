@@ -94,13 +94,14 @@ def test_search_for_a_word_of_an_abstract_and_reach_the_paper(visit: Visit) -> N
     results = page.locator("#search-results li a")
     expect(page.locator("#search-status")).to_have_text("1 paper found.")
     expect(results).to_have_count(1)
-    expect(page.locator("#search-results li .teaser")).to_contain_text(A.SEARCH_WORD)  # why it matched
+    # Why it matched: the word, highlighted in the start of the abstract.
+    expect(page.locator("#search-results li .teaser mark")).to_have_text([A.SEARCH_WORD])
     results.first.click()
     expect(page).to_have_url(re.compile(f"/papers/{re.escape(A.SEARCH_PAPER)}/$"))
     expect(page.locator("section.abstract")).to_contain_text(A.SEARCH_WORD)
 
 
-def test_search_as_you_type_ranks_titles_first_and_pages_results(visit: Visit) -> None:  # noqa: F811
+def test_search_as_you_type_ranks_by_relevance_and_pages_results(visit: Visit) -> None:  # noqa: F811
     page = visit.open("search/")
     box = page.locator("#q")
     # One input event (typing key by key could leave an earlier prefix's status on screen while
@@ -112,11 +113,40 @@ def test_search_as_you_type_ranks_titles_first_and_pages_results(visit: Visit) -
     if found <= 20:
         expect(page.locator("#search-more")).to_be_hidden()
     expect(page.locator("#search-results li a").first).to_contain_text(re.compile("diffusion", re.IGNORECASE))
-    box.fill("zebrafish reasoning")
-    expect(page.locator("#search-status")).to_have_text("1 paper found.")
+    # Not every word must match: the paper with both words comes first, then the others.
     box.fill("zebrafish robots")
-    expect(page.locator("#search-status")).to_have_text(re.compile("^No paper matches"))
+    expect(page.locator("#search-results li a").first).to_have_attribute("href", f"{visit.site}papers/{A.SEARCH_PAPER}/")
+    # A quoted phrase must match as written.
+    box.fill('"zebrafish robots"')
+    expect(page.locator("#search-status")).to_have_text("No paper matches “\"zebrafish robots\"”.")
     expect(page.locator("#search-results li")).to_have_count(0)
+    box.fill('"zebrafish larvae"')
+    expect(page.locator("#search-status")).to_have_text("1 paper found.")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_typed_query_shows_ranked_results_with_matched_words_highlighted(browser: Any, live_site: str, width: int) -> None:  # noqa: F811
+    session = Visit(browser, live_site, viewport={"width": width, "height": 900})
+    page = session.open("search/")
+    page.locator("#q").press_sequentially("zebrafish diffusion models", delay=15)
+    first = page.locator("#search-results li").first
+    expect(first.locator("a")).to_have_attribute("href", f"{live_site}papers/{A.SEARCH_PAPER}/")
+    # "models" finds "model" (plurals fold); every matched word is marked.
+    expect(first.locator(".teaser mark")).to_have_text([A.SEARCH_WORD, "diffusion", "model"])
+    expect(page.locator("#search-status")).to_contain_text("papers found.")
+    page.screenshot(path=str(SCREENSHOTS / f"search-ranked-{width}.png"))
+    # Filters: an author, a year; a bad year says what to write.
+    page.locator("#q").fill("author:number2")
+    expect(page.locator("#search-results li a")).to_have_count(1)
+    expect(page.locator("#search-results li mark")).to_have_text(["Number2"])
+    page.locator("#q").fill("diffusion year:1999")
+    expect(page.locator("#search-status")).to_have_text("No paper matches “diffusion year:1999”.")
+    page.locator("#q").fill("year:19x9")
+    expect(page.locator("#search-status")).to_contain_text("year:19x9 is not a year")
+    box = page.locator("#search-results").bounding_box()
+    assert box is not None and box["width"] <= width
+    assert not session.errors and all(url.startswith(live_site) for url in session.requests)
+    session.close()
 
 
 def test_copy_bibtex(browser: Any, live_site: str) -> None:  # noqa: F811

@@ -43,6 +43,10 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     combinations: list[tuple[Index, ...]] = []
     # arxiv_id -> (store version of the paper, index into `combinations`)
     tags: dict[str, tuple[bytes, Index]] = {}
+    # Related papers (build.py `_related_papers`, related.py): the lists as JSON bytes, and the
+    # word counts as (JSON header, indptr, indices, data) bytes; both are checked where used.
+    related: bytes = b""
+    related_counts: tuple[bytes, bytes, bytes, bytes] | None = None
 
     def tags_for(self, theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
         """The cached tags of papers whose store version and theme (rules) are unchanged."""
@@ -52,7 +56,13 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return {arxiv_id: resolved[combination] for arxiv_id, (version, combination) in self.tags.items() if versions.get(arxiv_id) == version}
 
 
-def make_cache(files: dict[str, Entry], theme: bytes, tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]]) -> BuildCache:
+def make_cache(
+    files: dict[str, Entry],
+    theme: bytes,
+    tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]],
+    related: bytes = b"",
+    related_counts: tuple[bytes, bytes, bytes, bytes] | None = None,
+) -> BuildCache:
     match_index: dict[TopicMatch, int] = {}
     combination_index: dict[tuple[int, ...], int] = {}
     compact: dict[str, tuple[bytes, int]] = {}
@@ -68,6 +78,8 @@ def make_cache(files: dict[str, Entry], theme: bytes, tags: dict[str, tuple[byte
         matches=list(match_index),
         combinations=list(combination_index),
         tags=compact,
+        related=related,
+        related_counts=related_counts,
     )
 
 

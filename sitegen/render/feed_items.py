@@ -4,6 +4,10 @@ An item holds only what belongs to the paper itself (title, authors, abstract, t
 AI summary, links) plus its topics, never a count that changes on its own (upvotes, stars,
 comments), so its bytes stay the same from build to build and a reader never shows it as new
 again. The one part that differs between feeds, "why it matched", is appended per feed.
+
+Each item is capped before any feed file is: a title, an abstract, a summary and the author list
+longer than any real paper's are cut (with an ellipsis and a link to the paper's page, where
+everything is shown), so one huge record can neither empty a feed nor push the newest papers out.
 """
 
 from __future__ import annotations
@@ -17,10 +21,16 @@ from markupsafe import Markup
 from sitegen.models import Paper
 from sitegen.render.pages import paper_path, topic_path
 from sitegen.render.site import SiteModel
-from sitegen.tex import readable_tex
+from sitegen.render.readable import readable
 from sitegen.text import clean_line, clean_paragraphs, xml_safe
 
 ALL_SLUG = "all"
+# arXiv caps abstracts at 1,920 characters and titles far below these; longer text is broken or
+# hostile and is cut in feeds. A capped item stays around 15 KB, so 50 items fit well in 1 MB.
+MAX_TITLE_CHARS = 400
+MAX_TEXT_CHARS = 4_000  # the abstract, and the AI summary, each
+MAX_AUTHORS = 100
+ELLIPSIS = "\u2026"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,16 @@ class FeedItem:
         return self.body_html + str(Markup("<p><em>Why it matched: {}</em></p>\n").format(why))
 
 
+def shorten(text: str, limit: int) -> tuple[str, bool]:
+    """`text` cut to at most `limit` characters at a word boundary, ending in an ellipsis; and
+    whether it was cut."""
+    if len(text) <= limit:
+        return text, False
+    cut = text[: limit - 1]
+    space = cut.rfind(" ", limit // 2)
+    return (cut[:space] if space > 0 else cut).rstrip() + ELLIPSIS, True
+
+
 def item_id(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 
@@ -79,15 +99,19 @@ class ItemFactory:
     def _build(self, paper: Paper) -> FeedItem:
         # The store's text is cleaned already; cleaning again here keeps a feed well-formed
         # whatever reaches it (control characters, lone surrogates, stray line breaks).
-        title = clean_line(readable_tex(paper.title)) or paper.arxiv_id
-        abstract = clean_paragraphs(readable_tex(paper.abstract))
-        ai_summary = clean_paragraphs(readable_tex(paper.ai_summary or ""))
-        authors = tuple(name for name in map(clean_line, paper.authors) if name)
+        title, _ = shorten(clean_line(readable(paper.title, paper.arxiv_id)) or paper.arxiv_id, MAX_TITLE_CHARS)
+        abstract, abstract_cut = shorten(clean_paragraphs(readable(paper.abstract, paper.arxiv_id)), MAX_TEXT_CHARS)
+        ai_summary, summary_cut = shorten(clean_paragraphs(readable(paper.ai_summary or "", paper.arxiv_id)), MAX_TEXT_CHARS)
+        authors = tuple(shorten(name, MAX_TITLE_CHARS)[0] for name in map(clean_line, paper.authors) if name)
+        url = f"{self.base}{paper_path(paper)}"
         body = self.template.render(
             paper=paper,
-            authors=authors,
+            authors=authors[:MAX_AUTHORS],
+            more_authors=max(0, len(authors) - MAX_AUTHORS),
             paragraphs=abstract.split("\n\n") if abstract else [],
             ai_summary=ai_summary,
+            cut=abstract_cut or summary_cut or len(authors) > MAX_AUTHORS,
+            url=url,
         )
         topics = tuple(
             ItemTopic(m.slug, xml_safe(self.titles[m.slug]), f"{self.base}{topic_path(m.slug)}", xml_safe(m.why))
@@ -96,10 +120,10 @@ class ItemFactory:
         return FeedItem(
             arxiv_id=paper.arxiv_id,
             id=item_id(paper.arxiv_id),
-            url=f"{self.base}{paper_path(paper)}",
+            url=url,
             external_url=item_id(paper.arxiv_id),
             title=title,
-            authors=authors,
+            authors=authors[:MAX_AUTHORS],
             date=listing_datetime(paper.first_day),
             body_html=xml_safe(body),
             topics=topics,

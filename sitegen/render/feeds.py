@@ -9,11 +9,13 @@ Stability rules (a feed reader must never show a paper as new twice):
 - the all-papers feed lists each paper once, with all its topics as categories.
 
 Size: the newest `feeds.max_items` papers (or the topic's `max_items`), and never more than
-MAX_FEED_BYTES per file: the oldest items are dropped until the file fits.
+MAX_FEED_BYTES per file. Each item is capped first (see feed_items.py), so only a very long list
+reaches the file cap; then the oldest items are dropped until the file fits, with a warning.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import jinja2
@@ -28,6 +30,7 @@ from sitegen.render.pages import topic_path
 from sitegen.render.site import SiteModel
 from sitegen.text import xml_safe
 
+LOG = logging.getLogger(__name__)
 Output = tuple[str, bytes]
 MAX_FEED_BYTES = 1_000_000
 OPML_PATH = "feeds/index.opml"
@@ -79,15 +82,20 @@ class FeedRenderer:
         for kind in FORMATS:
             content = documents[kind]
             if len(content) > self.max_bytes:
-                content = self._fitting(kind, channel, entries)
+                content, kept = self._fitting(kind, channel, entries)
+                LOG.warning(
+                    "%s: only the newest %d of %d items fit in %d bytes; lower max_items for this feed",
+                    channel.feed_path(kind), kept, len(entries), self.max_bytes,
+                )
             files.append((channel.feed_path(kind), content))
         return files
 
     def opml(self, channels: list[Channel]) -> Output:
         return OPML_PATH, render_opml(xml_safe(self.model.config.site.title), channels)
 
-    def _fitting(self, kind: str, channel: Channel, entries: list[Entry]) -> bytes:
-        """The feed with as many of the newest items as fit in max_bytes (oldest dropped first)."""
+    def _fitting(self, kind: str, channel: Channel, entries: list[Entry]) -> tuple[bytes, int]:
+        """The feed with as many of the newest items as fit in max_bytes (oldest dropped first),
+        and how many that is."""
 
         def render(count: int) -> bytes:
             part = entries[:count]
@@ -103,4 +111,4 @@ class FeedRenderer:
                 fits, best = middle, candidate
             else:
                 too_many = middle
-        return best
+        return best, fits

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from sitegen.arxiv_ids import paper_dir
 from sitegen.errors import BuildError
 from sitegen.models import Paper
+from sitegen.related import Related
 from sitegen.render.bibtex import bibtex_entry
 from sitegen.render.calendar import months as calendar_months
 from sitegen.render.site import SiteModel
@@ -39,7 +41,8 @@ PaperKey = Callable[[Paper], bytes]
 
 
 def paper_path(paper: Paper) -> str:
-    return f"papers/{paper.arxiv_id}/"
+    """The paper's folder; refuses (InvalidArxivId) an id that is not canonical, see arxiv_ids."""
+    return paper_dir(paper.arxiv_id)
 
 
 def day_path(day: dt.date) -> str:
@@ -72,9 +75,10 @@ def topic_chunks(papers_newest_first: tuple[Paper, ...], size: int) -> list[tupl
 
 
 class PageRenderer:
-    def __init__(self, env: jinja2.Environment, model: SiteModel) -> None:
+    def __init__(self, env: jinja2.Environment, model: SiteModel, related: Mapping[str, tuple[Related, ...]] | None = None) -> None:
         self.env = env
         self.model = model
+        self.related = related or {}
         self.topic_titles = {topic.slug: topic.title for topic in model.topics}
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         about = model.config.root / ABOUT_FILE
@@ -159,12 +163,17 @@ class PageRenderer:
         for topic in model.topics:
             yield from self._topic_pages(topic.slug, paper_key, theme)
         for paper in model.newest_first:
+            related = [(model.papers[r.arxiv_id], r.shares) for r in self.related.get(paper.arxiv_id, ())]
+            # A paper page shows its own paper and the titles of its related ones: theme and
+            # version side by side are its key, with a digest of the related papers if any.
+            key = theme + paper_key(paper)
+            if related:
+                key += digest(*(part for other, shares in related for part in (paper_key(other), other.arxiv_id, "\x1e".join(shares))))
             yield Page(
                 f"{paper_path(paper)}index.html",
                 "paper.html",
-                {"paper": paper, "authors_shown": AUTHORS_SHOWN},
-                # A paper page shows only its own paper: theme and version side by side are its key.
-                theme + paper_key(paper),
+                {"paper": paper, "authors_shown": AUTHORS_SHOWN, "related": related},
+                key,
             )
         yield Page("search/index.html", "search.html", {"section": "search"})
         if self.about is not None:

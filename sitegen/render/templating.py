@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen.render.markdown_text import render_markdown
-from sitegen.tex import readable_tex
+from sitegen.render.readable import readable
 from sitegen.text import paragraphs, safe_url
 
 
@@ -37,4 +37,4 @@ def make_environment(templates: Path) -> jinja2.Environment:
 
 def tex_filter(value: object) -> str:
     """`readable_tex` for templates: None is empty text, an undefined value still fails loudly."""
-    return "" if value is None else readable_tex(str(value))
+    return "" if value is None else readable(str(value))

@@ -135,7 +135,13 @@ class SiteWriter:
     def put(self, path: str, content: bytes, key: bytes | None = None) -> None:
         self.record(self.write(path, content, key))
 
-    def finish(self, theme: bytes = b"", tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]] | None = None) -> WriteReport:
+    def finish(
+        self,
+        theme: bytes = b"",
+        tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]] | None = None,
+        related: bytes = b"",
+        related_counts: tuple[bytes, bytes, bytes, bytes] | None = None,
+    ) -> WriteReport:
         """Remove the files the site no longer has, then save the cache for the next build."""
         for relative in self._stale_paths():
             path = self.output / relative
@@ -146,7 +152,7 @@ class SiteWriter:
         self.report.written.sort()
         # Sorted, so an unchanged site gives an unchanged cache file (workers finish in any order).
         files = dict(sorted(self.entries.items()))
-        save_cache(self.output, make_cache(files, theme, tags or {}))
+        save_cache(self.output, make_cache(files, theme, tags or {}, related, related_counts))
         return self.report
 
     def _stale_paths(self) -> list[str]:

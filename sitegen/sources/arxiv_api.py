@@ -8,6 +8,7 @@ so one parser reads both. Author names are kept as found (a few are mojibake in 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -18,13 +19,14 @@ from sitegen.errors import ParseError
 from sitegen.models import Paper, normalize_arxiv_id
 from sitegen.text import clean_line, clean_paragraphs
 
+LOG = logging.getLogger(__name__)
 SOURCE = "arxiv"
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "arxiv": "http://arxiv.org/schemas/atom",
     "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
 }
-_ID_IN_URL = re.compile(r"/abs/(.+?)(?:v(\d+))?$")
+_ID_IN_URL = re.compile(r"/abs/(.+?)(?:v([1-9][0-9]{0,3}))?$")
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,15 @@ def parse_api(body: bytes, url: str, day: dt.date) -> ApiPage:
     total = _integer(root, "opensearch:totalResults", url)
     start = _integer(root, "opensearch:startIndex", url)
     entries = root.findall("atom:entry", NS)
-    papers = tuple(paper for paper in (_entry(entry, day) for entry in entries) if paper is not None)
-    return ApiPage(total=total, start=start, entries=len(entries), papers=papers)
+    papers = []
+    for entry in entries:
+        paper = _entry(entry, day)
+        if paper is None:
+            # One unreadable entry never fails the page; the caller sees entries > papers.
+            LOG.warning("%s: skipped an entry without a readable arXiv id or title: %r", url, (entry.findtext("atom:id", "", NS) or "")[:120])
+        else:
+            papers.append(paper)
+    return ApiPage(total=total, start=start, entries=len(entries), papers=tuple(papers))
 
 
 def _integer(root: lxml.etree._Element, path: str, url: str) -> int:
@@ -106,7 +115,7 @@ def _entry(entry: lxml.etree._Element, day: dt.date) -> Paper | None:
         authors=tuple(n for n in (clean_line(a.findtext("atom:name", "", NS)) for a in entry.findall("atom:author", NS)) if n),
         listing_days=(day,),
         published=_timestamp(entry.findtext("atom:published", "", NS)),
-        categories=tuple(dict.fromkeys(t.strip() for t in terms if t and t.strip())),
+        categories=tuple(dict.fromkeys(c for c in map(clean_line, terms) if c)),
         arxiv_comments=clean_line(entry.findtext("arxiv:comment", "", NS)) or None,
         journal_ref=clean_line(entry.findtext("arxiv:journal_ref", "", NS)) or None,
         version=int(match.group(2)) if match.group(2) else None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from sitegen.errors import ParseError
 from sitegen.models import Paper, normalize_arxiv_id
 from sitegen.text import clean_line, clean_paragraphs
 
+LOG = logging.getLogger(__name__)
 SOURCE = "arxiv"
 _HEADING = re.compile(r"new listings for\s+\w+,\s+(\d{1,2}\s+\w+\s+\d{4})", re.IGNORECASE)
 _SHOWING = re.compile(r"showing\s+(\d+)\s+of\s+(\d+)\s+entries", re.IGNORECASE)
@@ -113,6 +115,9 @@ def _block(dl: lxml.html.HtmlElement, day: dt.date, url: str) -> Block:
             paper = _entry(term, child, day)
             if paper is not None:
                 papers.append(paper)
+            else:
+                # One unreadable entry never fails the day; it shows as a shortfall too.
+                LOG.warning("%s: skipped a %s entry without a readable arXiv id or title: %r", url, kind, " ".join(term.text_content().split())[:120])
             term = None
     if shown and not papers:
         raise ParseError(f"{url}: the {kind} block says it shows {shown} entries but none could be parsed; the page layout changed")
@@ -172,7 +177,7 @@ def _abstract(definition: lxml.html.HtmlElement) -> str:
 
 def _version(term: lxml.html.HtmlElement, arxiv_id: str) -> int | None:
     """The version, from the entry's versioned links (`/html/<id>v2`); None when it has none."""
-    pattern = re.compile(re.escape(arxiv_id) + r"v(\d+)")
+    pattern = re.compile(re.escape(arxiv_id) + r"v([1-9][0-9]{0,3})")
     for href in term.xpath(".//a/@href"):
         match = pattern.search(href)
         if match:

@@ -2,13 +2,16 @@
 
 Pure functions: bytes in, Papers out. Every format era in the real archive is handled (2024
 `mediaUrl`, 2025 `submittedOnDailyAt`, late-2025 `organization`, 2026 midnight dates). A shape
-we do not understand raises ParseError naming the URL and what was missing.
+we do not understand raises ParseError naming the URL and what was missing; one malformed item
+among good ones is skipped with a warning naming it (the rest of the day is stored), and the
+result says how many were skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 import lxml.html
@@ -17,11 +20,20 @@ from sitegen.errors import ParseError
 from sitegen.models import Organization, Paper, normalize_arxiv_id
 from sitegen.text import clean_line, clean_paragraphs, safe_url
 
+LOG = logging.getLogger(__name__)
 SOURCE = "huggingface"
 HF_ROOT = "https://huggingface.co"
 
 
-def parse_api_json(body: bytes, day: dt.date, url: str) -> list[Paper]:
+class ParsedItems(list[Paper]):
+    """The papers of an answer (a list, as before), plus why each skipped item was skipped."""
+
+    def __init__(self, papers: list[Paper], skipped: list[str]) -> None:
+        super().__init__(papers)
+        self.skipped = skipped
+
+
+def parse_api_json(body: bytes, day: dt.date, url: str) -> ParsedItems:
     """Parse the body of `/api/daily_papers?date=D`: a JSON array of items."""
     try:
         data = json.loads(body)
@@ -32,7 +44,7 @@ def parse_api_json(body: bytes, day: dt.date, url: str) -> list[Paper]:
     return parse_items(data, day, url)
 
 
-def parse_page_html(body: bytes, day: dt.date, url: str) -> list[Paper]:
+def parse_page_html(body: bytes, day: dt.date, url: str) -> ParsedItems:
     """Parse `/papers/date/D`: the items are HTML-escaped JSON in `data-props` of the DailyPapers div."""
     try:
         tree = lxml.html.fromstring(body)
@@ -51,13 +63,23 @@ def parse_page_html(body: bytes, day: dt.date, url: str) -> list[Paper]:
     return parse_items(items, day, url)
 
 
-def parse_items(items: list[Any], day: dt.date, url: str) -> list[Paper]:
+def parse_items(items: list[Any], day: dt.date, url: str) -> ParsedItems:
+    """Every item that parses; a malformed one is skipped with a warning. When items were sent
+    and none parses, the format changed: a ParseError, never an empty day."""
     papers: dict[str, Paper] = {}
+    skipped: list[str] = []
     for index, item in enumerate(items):
-        paper = parse_item(item, day, f"{url} item {index}")
+        try:
+            paper = parse_item(item, day, f"{url} item {index}")
+        except ParseError as error:
+            LOG.warning("skipped one item: %s", error)
+            skipped.append(str(error))
+            continue
         # Paging can repeat an item at a page boundary; one record per paper.
         papers.setdefault(paper.arxiv_id, paper)
-    return list(papers.values())
+    if skipped and not papers:
+        raise ParseError(f"{skipped[0]}; none of the {len(items)} item(s) could be read: the format changed")
+    return ParsedItems(list(papers.values()), skipped)
 
 
 def parse_item(item: Any, day: dt.date, where: str) -> Paper:
@@ -88,7 +110,7 @@ def parse_item(item: Any, day: dt.date, where: str) -> Paper:
         github_stars=_count(paper.get("githubStars")),
         project_page=safe_url(_text(paper.get("projectPage"))),
         ai_summary=clean_paragraphs(_text(paper.get("ai_summary"))) or None,
-        ai_keywords=tuple(k for k in (clean_line(_text(k)) for k in paper.get("ai_keywords") or ()) if k),
+        ai_keywords=tuple(k for k in (clean_line(_text(k)) for k in _items(paper.get("ai_keywords"))) if k),
         thumbnail=safe_url(_text(item.get("thumbnail")) or _text(item.get("mediaUrl")), HF_ROOT),
         submitter=_submitter(item.get("submittedBy") or paper.get("submittedOnDailyBy")),
         sources=(SOURCE,),
@@ -135,7 +157,12 @@ def _timestamp(raw: Any) -> dt.datetime | None:
 
 
 def _count(raw: Any) -> int | None:
-    return raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else None
+    # Below 2**63: the store's decoder reads 64-bit integers.
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 2**63 else None
+
+
+def _items(raw: Any) -> list[Any]:
+    return raw if isinstance(raw, list) else []
 
 
 def _text(raw: Any) -> str:

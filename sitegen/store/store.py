@@ -9,9 +9,8 @@ Each write is atomic and happens only when the bytes change, so an idempotent ru
 
 from __future__ import annotations
 
-import hashlib
-
 import dataclasses
+import hashlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,14 +18,13 @@ from pathlib import Path
 
 from sitegen.errors import StoreError
 from sitegen.models import DayListing, Paper
-from sitegen.store.codec import paper_from_json, paper_to_json
 from sitegen.gcpause import gc_paused
-from sitegen.store.fast_decode import decode_day_file
-from sitegen.store.files import dump_json, read_json, write_if_changed
+from sitegen.store.codec import paper_to_json
+from sitegen.store.day_file import SCHEMA_VERSION, DayFileRejected, decode_day_file
+from sitegen.store.day_file_errors import explain
+from sitegen.store.files import dump_json, write_if_changed
 from sitegen.store.ledger import DayHealth, LastError, Ledger
 from sitegen.store.merge import merge_paper
-
-SCHEMA_VERSION = 1
 
 
 @dataclass
@@ -91,20 +89,11 @@ class Store:
         return papers
 
     def _read_day_file(self, path: Path, content: bytes) -> list[Paper]:
-        papers = decode_day_file(content, SCHEMA_VERSION)
-        if papers is not None:
-            return papers
-        # Not exactly what we write: the generic reader below says precisely what is wrong.
-        document = read_json(path)
-        if not isinstance(document, dict) or document.get("schema") != SCHEMA_VERSION or not isinstance(document.get("papers"), dict):
-            raise StoreError(
-                f"{path}: not a sitegen store file of schema {SCHEMA_VERSION} "
-                "(expected an object with \"schema\" and \"papers\"). Restore it from git or remove it by hand."
-            )
         try:
-            return [paper_from_json(arxiv_id, record) for arxiv_id, record in document["papers"].items()]
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise StoreError(f"{path}: malformed paper record ({type(error).__name__}: {error}). Restore it from git.") from None
+            return decode_day_file(content)
+        except DayFileRejected as rejected:
+            # Off the hot path: take the file apart to name the paper and the field.
+            raise explain(path, content, str(rejected)) from None
 
     def listed_count(self, source: str, day: dt.date) -> int:
         """How many stored papers `source` listed on `day` (to tell whether a day file went missing)."""
@@ -182,7 +171,12 @@ class Store:
                 path.unlink()
                 return True
             return False
-        return write_if_changed(path, dump_json({"schema": SCHEMA_VERSION, "day": day.isoformat(), "papers": records}))
+        content = dump_json({"schema": SCHEMA_VERSION, "day": day.isoformat(), "papers": records})
+        try:
+            decode_day_file(content)  # never write a file the next load would refuse
+        except DayFileRejected as rejected:
+            raise StoreError(f"refusing to write a day file the store could not load again: {explain(path, content, str(rejected))}") from None
+        return write_if_changed(path, content)
 
     # -- health ledger ----------------------------------------------------------------------
 

@@ -1,0 +1,92 @@
+"""How search cuts text into terms: the one definition that the index (Python) and the query
+(static/search-core.js) must share. tests/test_search_ranking.py runs both on real text and
+checks they agree token for token.
+
+- Case, compatibility forms and accents are folded: "Schrödinger" is "schrodinger".
+- A word is a run of letters and digits. Runs of Chinese, Japanese or Korean characters have no
+  spaces between words, so they become overlapping character pairs ("大语言模型" -> "大语",
+  "语言", "言模", "模型"), or the single character when the run is one character long.
+- Light plural folding: "transformers" is "transformer", "studies" "study", "approaches"
+  "approach"; words that only look plural ("loss", "analysis", "corpus") are kept.
+- Every token takes a position, stop words and too-short words too, so a phrase's words must be
+  at the same distances in the text as in the query.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from collections.abc import Iterator
+
+MIN_WORD, MAX_WORD = 2, 32  # in code points, for words outside CJK runs
+# Words too common to narrow a search; they still count as positions in phrases.
+STOPWORDS = tuple(
+    sorted(
+        "a an and are as at be but by can for from has have in into is it its of on or our that the their "
+        "these this to via was we were which while with".split()
+    )
+)
+_STOP = frozenset(STOPWORDS)
+_WORD = re.compile(r"[^\W_]+")
+_MARKS = re.compile("[\u0300-\u036f]")
+# Han (with extension A and compatibility ideographs), kana, Hangul syllables.
+CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_SPLIT = re.compile(f"([{CJK_RANGES}]+)")
+_LETTERS = re.compile(r"[a-z]+")
+ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def normalize(text: str) -> str:
+    """Lower case, compatibility forms and no accents (search-core.js: toLowerCase, NFKD, strip marks, one sigma)."""
+    # Final sigma: JavaScript's toLowerCase writes "ς" at a word's end, Python's lower() "σ".
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower())).replace("ς", "σ")
+
+
+def fold(word: str) -> str:
+    """Light plural folding of a normalized word of Latin letters (search-core.js `fold`)."""
+    if len(word) < 4 or not _LETTERS.fullmatch(word):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is")) or not word.endswith("s"):
+        return word
+    return word[:-1]
+
+
+@lru_cache(maxsize=1 << 18)
+def _run_terms(run: str) -> tuple[str | None, ...]:
+    """The terms of one run of letters and digits, one per position (a bound cache: words repeat)."""
+    if run.isascii():
+        indexed = MIN_WORD <= len(run) <= MAX_WORD and run not in _STOP
+        return (fold(run) if indexed else None,)
+    found: list[str | None] = []
+    for part in _CJK_SPLIT.split(run):
+        if not part:
+            continue
+        if _CJK_SPLIT.fullmatch(part):
+            found.extend([part] if len(part) == 1 else [part[start : start + 2] for start in range(len(part) - 1)])
+        else:
+            found.append(fold(part) if MIN_WORD <= len(part) <= MAX_WORD and part not in _STOP else None)
+    return tuple(found)
+
+
+def positioned(text: str) -> list[str | None]:
+    """The term at every position of `text`; None for a stop word or a word too short or too long
+    to index, which still takes its position."""
+    found: list[str | None] = []
+    for run in _WORD.findall(normalize(text)):
+        found.extend(_run_terms(run))
+    return found
+
+
+def tokens(text: str) -> Iterator[tuple[int, str | None]]:
+    """(position, term) for every token of `text` (see `positioned`)."""
+    return enumerate(positioned(text))
+
+
+def terms(text: str) -> list[str]:
+    """The indexed terms of `text`, in order, repeats kept."""
+    return [term for term in positioned(text) if term is not None]

@@ -8,6 +8,7 @@ neighbours, the affected topic pages and feeds, and the site-wide pages.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from sitegen.render.parallel import render_all
 from sitegen.render.plumbing import robots, sitemap
 from sitegen.render.site import SiteModel, build_model
 from sitegen.render.static_files import static_files
-from sitegen.render.status import source_statuses, status_json
+from sitegen.render.status import SourceStatus, source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import SiteWriter, WriteReport
 from sitegen.related import Related, chain_keys, related_papers, word_counts
@@ -71,11 +72,13 @@ def build(config: Config, output: Path | None = None, *, allow_shrink: bool = Fa
             _refuse_shrink(output, manifest)
         env = make_environment(config.build.templates)
         related, related_cache = _related_papers(model, versions, writer.extra, theme)
-        pages = PageRenderer(env, model, related)
+        # Source health from the ledgers (no wall clock), for the status page and an empty index.
+        statuses = source_statuses(config, store, Counter(source for paper in papers.values() for source in paper.sources))
+        pages = PageRenderer(env, model, related, statuses)
         paper_key = versions.__getitem__
         _write_pages(pages, list(pages.pages(lambda p: paper_key(p.arxiv_id), theme)), writer, workers)
         _write_feeds(FeedRenderer(env, model), theme, versions, writer)
-        for path, content in [*_site_files(pages, store, config, manifest), *statics]:
+        for path, content in [*_site_files(pages, statuses, config, manifest), *statics]:
             writer.put(path, content)
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
@@ -156,9 +159,8 @@ def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], 
     writer.put(*feeds.opml([channel for channel, _ in channels]))
 
 
-def _site_files(pages: PageRenderer, store: Store, config: Config, manifest: Manifest) -> Iterator[Output]:
+def _site_files(pages: PageRenderer, statuses: tuple[SourceStatus, ...], config: Config, manifest: Manifest) -> Iterator[Output]:
     """The site-wide files, cheap enough to render on every build."""
-    statuses = source_statuses(config, store)
     # Source health, from the ledgers only (no wall clock): status/ and status.json.
     status_page = Page("status/index.html", "status.html", {"sources": statuses, "section": "status"})
     yield status_page.path, pages.render(status_page)

@@ -33,6 +33,7 @@ from sitegen.related import Related
 from sitegen.render.bibtex import bibtex_entry
 from sitegen.render.calendar import months as calendar_months
 from sitegen.render.site import SiteModel
+from sitegen.render.status import SourceStatus
 from sitegen.render.templating import render_markdown
 
 ABOUT_FILE = "about.md"  # beside sitegen.toml; when present, the site gets an about/ page
@@ -75,10 +76,17 @@ def topic_chunks(papers_newest_first: tuple[Paper, ...], size: int) -> list[tupl
 
 
 class PageRenderer:
-    def __init__(self, env: jinja2.Environment, model: SiteModel, related: Mapping[str, tuple[Related, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        model: SiteModel,
+        related: Mapping[str, tuple[Related, ...]] | None = None,
+        statuses: tuple[SourceStatus, ...] = (),
+    ) -> None:
         self.env = env
         self.model = model
         self.related = related or {}
+        self.statuses = statuses
         self.topic_titles = {topic.slug: topic.title for topic in model.topics}
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         about = model.config.root / ABOUT_FILE
@@ -138,6 +146,8 @@ class PageRenderer:
                 "day": latest,
                 "papers": model.papers_by_day.get(latest, ()) if latest else (),
                 "day_topics": self._day_topics(latest) if latest else [],
+                # An empty site explains itself: what the last fetch of each source saw.
+                "sources": self.statuses,
                 "section": "latest",
             },
         )

@@ -84,7 +84,10 @@ def test_reader_library_reads_all_three_formats(outputs: dict[str, bytes], tmp_p
                 for arxiv_id in ids:
                     entry = entries[_abs(arxiv_id)]
                     assert entry.link == f"{BASE_URL}papers/{arxiv_id}/"
-                    assert entry.published == dt.datetime.combine(PAPERS_BY_ID[arxiv_id].first_day, dt.time(), dt.timezone.utc)
+                    # The first listing day, plus the id's sequence number in seconds (distinct per day).
+                    sequence = int(arxiv_id.rsplit(".", 1)[1])
+                    midnight = dt.datetime.combine(PAPERS_BY_ID[arxiv_id].first_day, dt.time(), dt.timezone.utc)
+                    assert entry.published == midnight + dt.timedelta(seconds=sequence)
                     body = "".join(c.value for c in entry.content) or entry.summary or ""
                     assert PAPERS_BY_ID[arxiv_id].abstract.split("\n\n")[0] in body
                 feed = reader.get_feed(url)
@@ -117,7 +120,7 @@ def test_item_content_is_complete_and_readable(outputs: dict[str, bytes]) -> Non
     assert item["title"] == "Diffusion agents with α-divergence"
     assert item["url"] == f"{BASE_URL}papers/2510.00004/"
     assert item["external_url"] == "https://arxiv.org/abs/2510.00004"
-    assert item["date_published"] == "2026-05-27T00:00:00Z"  # the first listing day, not the relisting
+    assert item["date_published"] == "2026-05-27T00:00:04Z"  # the first listing day (+ 4 s for .00004), not the relisting
     assert item["authors"] == [{"name": "Ada Lovelace"}, {"name": "Alan Turing"}]
     html = item["content_html"]
     for expected in (
@@ -178,10 +181,10 @@ def test_items_keep_their_bytes_when_counts_change_or_a_revision_or_new_day_arri
 def test_channel_dates_are_the_newest_items_and_rebuilds_are_byte_identical(outputs: dict[str, bytes]) -> None:
     assert render_feeds(make_config(), list(reversed(PAPERS))) == outputs
     rss = etree.fromstring(outputs["feeds/diffusion.rss.xml"]).find("channel")
-    newest = "Wed, 27 May 2026 00:00:00 +0000"  # 2510.00004, the newest diffusion paper
+    newest = "Wed, 27 May 2026 00:00:04 +0000"  # 2510.00004, the newest diffusion paper (its day + 4 s)
     assert rss.findtext("lastBuildDate") == rss.findtext("pubDate") == newest
     atom = etree.fromstring(outputs["feeds/agents.atom.xml"])
-    assert atom.findtext(f"{ATOM}updated") == "2026-05-29T00:00:00+00:00"
+    assert atom.findtext(f"{ATOM}updated") == "2026-05-29T00:00:05+00:00"
     # A topic nothing matches: an empty, valid feed whose date never moves.
     empty_topics = {"quantum": {"title": "Quantum", "description": "", "any": ["qubit"]}}
     first = render_feeds(make_config(topics=empty_topics), PAPERS)
@@ -190,6 +193,17 @@ def test_channel_dates_are_the_newest_items_and_rebuilds_are_byte_identical(outp
         path = f"feeds/quantum.{ext}"
         assert check_feed(path, first[path]) == []
         assert first[path] == later[path]
+
+
+def test_atom_entries_have_distinct_updated_dates_within_their_listing_day(outputs: dict[str, bytes]) -> None:
+    """The W3C validator's DuplicateUpdated: a day's entries must not share one `updated`."""
+    for slug in EXPECTED:
+        entries = etree.fromstring(outputs[f"feeds/{slug}.atom.xml"]).findall(f"{ATOM}entry")
+        updated = {entry.findtext(f"{ATOM}id"): entry.findtext(f"{ATOM}updated") for entry in entries}
+        assert len(set(updated.values())) == len(updated), slug
+        for item_id, stamp in updated.items():
+            listing_day = PAPERS_BY_ID[item_id.rsplit("/", 1)[-1]].listing_days[0]
+            assert dt.datetime.fromisoformat(stamp).date() == listing_day, (slug, item_id, stamp)
 
 
 def test_max_items_default_and_per_topic(outputs: dict[str, bytes]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import lxml.html
 from lxml import etree
 from reader import make_reader
 
@@ -321,11 +322,14 @@ def test_built_pages_link_their_feeds_and_show_copyable_urls(tmp_path: Path) -> 
     assert topic_page.index("feeds/agents.rss.xml") < topic_page.index("feeds/all.rss.xml")  # the topic's own feed first
     paper_page = (site / "papers/2510.00004/index.html").read_text()
     assert "feeds/diffusion.json" in paper_page and "feeds/agents.json" in paper_page
-    topics_page = (site / "topics/index.html").read_text()
+    # The topics page: every feed address as a link (wrapping only at slashes and dots) with a copy button.
+    topics_page = lxml.html.fromstring((site / "topics/index.html").read_bytes())
     for slug in ("all", "diffusion", "agents"):
         for ext in FORMATS:
-            assert f"<code>{BASE_URL}feeds/{slug}.{ext}</code>" in topics_page
-    assert f"<code>{BASE_URL}feeds/index.opml</code>" in topics_page
+            (link,) = topics_page.xpath(f"//dl[@class='feed-urls']//a[@href='{BASE_URL}feeds/{slug}.{ext}']")
+            assert link.text_content() == f"{BASE_URL}feeds/{slug}.{ext}"
+            assert topics_page.xpath(f"//button[@data-copy='{link.get('id')}']")
+    assert topics_page.xpath(f"//a[@href='{BASE_URL}feeds/index.opml']")
     assert (site / "static/favicon.svg").is_file() and (site / "static/favicon.png").read_bytes().startswith(b"\x89PNG")
     for ext in FORMATS:
         check_feed(f"feeds/all.{ext}", (site / f"feeds/all.{ext}").read_bytes())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 
+from sitegen.build_progress import BuildProgress
 from sitegen.config import Config
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
@@ -56,34 +57,53 @@ class BuildReport:
         )
 
 
-def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False, workers: int | None = None) -> BuildReport:
+def build(
+    config: Config,
+    output: Path | None = None,
+    *,
+    allow_shrink: bool = False,
+    workers: int | None = None,
+    progress: BuildProgress | None = None,
+) -> BuildReport:
     output = output or config.build.output
+    progress = progress or BuildProgress()
     # Read first: a link out of static/ (static_files.py) stops the build before anything is written.
     statics = list(static_files(config.build.static))
     with gc_paused():
-        store = Store(config.store.path)
-        papers = store.papers()
-        versions = store.paper_versions()
+        with progress.stage("store") as detail:
+            store = Store(config.store.path)
+            papers = store.papers()
+            versions = store.paper_versions()
+            detail(f"{len(papers)} paper(s)")
         theme = theme_fingerprint(config.path, config.build.templates, (config.root / ABOUT_FILE,))
         writer = SiteWriter(output, keep=(SEARCH_INDEX,))
-        model = build_model(config, papers, _unchanged_tags(writer.extra, theme, versions))
+        with progress.stage("topics") as detail:
+            model = build_model(config, papers, _unchanged_tags(writer.extra, theme, versions))
+            detail(f"{sum(map(len, model.papers_by_topic.values()))} tag(s) on {len(papers)} paper(s)")
         manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
         if not allow_shrink:
             _refuse_shrink(output, manifest)
         env = make_environment(config.build.templates)
-        related, related_cache = _related_papers(model, versions, writer.extra, theme)
+        with progress.stage("related papers"):
+            related, related_cache = _related_papers(model, versions, writer.extra, theme)
         # Source health from the ledgers (no wall clock), for the status page and an empty index.
         statuses = source_statuses(config, store, Counter(source for paper in papers.values() for source in paper.sources))
         pages = PageRenderer(env, model, related, statuses)
         paper_key = versions.__getitem__
-        _write_pages(pages, list(pages.pages(lambda p: paper_key(p.arxiv_id), theme)), writer, workers)
-        _write_feeds(FeedRenderer(env, model), theme, versions, writer)
-        for path, content in [*_site_files(pages, statuses, config, manifest), *statics]:
-            writer.put(path, content)
-        # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
-        complete = [i for i in papers if i not in model.tagging.incomplete]
-        report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}, **related_cache})
-        search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
+        with progress.stage("pages") as detail:
+            plan = list(pages.pages(lambda p: paper_key(p.arxiv_id), theme))
+            rendered = _write_pages(pages, plan, writer, workers, progress)
+            detail(f"{rendered} rendered of {len(plan)} planned")
+        with progress.stage("feeds and site files"):
+            _write_feeds(FeedRenderer(env, model), theme, versions, writer)
+            for path, content in [*_site_files(pages, statuses, config, manifest), *statics]:
+                writer.put(path, content)
+            # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
+            complete = [i for i in papers if i not in model.tagging.incomplete]
+            report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}, **related_cache})
+        with progress.stage("search index") as detail:
+            search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
+            detail(search.summary().removeprefix("search index: "))
     return BuildReport(
         papers=len(papers),
         days=len(model.days),
@@ -130,7 +150,8 @@ def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, 
     return {arxiv_id: tags for arxiv_id, (version, tags) in cached.items() if versions.get(arxiv_id) == version}
 
 
-def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None) -> None:
+def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None, progress: BuildProgress) -> int:
+    """Render and write the pages whose key changed; returns how many that was."""
     stale: list[Page] = []
     for page in plan:
         if writer.is_current(page.path, page.key):
@@ -141,8 +162,10 @@ def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, work
     # Compile every template before forking, so the workers share the compiled code.
     for name in {page.template for page in stale}:
         pages.env.get_template(name)
-    render_all(stale, lambda page: (page.path, pages.render(page), page.key), writer, workers)
+    with progress.pages(len(stale)) as advance:
+        render_all(stale, lambda page: (page.path, pages.render(page), page.key), writer, workers, advance)
     pages.html_paths = [page.path for page in plan if page.path != "404.html"]
+    return len(stale)
 
 
 def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], writer: SiteWriter) -> None:

@@ -8,12 +8,14 @@ neighbours, the affected topic pages and feeds, and the site-wide pages.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
+from sitegen.build_progress import BuildProgress
 from sitegen.config import Config
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
@@ -27,7 +29,7 @@ from sitegen.render.parallel import render_all
 from sitegen.render.plumbing import robots, sitemap
 from sitegen.render.site import SiteModel, build_model
 from sitegen.render.static_files import static_files
-from sitegen.render.status import source_statuses, status_json
+from sitegen.render.status import SourceStatus, source_statuses, status_json
 from sitegen.render.templating import make_environment
 from sitegen.render.writer import SiteWriter, WriteReport
 from sitegen.related import Related, chain_keys, related_papers, word_counts
@@ -56,42 +58,63 @@ class BuildReport:
         )
 
 
-def build(config: Config, output: Path | None = None, *, allow_shrink: bool = False, workers: int | None = None) -> BuildReport:
+def build(
+    config: Config,
+    output: Path | None = None,
+    *,
+    allow_shrink: bool = False,
+    workers: int | None = None,
+    progress: BuildProgress | None = None,
+) -> BuildReport:
     if output is not None:
         # --output X: the same rules as [build] output, checked before anything is read or written.
         check_output_folder(output, config, "--output")
     output = output or config.build.output
+    progress = progress or BuildProgress()
     # Read first: a link out of static/ (static_files.py) stops the build before anything is written.
     statics = list(static_files(config.build.static))
     with gc_paused():
         # First, so a folder that is not sitegen's is refused before the store is even read.
         writer = SiteWriter(output, keep=(SEARCH_INDEX,))
-        store = Store(config.store.path)
-        papers = store.papers()
-        versions = store.paper_versions()
+        with progress.stage("store") as detail:
+            store = Store(config.store.path)
+            papers = store.papers()
+            versions = store.paper_versions()
+            detail(f"{len(papers)} paper(s)")
         theme = theme_fingerprint(config.path, config.build.templates, (config.root / ABOUT_FILE,))
-        model = build_model(config, papers, writer.cache.tags_for(theme, versions) if writer.cache else {})
+        with progress.stage("topics") as detail:
+            model = build_model(config, papers, writer.cache.tags_for(theme, versions) if writer.cache else {})
+            detail(f"{sum(map(len, model.papers_by_topic.values()))} tag(s) on {len(papers)} paper(s)")
         manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
         if not allow_shrink:
             _refuse_shrink(output, manifest)
         writer.claim()
         env = make_environment(config.build.templates)
-        related, related_cache = _related_papers(model, versions, _related_state(writer.cache), theme)
-        pages = PageRenderer(env, model, related)
+        with progress.stage("related papers"):
+            related, related_cache = _related_papers(model, versions, _related_state(writer.cache), theme)
+        # Source health from the ledgers (no wall clock), for the status page and an empty index.
+        statuses = source_statuses(config, store, Counter(source for paper in papers.values() for source in paper.sources))
+        pages = PageRenderer(env, model, related, statuses)
         paper_key = versions.__getitem__
-        _write_pages(pages, list(pages.pages(lambda p: paper_key(p.arxiv_id), theme)), writer, workers)
-        _write_feeds(FeedRenderer(env, model), theme, versions, writer)
-        for path, content in [*_site_files(pages, store, config, manifest), *statics]:
-            writer.put(path, content)
-        # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
-        complete = [i for i in papers if i not in model.tagging.incomplete]
-        report = writer.finish(
-            theme=theme,
-            tags={i: (versions[i], model.tags[i]) for i in complete},
-            related=related_cache["related"],  # type: ignore[arg-type]
-            related_counts=related_cache["related_counts"],  # type: ignore[arg-type]
-        )
-        search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
+        with progress.stage("pages") as detail:
+            plan = list(pages.pages(lambda p: paper_key(p.arxiv_id), theme))
+            rendered = _write_pages(pages, plan, writer, workers, progress)
+            detail(f"{rendered} rendered of {len(plan)} planned")
+        with progress.stage("feeds and site files"):
+            _write_feeds(FeedRenderer(env, model), theme, versions, writer)
+            for path, content in [*_site_files(pages, statuses, config, manifest), *statics]:
+                writer.put(path, content)
+            # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
+            complete = [i for i in papers if i not in model.tagging.incomplete]
+            report = writer.finish(
+                theme=theme,
+                tags={i: (versions[i], model.tags[i]) for i in complete},
+                related=related_cache["related"],  # type: ignore[arg-type]
+                related_counts=related_cache["related_counts"],  # type: ignore[arg-type]
+            )
+        with progress.stage("search index") as detail:
+            search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
+            detail(search.summary().removeprefix("search index: "))
     return BuildReport(
         papers=len(papers),
         days=len(model.days),
@@ -137,7 +160,8 @@ def _related_state(cache: BuildCache | None) -> dict[str, object]:
     return {"theme": cache.theme, "related": cache.related, "related_counts": cache.related_counts}
 
 
-def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None) -> None:
+def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None, progress: BuildProgress) -> int:
+    """Render and write the pages whose key changed; returns how many that was."""
     stale: list[Page] = []
     for page in plan:
         if writer.is_current(page.path, page.key):
@@ -148,8 +172,10 @@ def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, work
     # Compile every template before forking, so the workers share the compiled code.
     for name in {page.template for page in stale}:
         pages.env.get_template(name)
-    render_all(stale, lambda page: (page.path, pages.render(page), page.key), writer, workers)
+    with progress.pages(len(stale)) as advance:
+        render_all(stale, lambda page: (page.path, pages.render(page), page.key), writer, workers, advance)
     pages.html_paths = [page.path for page in plan if page.path != "404.html"]
+    return len(stale)
 
 
 def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], writer: SiteWriter) -> None:
@@ -166,9 +192,8 @@ def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], 
     writer.put(*feeds.opml([channel for channel, _ in channels]))
 
 
-def _site_files(pages: PageRenderer, store: Store, config: Config, manifest: Manifest) -> Iterator[Output]:
+def _site_files(pages: PageRenderer, statuses: tuple[SourceStatus, ...], config: Config, manifest: Manifest) -> Iterator[Output]:
     """The site-wide files, cheap enough to render on every build."""
-    statuses = source_statuses(config, store)
     # Source health, from the ledgers only (no wall clock): status/ and status.json.
     status_page = Page("status/index.html", "status.html", {"sources": statuses, "section": "status"})
     yield status_page.path, pages.render(status_page)

@@ -17,6 +17,7 @@ import click
 
 from sitegen import __version__
 from sitegen.build import BuildReport, build as build_site
+from sitegen.build_progress import CliBuildProgress
 from sitegen.config import DEFAULT_CONFIG_NAME, Config, load_config
 from sitegen.errors import FetchFailed, SitegenError
 from sitegen.fetch_progress import CliProgress
@@ -142,7 +143,7 @@ def build(context: click.Context, output: Path | None, allow_shrink: bool) -> No
 
     Example: sitegen build --output /tmp/site
     """
-    _report_build(build_site(_config(context), output, allow_shrink=allow_shrink))
+    _report_build(build_site(_config(context), output, allow_shrink=allow_shrink, progress=CliBuildProgress()))
 
 
 @main.command()
@@ -160,7 +161,7 @@ def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | 
     """
     config = _config(context)
     report = _fetch(config, since, until, sources)
-    _report_build(build_site(config, allow_shrink=allow_shrink))
+    _report_build(build_site(config, allow_shrink=allow_shrink, progress=CliBuildProgress()))
     if report.failures:
         raise FetchFailed(report.failure_lines())
 

@@ -1,6 +1,7 @@
 // sitegen: small enhancements; every page works without this script.
-// - Topic filters on a day's list (and the index): show only the papers of one topic, no reload.
-// - "Copy BibTeX" on a paper page.
+// - Topic filters on a day's list (and the index): show only the papers of one topic, no reload;
+//   the choice is kept in the address as ?topic=slug.
+// - Copy buttons: BibTeX on a paper page, feed addresses on the topics page.
 (() => {
   "use strict";
 
@@ -20,8 +21,16 @@
     };
     group.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-topic]");
-      if (button) apply(button.dataset.topic);
+      if (!button) return;
+      apply(button.dataset.topic);
+      // Keep the choice in the address (?topic=slug), so a reload, a bookmark or a shared link
+      // shows the same filtered list.
+      const url = new URL(window.location.href);
+      if (button.dataset.topic) url.searchParams.set("topic", button.dataset.topic); else url.searchParams.delete("topic");
+      history.replaceState(null, "", url);
     });
+    const chosen = new URLSearchParams(window.location.search).get("topic");
+    if (chosen && buttons.some((button) => button.dataset.topic === chosen)) apply(chosen);
   }
 
   for (const button of document.querySelectorAll("button[data-copy]")) {

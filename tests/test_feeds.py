@@ -12,6 +12,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import lxml.html
 from lxml import etree
 from reader import make_reader
 
@@ -84,7 +85,10 @@ def test_reader_library_reads_all_three_formats(outputs: dict[str, bytes], tmp_p
                 for arxiv_id in ids:
                     entry = entries[_abs(arxiv_id)]
                     assert entry.link == f"{BASE_URL}papers/{arxiv_id}/"
-                    assert entry.published == dt.datetime.combine(PAPERS_BY_ID[arxiv_id].first_day, dt.time(), dt.timezone.utc)
+                    # The first listing day, plus the id's sequence number in seconds (distinct per day).
+                    sequence = int(arxiv_id.rsplit(".", 1)[1])
+                    midnight = dt.datetime.combine(PAPERS_BY_ID[arxiv_id].first_day, dt.time(), dt.timezone.utc)
+                    assert entry.published == midnight + dt.timedelta(seconds=sequence)
                     body = "".join(c.value for c in entry.content) or entry.summary or ""
                     assert PAPERS_BY_ID[arxiv_id].abstract.split("\n\n")[0] in body
                 feed = reader.get_feed(url)
@@ -117,7 +121,7 @@ def test_item_content_is_complete_and_readable(outputs: dict[str, bytes]) -> Non
     assert item["title"] == "Diffusion agents with α-divergence"
     assert item["url"] == f"{BASE_URL}papers/2510.00004/"
     assert item["external_url"] == "https://arxiv.org/abs/2510.00004"
-    assert item["date_published"] == "2026-05-27T00:00:00Z"  # the first listing day, not the relisting
+    assert item["date_published"] == "2026-05-27T00:00:04Z"  # the first listing day (+ 4 s for .00004), not the relisting
     assert item["authors"] == [{"name": "Ada Lovelace"}, {"name": "Alan Turing"}]
     html = item["content_html"]
     for expected in (
@@ -178,10 +182,10 @@ def test_items_keep_their_bytes_when_counts_change_or_a_revision_or_new_day_arri
 def test_channel_dates_are_the_newest_items_and_rebuilds_are_byte_identical(outputs: dict[str, bytes]) -> None:
     assert render_feeds(make_config(), list(reversed(PAPERS))) == outputs
     rss = etree.fromstring(outputs["feeds/diffusion.rss.xml"]).find("channel")
-    newest = "Wed, 27 May 2026 00:00:00 +0000"  # 2510.00004, the newest diffusion paper
+    newest = "Wed, 27 May 2026 00:00:04 +0000"  # 2510.00004, the newest diffusion paper (its day + 4 s)
     assert rss.findtext("lastBuildDate") == rss.findtext("pubDate") == newest
     atom = etree.fromstring(outputs["feeds/agents.atom.xml"])
-    assert atom.findtext(f"{ATOM}updated") == "2026-05-29T00:00:00+00:00"
+    assert atom.findtext(f"{ATOM}updated") == "2026-05-29T00:00:05+00:00"
     # A topic nothing matches: an empty, valid feed whose date never moves.
     empty_topics = {"quantum": {"title": "Quantum", "description": "", "any": ["qubit"]}}
     first = render_feeds(make_config(topics=empty_topics), PAPERS)
@@ -190,6 +194,17 @@ def test_channel_dates_are_the_newest_items_and_rebuilds_are_byte_identical(outp
         path = f"feeds/quantum.{ext}"
         assert check_feed(path, first[path]) == []
         assert first[path] == later[path]
+
+
+def test_atom_entries_have_distinct_updated_dates_within_their_listing_day(outputs: dict[str, bytes]) -> None:
+    """The W3C validator's DuplicateUpdated: a day's entries must not share one `updated`."""
+    for slug in EXPECTED:
+        entries = etree.fromstring(outputs[f"feeds/{slug}.atom.xml"]).findall(f"{ATOM}entry")
+        updated = {entry.findtext(f"{ATOM}id"): entry.findtext(f"{ATOM}updated") for entry in entries}
+        assert len(set(updated.values())) == len(updated), slug
+        for item_id, stamp in updated.items():
+            listing_day = PAPERS_BY_ID[item_id.rsplit("/", 1)[-1]].listing_days[0]
+            assert dt.datetime.fromisoformat(stamp).date() == listing_day, (slug, item_id, stamp)
 
 
 def test_max_items_default_and_per_topic(outputs: dict[str, bytes]) -> None:
@@ -307,11 +322,14 @@ def test_built_pages_link_their_feeds_and_show_copyable_urls(tmp_path: Path) -> 
     assert topic_page.index("feeds/agents.rss.xml") < topic_page.index("feeds/all.rss.xml")  # the topic's own feed first
     paper_page = (site / "papers/2510.00004/index.html").read_text()
     assert "feeds/diffusion.json" in paper_page and "feeds/agents.json" in paper_page
-    topics_page = (site / "topics/index.html").read_text()
+    # The topics page: every feed address as a link (wrapping only at slashes and dots) with a copy button.
+    topics_page = lxml.html.fromstring((site / "topics/index.html").read_bytes())
     for slug in ("all", "diffusion", "agents"):
         for ext in FORMATS:
-            assert f"<code>{BASE_URL}feeds/{slug}.{ext}</code>" in topics_page
-    assert f"<code>{BASE_URL}feeds/index.opml</code>" in topics_page
+            (link,) = topics_page.xpath(f"//dl[@class='feed-urls']//a[@href='{BASE_URL}feeds/{slug}.{ext}']")
+            assert link.text_content() == f"{BASE_URL}feeds/{slug}.{ext}"
+            assert topics_page.xpath(f"//button[@data-copy='{link.get('id')}']")
+    assert topics_page.xpath(f"//a[@href='{BASE_URL}feeds/index.opml']")
     assert (site / "static/favicon.svg").is_file() and (site / "static/favicon.png").read_bytes().startswith(b"\x89PNG")
     for ext in FORMATS:
         check_feed(f"feeds/all.{ext}", (site / f"feeds/all.{ext}").read_bytes())

@@ -72,6 +72,7 @@ def test_adding_a_day_rewrites_only_what_changed(site: Path) -> None:
         "topics/diffusion/index.html", "topics/agents/index.html",  # the affected topics' first pages
         *(f"feeds/{slug}.{kind}" for slug in ("all", "diffusion", "agents") for kind in ("rss.xml", "atom.xml", "json")),
         "sitemap.xml", "sitegen-manifest.json",
+        "status/index.html", "status.json",  # each source's paper count (a real fetch changes its ledger too)
     }
     if chunks_after > chunks_before:  # a chunk filled up: it appears, and the one before links to it
         expected |= {f"topics/diffusion/page/{chunks_after}/index.html", f"topics/diffusion/page/{chunks_before}/index.html"}

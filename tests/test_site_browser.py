@@ -218,3 +218,63 @@ def test_the_accessibility_check_catches_a_violation(browser: Any, live_site: st
     }""")
     assert {v["id"] for v in axe_violations(page)} >= {"color-contrast", "label"}
     session.close()
+
+
+def test_on_a_phone_the_feeds_and_topics_are_reachable_from_the_top(browser: Any, live_site: str) -> None:  # noqa: F811
+    session = Visit(browser, live_site, viewport={"width": 390, "height": 800})
+    page = session.open("")
+    jump = page.locator("nav.jump-links")
+    expect(jump).to_be_visible()
+    # Above the fold, before the first card: the site's description and the way to its feeds.
+    assert jump.bounding_box()["y"] < 800
+    assert jump.bounding_box()["y"] < page.locator("article.card").first.bounding_box()["y"]
+    jump.get_by_role("link", name="Subscribe to feeds").click()
+    expect(page.locator("#subscribe-heading")).to_be_in_viewport()
+    session.close()
+    wide = Visit(browser, live_site)  # beside the cards on a desktop: no jump links needed
+    expect(wide.open("").locator("nav.jump-links")).to_be_hidden()
+    wide.close()
+
+
+def test_feed_addresses_are_links_with_copy_buttons(browser: Any, live_site: str) -> None:  # noqa: F811
+    session = Visit(browser, live_site, permissions=["clipboard-read", "clipboard-write"], viewport={"width": 390, "height": 800})
+    page = session.open(PAGES["topics"])
+    link = page.locator("#feed-diffusion-atom-xml")
+    address = link.get_attribute("href")
+    assert address.endswith("feeds/diffusion.atom.xml") and link.inner_text() == address
+    page.locator("button[data-copy=feed-diffusion-atom-xml]").click()
+    expect(page.locator("button[data-copy=feed-diffusion-atom-xml]")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    # On a phone long addresses wrap, but only at the <wbr> after a slash or before a dot: each
+    # piece between two of them stays on one line (a piece split over two lines is a word broken).
+    layout = page.evaluate(
+        """() => [...document.querySelectorAll(".feed-urls a")].map((link) => {
+            const pieces = [...link.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((text) => {
+                const range = document.createRange();
+                range.selectNodeContents(text);
+                return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+            });
+            const all = document.createRange();
+            all.selectNodeContents(link);
+            return {lines: new Set([...all.getClientRects()].map((r) => Math.round(r.top))).size, pieces};
+        })"""
+    )
+    assert any(entry["lines"] > 1 for entry in layout), "some address should need to wrap at 390 px"
+    assert all(lines == 1 for entry in layout for lines in entry["pieces"]), layout
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    session.close()
+
+
+def test_a_day_filter_is_kept_in_the_address(visit: Visit) -> None:  # noqa: F811
+    page = visit.open(PAGES["day"])
+    total = page.locator("article.card").count()
+    button = page.locator(".filters button[data-topic=agents]")
+    expected = int(button.locator(".count").inner_text())
+    button.click()
+    expect(page).to_have_url(re.compile(r"\?topic=agents$"))
+    page.reload()
+    expect(page.locator(".filters button[data-topic=agents]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("article.card:visible")).to_have_count(expected)
+    page.locator(".filters button[data-topic='']").click()
+    expect(page).not_to_have_url(re.compile(r"topic="))
+    expect(page.locator("article.card:visible")).to_have_count(total)

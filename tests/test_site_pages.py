@@ -86,13 +86,22 @@ def test_topic_pages_are_paginated_newest_first_in_stable_chunks(subpath_site: P
     chunks = len(expected) // A.PAGE_SIZE  # full chunks, counted from the oldest paper
     assert chunks >= 2 and len(expected) % A.PAGE_SIZE, "the fixture needs a partial newest chunk"
 
+    def shown(ids: list[str]) -> list[str]:
+        """A page's papers as shown: newest day first, then most upvoted, as on a day page."""
+        return sorted(ids, key=lambda i: (-papers[i].first_day.toordinal(), -(papers[i].upvotes or 0), i))
+
     def ids_on(path: str) -> list[str]:
-        return [href.split("/")[-2] for href in _doc(subpath_site, path).xpath("//article[@class='card']//h2/a/@href")]
+        doc = _doc(subpath_site, path)
+        # Every card says its listing day: a topic page spans days.
+        for card in doc.xpath("//article[@class='card']"):
+            arxiv_id = card.xpath(".//h2/a/@href")[0].split("/")[-2]
+            assert card.xpath(".//p[@class='card-meta']/time/@datetime") == [papers[arxiv_id].first_day.isoformat()]
+        return [href.split("/")[-2] for href in doc.xpath("//article[@class='card']//h2/a/@href")]
 
     # The first page: the newest papers; "older" leads to the newest full chunk.
     first = _doc(subpath_site, "topics/diffusion/index.html")
-    assert ids_on("topics/diffusion/index.html") == expected[: A.PAGE_SIZE]
-    assert f"{len(expected)} papers, newest first" in " ".join(first.text_content().split())
+    assert ids_on("topics/diffusion/index.html") == shown(expected[: A.PAGE_SIZE])
+    assert f"{len(expected)} papers, newest day first, most upvoted first within a day" in " ".join(first.text_content().split())
     assert first.xpath("//a[@rel='next']/@href") == [f"../../topics/diffusion/page/{chunks}/"]
     # Numbered links to every chunk (a window of them on long topics) on the first page only.
     assert [a.text for a in first.xpath("//nav[@class='page-numbers']//a")] == [str(n) for n in range(1, chunks + 1)]
@@ -101,7 +110,7 @@ def test_topic_pages_are_paginated_newest_first_in_stable_chunks(subpath_site: P
     seen: list[str] = []
     for number in range(chunks, 0, -1):
         path = f"topics/diffusion/page/{number}/index.html"
-        assert ids_on(path) == oldest_first[(number - 1) * A.PAGE_SIZE : number * A.PAGE_SIZE][::-1]
+        assert ids_on(path) == shown(oldest_first[(number - 1) * A.PAGE_SIZE : number * A.PAGE_SIZE])
         doc = _doc(subpath_site, path)
         newer = "../../../../topics/diffusion/" + ("" if number == chunks else f"page/{number + 1}/")
         assert doc.xpath("//a[@rel='prev']/@href") == [newer]
@@ -151,6 +160,17 @@ def test_paper_page_has_every_field(subpath_site: Path) -> None:  # noqa: F811
     assert bibtex.startswith("@misc{lovelace2026reasoning,") and "eprint = {2605.00006}" in bibtex
     assert "author = {Ada Lovelace 6 and Alan Turing and 张伟 and Zoë Ångström}" in bibtex
     assert doc.xpath("//button[@data-copy='bibtex']")
+    # Highwire tags, the fields Zotero's Embedded Metadata translator reads to save a preprint.
+    citation = [(m.get("name"), m.get("content")) for m in doc.xpath("//meta[starts-with(@name, 'citation_')]")]
+    assert citation == [
+        ("citation_title", "Reasoning study 6: scaling chain-of-thought reasoning in language models"),
+        ("citation_author", "Ada Lovelace 6"), ("citation_author", "Alan Turing"), ("citation_author", "张伟"), ("citation_author", "Zoë Ångström"),
+        ("citation_date", "2026/05/17"),
+        ("citation_online_date", "2026/05/19"),
+        ("citation_arxiv_id", "2605.00006"),
+        ("citation_pdf_url", "https://arxiv.org/pdf/2605.00006"),
+        ("citation_abstract_html_url", "https://arxiv.org/abs/2605.00006"),
+    ]
     og = {m.get("property"): m.get("content") for m in doc.xpath("//meta[@property]")}
     assert og["og:url"] == f"{SUBPATH_BASE}papers/2605.00006/" and og["og:type"] == "article"
     assert og["og:title"].startswith("Reasoning study 6")

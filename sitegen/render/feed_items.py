@@ -49,7 +49,7 @@ class FeedItem:
     external_url: str  # the arXiv abstract page
     title: str  # TeX made readable, XML-safe
     authors: tuple[str, ...]  # every author, XML-safe
-    date: dt.datetime  # the first listing day, midnight UTC
+    date: dt.datetime  # the first listing day, UTC, plus a per-paper offset (see item_datetime)
     body_html: str  # authors, abstract paragraphs, AI summary, links: the same in every feed
     topics: tuple[ItemTopic, ...]  # every topic of the paper, in the config's order
 
@@ -78,6 +78,21 @@ def item_id(arxiv_id: str) -> str:
 
 def listing_datetime(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+SECONDS_PER_DAY = 86_400
+
+
+def item_datetime(paper: Paper) -> dt.datetime:
+    """The item's date: its first listing day, plus its arXiv sequence number in seconds.
+
+    Atom wants distinct `updated` values (the W3C validator flags DuplicateUpdated when a day's
+    entries share midnight). The offset comes from the id alone ("2605.00123" -> 00:02:03), so it
+    stays within the listing day, is distinct among the papers of one day, and never changes
+    when upvotes, ranks or later listings do: a reader never sees the item as updated.
+    """
+    sequence = int(paper.arxiv_id.rsplit("/", 1)[-1].rsplit(".", 1)[-1])
+    return listing_datetime(paper.first_day) + dt.timedelta(seconds=sequence % SECONDS_PER_DAY)
 
 
 class ItemFactory:
@@ -124,7 +139,7 @@ class ItemFactory:
             external_url=item_id(paper.arxiv_id),
             title=title,
             authors=authors[:MAX_AUTHORS],
-            date=listing_datetime(paper.first_day),
+            date=item_datetime(paper),
             body_html=xml_safe(body),
             topics=topics,
         )

@@ -32,7 +32,8 @@ from sitegen.models import Paper
 from sitegen.related import Related
 from sitegen.render.bibtex import bibtex_entry
 from sitegen.render.calendar import months as calendar_months
-from sitegen.render.site import SiteModel
+from sitegen.render.site import SiteModel, newest_day_then_upvotes
+from sitegen.render.status import SourceStatus
 from sitegen.render.templating import render_markdown
 
 ABOUT_FILE = "about.md"  # beside sitegen.toml; when present, the site gets an about/ page
@@ -75,15 +76,22 @@ def topic_chunks(papers_newest_first: tuple[Paper, ...], size: int) -> list[tupl
 
 
 class PageRenderer:
-    def __init__(self, env: jinja2.Environment, model: SiteModel, related: Mapping[str, tuple[Related, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        model: SiteModel,
+        related: Mapping[str, tuple[Related, ...]] | None = None,
+        statuses: tuple[SourceStatus, ...] = (),
+    ) -> None:
         self.env = env
         self.model = model
         self.related = related or {}
+        self.statuses = statuses
         self.topic_titles = {topic.slug: topic.title for topic in model.topics}
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         about = model.config.root / ABOUT_FILE
         self.about = _read_about(about) if about.is_file() else None
-        self._cards: dict[tuple[str, str, int], Markup] = {}
+        self._cards: dict[tuple[str, str, int, bool], Markup] = {}
         # Every HTML page of the site (the 404 page excluded), for the sitemap; set by the build.
         self.html_paths: list[str] = []
         env.globals.update(
@@ -103,12 +111,15 @@ class PageRenderer:
         )
         self._card_macro = env.get_template("_macros.html").module.paper_card  # type: ignore[attr-defined]
 
-    def card(self, paper: Paper, root: str, level: int = 2) -> Markup:
-        """A paper's card, rendered once per page depth: one paper shows on its days and topics."""
-        memo_key = (paper.arxiv_id, root, level)
+    def card(self, paper: Paper, root: str, level: int = 2, show_day: bool = False) -> Markup:
+        """A paper's card, rendered once per page depth: one paper shows on its days and topics.
+
+        `show_day` adds the listing day, for pages whose papers span days (topics).
+        """
+        memo_key = (paper.arxiv_id, root, level, show_day)
         html = self._cards.get(memo_key)
         if html is None:
-            html = self._cards[memo_key] = self._card_macro(paper, root, level)
+            html = self._cards[memo_key] = self._card_macro(paper, root, level, show_day=show_day)
         return html
 
     def render(self, page: Page) -> bytes:
@@ -138,6 +149,8 @@ class PageRenderer:
                 "day": latest,
                 "papers": model.papers_by_day.get(latest, ()) if latest else (),
                 "day_topics": self._day_topics(latest) if latest else [],
+                # An empty site explains itself: what the last fetch of each source saw.
+                "sources": self.statuses,
                 "section": "latest",
             },
         )
@@ -199,7 +212,7 @@ class PageRenderer:
             "topic.html",
             {
                 **common,
-                "papers": papers[:size],
+                "papers": newest_day_then_upvotes(papers[:size]),
                 "total": len(papers),
                 "page": None,
                 "newer_page": None,
@@ -216,7 +229,7 @@ class PageRenderer:
             yield Page(
                 f"{topic_path(slug, number)}index.html",
                 "topic.html",
-                {**common, "papers": chunk, "total": None, "page": number, "newer_page": newer, "older_page": older, "page_links": []},
+                {**common, "papers": newest_day_then_upvotes(chunk), "total": None, "page": number, "newer_page": newer, "older_page": older, "page_links": []},
                 digest(theme, b"topic", slug, str(number), str(newer), *map(paper_key, chunk)),
             )
 

@@ -33,14 +33,20 @@ def render_all(
     render: Callable[[Job], tuple[str, bytes, bytes | None]],
     writer: SiteWriter,
     workers: int | None = None,
+    advance: Callable[[int], None] = lambda count: None,
 ) -> None:
-    """`render(job)` gives (path, bytes, key); every result is written and recorded in `writer`."""
+    """`render(job)` gives (path, bytes, key); every result is written and recorded in `writer`.
+
+    `advance(n)` is told, in this process, each time n more jobs are written (a progress bar).
+    """
     global _WORK
     workers = min(workers or default_workers(), max(1, len(jobs) // MIN_JOBS_PER_WORKER))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            path, content, key = render(job)
-            writer.put(path, content, key)
+        for start in range(0, len(jobs), BATCH):
+            for job in jobs[start : start + BATCH]:
+                path, content, key = render(job)
+                writer.put(path, content, key)
+            advance(len(jobs[start : start + BATCH]))
         return
     _WORK = (jobs, render, writer)  # type: ignore[assignment]
     try:
@@ -48,6 +54,7 @@ def render_all(
             for results in pool.imap_unordered(_render_batch, range(0, len(jobs), BATCH)):
                 for result in results:
                     writer.record(result)
+                advance(len(results))
     finally:
         _WORK = None
 

@@ -35,6 +35,15 @@ def _by_upvotes(paper: Paper) -> tuple[int, str]:
     return (-(paper.upvotes or 0), paper.arxiv_id)
 
 
+def newest_day_then_upvotes(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
+    """For display across days: newest listing day first, then most upvoted, as a day page shows.
+
+    Topic chunks are cut in (day, id) order, which never changes, so a page keeps its papers;
+    only the order within a page follows the upvotes.
+    """
+    return tuple(sorted(papers, key=lambda paper: (-paper.first_day.toordinal(), *_by_upvotes(paper))))
+
+
 def build_model(
     config: Config, papers: dict[str, Paper], known_tags: Mapping[str, tuple[TopicMatch, ...]] | None = None
 ) -> SiteModel:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitegen.config import Config
@@ -24,6 +25,13 @@ class SourceStatus:
     label: str
     days: tuple[tuple[dt.date, DayHealth], ...]  # ascending
     last_error: LastError | None
+    # Papers in the store that this source listed: with no ledger days, they were imported
+    # (copied in, or fetched by a version without a ledger), never fetched by this site.
+    papers: int = 0
+
+    @property
+    def imported_only(self) -> bool:
+        return not self.days and self.papers > 0
 
     @property
     def last_success(self) -> dt.date | None:
@@ -50,16 +58,22 @@ class SourceStatus:
         return list(reversed(months.items()))
 
 
-def source_statuses(config: Config, store: Store) -> tuple[SourceStatus, ...]:
-    """Configured sources first (in fetch order), then any other source that left a ledger."""
+def source_statuses(config: Config, store: Store, papers_by_source: Mapping[str, int]) -> tuple[SourceStatus, ...]:
+    """Configured sources first (in fetch order), then any other that left a ledger or papers.
+
+    `papers_by_source` counts the stored papers each source listed, so the page agrees with the
+    store when papers are present but no fetch was ever recorded.
+    """
     names = list(config.sources.names())
     folder = store.root / "sources"
     if folder.is_dir():
         names += sorted(p.stem for p in folder.glob("*.json") if p.name != FILE_NAME and p.stem not in names)
+    names += sorted(name for name in papers_by_source if name not in names)
     statuses = []
     for name in names:
         ledger = store.source_ledger(name)
-        statuses.append(SourceStatus(name, LABELS.get(name, name), tuple(sorted(ledger.days.items())), ledger.last_error))
+        days = tuple(sorted(ledger.days.items()))
+        statuses.append(SourceStatus(name, LABELS.get(name, name), days, ledger.last_error, papers_by_source.get(name, 0)))
     return tuple(statuses)
 
 
@@ -74,6 +88,7 @@ def status_json(statuses: tuple[SourceStatus, ...]) -> bytes:
                     {"day": s.last_error.day.isoformat(), "error": s.last_error.error, "at": s.last_error.at} if s.last_error else None
                 ),
                 "coverage": s.counts,
+                "papers": s.papers,
                 "days": {day.isoformat(): health.to_json() for day, health in s.days},
             }
             for s in statuses

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from sitegen.render.markdown_text import render_markdown
 from sitegen.render.readable import readable
@@ -32,7 +34,17 @@ def make_environment(templates: Path) -> jinja2.Environment:
     # TeX in scraped titles and abstracts as readable Unicode: {{ paper.title|tex }}.
     env.filters["tex"] = tex_filter
     env.filters["longdate"] = lambda d: d.strftime("%A, %d %B %Y") if isinstance(d, dt.date) else ""
+    env.filters["breakable_url"] = breakable_url
     return env
+
+
+# After a slash, before a dot: where a long URL may wrap on a phone without splitting a word.
+_URL_BREAKS = re.compile(r"(?<=/)(?=[^/])|(?=\.)")
+
+
+def breakable_url(url: str) -> Markup:
+    """`url`, escaped, with <wbr> where it may wrap ("https://o.github.io/r/feeds/x.rss.xml")."""
+    return Markup("<wbr>").join(escape(piece) for piece in _URL_BREAKS.split(url))
 
 
 def tex_filter(value: object) -> str:

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.config_email import EmailConfig, parse_email
 from sitegen.config_reader import TableReader
 from sitegen.config_values import hostname_problem, http_url_problem, site_url_problem
 from sitegen.errors import ConfigError
@@ -155,6 +156,7 @@ class Config:
     sources: SourcesConfig
     topics: tuple[TopicConfig, ...]
     publish: PublishConfig = PublishConfig()
+    email: EmailConfig = EmailConfig()  # what `sitegen digest` mails (see config_email.py)
 
     @property
     def root(self) -> Path:
@@ -193,11 +195,13 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     sources = _parse_sources(top.subtable("sources"))
     topics = _parse_topics(top.subtable("topics"))
     publish = _parse_publish(top.subtable("publish"))
+    email = parse_email(top.subtable("email"), tuple(topic.slug for topic in topics))
     top.finish()
     if problems:
         raise ConfigError(str(path), problems)
     return Config(
-        path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics, publish=publish
+        path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics, publish=publish,
+        email=email,
     )
 
 

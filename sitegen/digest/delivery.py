@@ -149,8 +149,11 @@ def send(message: EmailMessage, sender: str, delivery: Delivery, *, ssl_context:
         raise DigestError(f"{server.where} answered {_reply(server, error)}") from None
     except smtplib.SMTPServerDisconnected:
         raise DigestError(f"{server.where} closed the connection before the message was accepted") from None
+    except ssl.SSLCertVerificationError as error:
+        reason = f"certificate verify failed: {error.verify_message}"
+        raise DigestError(f"TLS with {server.where} failed ({server.scrub(reason)}); check the host name in {URL_VARIABLE}") from None
     except ssl.SSLError as error:
-        reason = getattr(error, "verify_message", None) or error.reason or "handshake failed"
+        reason = error.reason or "handshake failed"
         raise DigestError(f"TLS with {server.where} failed ({server.scrub(str(reason))}); check the host and port in {URL_VARIABLE}") from None
     except (socket.gaierror, ConnectionError, TimeoutError, OSError) as error:
         raise DigestError(f"cannot connect to {server.where} ({server.scrub(error.strerror or type(error).__name__)})") from None

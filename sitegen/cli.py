@@ -322,6 +322,8 @@ def digest(context: click.Context, dry_run: bool, to_file: Path | None, day: dt.
     from sitegen.clock import SystemClock
     from sitegen.digest import DigestOptions, run_digest
 
+    if to_file is not None and catch_up:
+        raise click.UsageError("--to-file writes one digest; use it with --day, not --catch-up")
     options = DigestOptions(dry_run=dry_run, to_file=to_file, day=day.date() if day else None, catch_up=catch_up)
     report = run_digest(_config(context), options, os.environ, SystemClock().now(), on_line=lambda line: click.echo(line, err=True))
     for text in report.texts:

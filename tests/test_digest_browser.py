@@ -9,7 +9,6 @@ tests/screenshots/digest-*.png for a person to look at.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -107,7 +107,7 @@ def _sender(config: Config, delivery: Delivery | None, preview: bool) -> Address
         # Gmail and most providers send only as the account that logged in.
         return Address(config.site.title, addr_spec=login)
     if preview:
-        return PREVIEW_SENDER
+        return Address(config.site.title, addr_spec=PREVIEW_SENDER.addr_spec)
     raise DigestError('[email] from is not set and the SMTP login is not an address: set from = "Name <you@example.org>" in sitegen.toml')
 
 

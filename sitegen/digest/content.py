@@ -19,7 +19,7 @@ from sitegen.models import Paper
 from sitegen.render.feed_items import FeedItem, ItemFactory, ItemTopic
 from sitegen.render.pages import day_path, topic_path
 from sitegen.render.site import build_model
-from sitegen.search_index import organization, teaser
+from sitegen.search_chunk import organization, teaser
 from sitegen.tex import readable_tex
 from sitegen.text import clean_line, clean_paragraphs
 

@@ -17,6 +17,7 @@ import orjson
 
 from sitegen.build_progress import BuildProgress
 from sitegen.config import Config
+from sitegen.digest.ledger import digest_status
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
@@ -194,10 +195,11 @@ def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], 
 
 def _site_files(pages: PageRenderer, statuses: tuple[SourceStatus, ...], config: Config, manifest: Manifest) -> Iterator[Output]:
     """The site-wide files, cheap enough to render on every build."""
+    digest = digest_status(config.store.path)  # the e-mail digest's last send and last failure, if any
     # Source health, from the ledgers only (no wall clock): status/ and status.json.
-    status_page = Page("status/index.html", "status.html", {"sources": statuses, "section": "status"})
+    status_page = Page("status/index.html", "status.html", {"sources": statuses, "digest": digest, "section": "status"})
     yield status_page.path, pages.render(status_page)
-    yield "status.json", status_json(statuses)
+    yield "status.json", status_json(statuses, digest.to_json() if digest else None)
     base = config.site.absolute_url
     yield from sitemap(base, [*pages.html_paths, status_page.path])
     yield robots(base)

@@ -296,3 +296,35 @@ def check(context: click.Context, since: dt.datetime | None, old_config: Path | 
     report = run_check(config, Store(config.store.path).papers(), since.date() if since else None, old)
     render = render_markdown if markdown else render_text
     click.echo(render(report, max_listed), nl=False)
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Print the plain-text part instead of sending; no secret needed.")
+@click.option("--to-file", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH.eml", help="Write the whole message to this file instead of sending.")
+@click.option("--day", type=DATE, help="The digest of this day (YYYY-MM-DD), or of its week with cadence = \"weekly\".")
+@click.option("--catch-up", is_flag=True, help="Send every missed digest since the last one sent (at most 7), not only the newest.")
+@click.pass_context
+@reports_errors
+def digest(context: click.Context, dry_run: bool, to_file: Path | None, day: dt.datetime | None, catch_up: bool) -> None:
+    """E-mail the newest listing day's papers (or week's, see [email] cadence) that was not sent yet.
+
+    Sends to $SITEGEN_EMAIL_TO (comma-separated) through $SITEGEN_SMTP_URL
+    (smtp://user:password@host:587). Each digest is sent once: data/digests/sent.json records it.
+
+    \b
+    Examples:
+      sitegen digest --dry-run
+      sitegen digest --day 2026-05-29 --to-file /tmp/digest.eml
+      SITEGEN_SMTP_URL=smtp://me%40gmail.com:apppassword@smtp.gmail.com:587 SITEGEN_EMAIL_TO=me@gmail.com sitegen digest
+    """
+    import os
+
+    from sitegen.clock import SystemClock
+    from sitegen.digest import DigestOptions, run_digest
+
+    if to_file is not None and catch_up:
+        raise click.UsageError("--to-file writes one digest; use it with --day, not --catch-up")
+    options = DigestOptions(dry_run=dry_run, to_file=to_file, day=day.date() if day else None, catch_up=catch_up)
+    report = run_digest(_config(context), options, os.environ, SystemClock().now(), on_line=lambda line: click.echo(line, err=True))
+    for text in report.texts:
+        click.echo(text)

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.config_email import EmailConfig, parse_email
 from sitegen.config_reader import TableReader
 from sitegen.config_values import hostname_problem, http_url_problem, site_url_problem
 from sitegen.errors import ConfigError
@@ -156,6 +157,7 @@ class Config:
     sources: SourcesConfig
     topics: tuple[TopicConfig, ...]
     publish: PublishConfig = PublishConfig()
+    email: EmailConfig = EmailConfig()  # what `sitegen digest` mails (see config_email.py)
 
     @property
     def root(self) -> Path:
@@ -194,6 +196,7 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     sources = _parse_sources(top.subtable("sources"))
     topics = _parse_topics(top.subtable("topics"))
     publish = _parse_publish(top.subtable("publish"))
+    email = parse_email(top.subtable("email"), tuple(topic.slug for topic in topics))
     top.finish()
     output_problem = output_folder_problem(build.output, root, store.path, (build.templates, build.static))
     if output_problem:
@@ -201,7 +204,8 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     if problems:
         raise ConfigError(str(path), problems)
     return Config(
-        path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics, publish=publish
+        path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics, publish=publish,
+        email=email,
     )
 
 

@@ -62,3 +62,7 @@ class BuildError(SitegenError):
 
 class PublishError(SitegenError):
     """Publishing the built site failed."""
+
+
+class DigestError(SitegenError):
+    """An e-mail digest cannot be made or sent (missing secret, refused login, refused message)."""

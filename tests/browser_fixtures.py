@@ -32,15 +32,30 @@ def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+# One Chromium for the whole run. Each test module that imports `browser` gets its own copy of
+# the fixture from pytest, but Playwright's sync API allows one instance per thread: the copies
+# share this one, and the last to finish closes it.
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (.ci/run does)")
     if not CHROMIUM.exists():
         pytest.skip("apt-get install chromium (.ci/run does)")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
+    if not _SHARED:
+        manager = sync_api.sync_playwright()
+        playwright = manager.__enter__()
+        _SHARED.update(manager=manager, browser=playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS), users=0)
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED["browser"].close()
+            _SHARED.pop("manager").__exit__(None, None, None)
+            _SHARED.clear()
 
 
 class Visit:

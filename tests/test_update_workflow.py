@@ -24,6 +24,7 @@ import pytest
 
 from gitsite import REPO_ROOT, git, tree_files
 from hf_server import HFStandIn, serve
+from smtp_server import Inbox, smtp_server
 from workflow_runner import JobRun, load_job, run_job, workflow_inputs
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "update.yml"
@@ -121,7 +122,9 @@ def make_origin(root: Path, env: dict[str, str], config: str) -> Path:
     return origin
 
 
-def run_workflow(fork: dict[str, Any], origin: Path, number: int, inputs: Mapping[str, str]) -> JobRun:
+def run_workflow(
+    fork: dict[str, Any], origin: Path, number: int, inputs: Mapping[str, str], secrets: Mapping[str, str] | None = None
+) -> JobRun:
     root: Path = fork["root"]
     workspace = root / f"run-{number}" / "paper-feeds"
     workspace.parent.mkdir()
@@ -169,6 +172,7 @@ def run_workflow(fork: dict[str, Any], origin: Path, number: int, inputs: Mappin
         token="ghs_test_token_not_used_by_a_disk_remote",
         uses={"actions/checkout": checkout, "actions/setup-python": setup_python},
         run_overrides={INSTALL: install},
+        secrets=secrets,
     )
 
 
@@ -205,6 +209,8 @@ def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
         assert {"data/papers/2025/2025-03-03.json", "data/papers/2025/2025-03-04.json", "data/sources/huggingface.json"} <= changed
         # The fork had been idle for 60 days: the same commit keeps the schedule alive.
         assert "data/keepalive.json" in changed
+        # No SMTP secret: no e-mail, and the step says why.
+        assert first.step("E-mail the digest").output.strip() == "SITEGEN_SMTP_URL is not set: no e-mail digest"
 
         pages = branch_tip(origin, "gh-pages", env)
         assert pages is not None
@@ -281,3 +287,41 @@ def test_dispatch_inputs_reach_sitegen_through_the_environment_only(fork: dict[s
     output = run.step("Fetch and build").output
     assert "Invalid value for '--since'" in output
     assert run.failed
+
+
+def test_the_digest_step_mails_once_and_commits_its_ledger(fork: dict[str, Any]) -> None:
+    """With the two secrets set, the step after publishing mails the newest day once and commits
+    data/digests/, so the next run does not mail it again; a refused send fails the job and
+    commits the failure (for the status page) but no send."""
+    env = fork["env"]
+    backfill = {"since": "2025-03-03", "until": "2025-03-05"}
+    inbox = Inbox()
+    stand_in = HFStandIn(days={day: [hf_item(i, t, u, day) for i, t, u in items] for day, items in DAYS.items()})
+    with serve(stand_in), smtp_server(inbox) as port:
+        config = fork_config(stand_in.base_url) + '\n[email]\nfrom = "Fork feeds <feeds@example.org>"\n'
+        origin = make_origin(fork["root"], env, config)
+        secrets = {"SITEGEN_SMTP_URL": f"smtp://127.0.0.1:{port}", "SITEGEN_EMAIL_TO": "owner@example.org, friend@example.net"}
+        first = run_workflow(fork, origin, 1, backfill, secrets)
+        assert not first.failed, first.log()
+        recorded = branch_tip(origin, "main", env)
+        assert git(origin, "log", "-1", "--format=%s", recorded, env=env) == "Record the e-mail digest"
+        sent = json.loads(show(origin, "main:data/digests/sent.json", env))["sent"]
+        assert list(sent) == ["daily 2025-03-04"] and sent["daily 2025-03-04"]["recipients"] == 2
+        [received] = inbox.received
+        assert sorted(received.rcpt_tos) == ["friend@example.net", "owner@example.org"]
+        assert f"{SITE}papers/2503.01003/" in received.message.get_body(("plain",)).get_content()
+
+        second = run_workflow(fork, origin, 2, backfill, secrets)
+        assert not second.failed, second.log()
+        assert "nothing to send" in second.step("E-mail the digest").output
+        assert branch_tip(origin, "main", env) == recorded and len(inbox.received) == 1
+
+        stand_in.days["2025-03-05"] = [hf_item("2503.01004", "Diffusion for robot manipulation", 7, "2025-03-05")]
+        inbox.refuse_rcpt = "550 5.7.1 relaying denied"
+        third = run_workflow(fork, origin, 3, backfill, secrets)
+    step = third.step("E-mail the digest")
+    assert third.failed and step.status == "failure"
+    assert "error: the daily digest of 2025-03-05 was not sent" in step.output and "550 5.7.1 relaying denied" in step.output
+    assert json.loads(show(origin, "main:data/digests/sent.json", env))["sent"] == sent
+    assert "550 5.7.1 relaying denied" in json.loads(show(origin, "main:data/digests/last-error.json", env))["error"]
+    assert len(inbox.received) == 1

@@ -4,7 +4,8 @@ Enough of the runner for our workflows, and strict about the rest: an expression
 it does not know is an error, so the workflow cannot grow something this runner silently skips.
 - `run:` steps execute with `bash --noprofile --norc -eo pipefail` (GitHub's default shell) in
   the workspace, with the runner's variables (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, ...) set;
-- `${{ inputs.X }}`, `${{ github.token }}`, `${{ steps.ID.outputs.K }}` are substituted, and
+- `${{ inputs.X }}`, `${{ github.token }}`, `${{ secrets.NAME }}` (empty when not given, as on
+  GitHub), `${{ steps.ID.outputs.K }}` are substituted, and
   `if:` conditions of the form `A == 'x'` / `A != 'x'` are evaluated (after an implicit success());
 - `uses:` steps are handed to callables the test provides (checkout clones the bare origin).
 """
@@ -71,6 +72,7 @@ def run_job(
     uses: Mapping[str, UsesHandler],
     run_overrides: Mapping[str, Callable[[dict[str, str]], str]] | None = None,
     timeout: float = 300,
+    secrets: Mapping[str, str] | None = None,
 ) -> JobRun:
     """Execute the job's steps in order; `run_overrides` maps a step's exact script to a callable
     that stands in for it (for a step that would reach the internet, such as pip install)."""
@@ -80,7 +82,7 @@ def run_job(
     runner_temp.mkdir(exist_ok=True)
     for index, step in enumerate(job["steps"]):
         name = step.get("name") or step.get("uses") or f"step {index}"
-        context = {"inputs": inputs, "github.token": token, "steps": outputs}
+        context = {"inputs": inputs, "github.token": token, "steps": outputs, "secrets": secrets or {}}
         if not _condition(step.get("if"), context, result.failed):
             result.steps.append(StepResult(name, "skipped"))
             continue
@@ -129,6 +131,9 @@ def _lookup(expression: str, context: Mapping[str, Any]) -> str:
     if match:
         value = context["inputs"].get(match.group(1), "")
         return value
+    match = re.fullmatch(r"secrets\.([A-Za-z_]\w*)", expression)
+    if match:
+        return context["secrets"].get(match.group(1), "")
     match = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expression)
     if match:
         return context["steps"].get(match.group(1), {}).get(match.group(2), "")

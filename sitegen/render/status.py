@@ -77,8 +77,8 @@ def source_statuses(config: Config, store: Store, papers_by_source: Mapping[str,
     return tuple(statuses)
 
 
-def status_json(statuses: tuple[SourceStatus, ...]) -> bytes:
-    document = {
+def status_json(statuses: tuple[SourceStatus, ...], digest: dict[str, object] | None = None) -> bytes:
+    document: dict[str, object] = {
         "sources": [
             {
                 "name": s.name,
@@ -94,4 +94,6 @@ def status_json(statuses: tuple[SourceStatus, ...]) -> bytes:
             for s in statuses
         ]
     }
+    if digest is not None:
+        document["digest"] = digest
     return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -20,8 +20,8 @@ from sitegen.config import Config
 from sitegen.digest.ledger import digest_status
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
-from sitegen.models import Paper
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
+from sitegen.models import Paper
 from sitegen.render.browse_feeds import BrowseFeeds, FeedJob
 from sitegen.render.browse_pages import BrowsePages
 from sitegen.render.feed_channel import FORMATS, Channel

@@ -124,3 +124,21 @@ def test_slugs_of_the_real_organizations_are_unique_safe_and_stable() -> None:
     # No real name collides today, so every real organization has its plain, readable slug.
     assert all(slug == base_slug(name) for name, slug in slugs.items())
     assert slugs["nvidia"] == "nvidia" and slugs["ByteDance-Seed"] == "bytedance-seed"
+
+
+def test_config_keys_for_weeks_and_organizations(tmp_path: Path) -> None:
+    from sitegen.config import load_config
+    from sitegen.errors import ConfigError
+
+    path = tmp_path / "sitegen.toml"
+    base = '[site]\ntitle = "T"\n[sources.huggingface]\n[topics.x]\ntitle = "X"\nany = ["a"]\n'
+    path.write_text(base)
+    config = load_config(path, environ={})
+    assert (config.feeds.weekly_items, config.orgs.enabled, config.orgs.min_papers, config.orgs.feed_items) == (10, True, 3, 20)
+    path.write_text(base + '[feeds]\nweekly_items = 0\n[orgs]\nenabled = "no"\nmin_paper = 2\n[topics.weekly]\ntitle = "W"\nany = ["w"]\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(path, environ={})
+    text = str(error.value)
+    assert "feeds.weekly_items: must be at least 1, got 0" in text
+    assert "orgs.enabled" in text and 'orgs.min_paper: unknown key; did you mean "min_papers"?' in text
+    assert '"weekly" is reserved' in text

@@ -7,7 +7,7 @@ later upvotes never change them, and a week appears once it has ended, never bef
 dated the Monday 00:00 UTC after its week, minus its rank in seconds, so readers sorting by date
 show the week's best first.
 
-Organizations: `feeds/orgs/<slug>.*`, the newest `max_items` papers of each organization with a
+Organizations: `feeds/orgs/<slug>.*`, the newest `[orgs] feed_items` papers of each organization with a
 page, listed in `feeds/orgs.opml` (apart from `feeds/index.opml`, which a reader imports whole).
 """
 
@@ -113,16 +113,13 @@ class BrowseFeeds:
                 entries.append((dated, item.html(reason) + str(note)))
         return entries
 
-    def weekly_channels(self, jobs: Sequence[FeedJob]) -> list[Channel]:
-        return [job.channel for job in jobs]
-
     # -- organizations --------------------------------------------------------------------------
 
     def org_jobs(self, theme: bytes, versions: dict[str, bytes]) -> list[FeedJob]:
         model = self.model
         site = model.config.site
         base = site.absolute_url
-        limit = model.config.feeds.max_items
+        limit = model.config.orgs.feed_items
         jobs = []
         for org in self.orgs:
             channel = Channel(

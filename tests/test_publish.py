@@ -273,7 +273,9 @@ def test_republish_sends_only_what_changed(tmp_path: Path, env: dict[str, str], 
     build(work, env)
     publish(work, env)
     whole_site = received()
-    add_papers(work, dt.date(2025, 3, 25), ["2503.25001"])
+    # A day in the same ISO week: a day that starts a new week also ends the last one (its page
+    # and the weekly feeds change), which on a site this small is a large share of its files.
+    add_papers(work, dt.date(2025, 3, 20), ["2503.25001"])
     build(work, env)
     publish(work, env)
     sent = received() - whole_site

@@ -95,7 +95,8 @@ def build_orgs(newest_first: Sequence[Paper], config: OrgsConfig) -> tuple[Org, 
             Org(
                 name=name,
                 slug=slugs[name],
-                title=(newest_org.fullname or "").strip() or name,
+                # Never an empty link text, whatever Hugging Face sends.
+                title=(newest_org.fullname or "").strip() or name.strip() or slugs[name],
                 papers=tuple(papers),
                 upvotes=sum(p.upvotes or 0 for p in papers),
                 has_page=len(papers) >= config.min_papers,

@@ -21,6 +21,8 @@ from sitegen.digest.ledger import digest_status
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
+from sitegen.output_folder import check_output_folder
+from sitegen.render.build_cache import BuildCache
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.fingerprint import digest, theme_fingerprint
 from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
@@ -34,7 +36,6 @@ from sitegen.render.writer import SiteWriter, WriteReport
 from sitegen.related import Related, chain_keys, related_papers, word_counts
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
-from sitegen.tagging import TopicMatch
 
 Output = tuple[str, bytes]
 # Written by the search stage after the pages, not by the plan: the writer must not prune it.
@@ -66,27 +67,32 @@ def build(
     workers: int | None = None,
     progress: BuildProgress | None = None,
 ) -> BuildReport:
+    if output is not None:
+        # --output X: the same rules as [build] output, checked before anything is read or written.
+        check_output_folder(output, config, "--output")
     output = output or config.build.output
     progress = progress or BuildProgress()
     # Read first: a link out of static/ (static_files.py) stops the build before anything is written.
     statics = list(static_files(config.build.static))
     with gc_paused():
+        # First, so a folder that is not sitegen's is refused before the store is even read.
+        writer = SiteWriter(output, keep=(SEARCH_INDEX,))
         with progress.stage("store") as detail:
             store = Store(config.store.path)
             papers = store.papers()
             versions = store.paper_versions()
             detail(f"{len(papers)} paper(s)")
         theme = theme_fingerprint(config.path, config.build.templates, (config.root / ABOUT_FILE,))
-        writer = SiteWriter(output, keep=(SEARCH_INDEX,))
         with progress.stage("topics") as detail:
-            model = build_model(config, papers, _unchanged_tags(writer.extra, theme, versions))
+            model = build_model(config, papers, writer.cache.tags_for(theme, versions) if writer.cache else {})
             detail(f"{sum(map(len, model.papers_by_topic.values()))} tag(s) on {len(papers)} paper(s)")
         manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
         if not allow_shrink:
             _refuse_shrink(output, manifest)
+        writer.claim()
         env = make_environment(config.build.templates)
         with progress.stage("related papers"):
-            related, related_cache = _related_papers(model, versions, writer.extra, theme)
+            related, related_cache = _related_papers(model, versions, _related_state(writer.cache), theme)
         # Source health from the ledgers (no wall clock), for the status page and an empty index.
         statuses = source_statuses(config, store, Counter(source for paper in papers.values() for source in paper.sources))
         pages = PageRenderer(env, model, related, statuses)
@@ -101,7 +107,12 @@ def build(
                 writer.put(path, content)
             # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
             complete = [i for i in papers if i not in model.tagging.incomplete]
-            report = writer.finish(extra={"theme": theme, "tags": {i: (versions[i], model.tags[i]) for i in complete}, **related_cache})
+            report = writer.finish(
+                theme=theme,
+                tags={i: (versions[i], model.tags[i]) for i in complete},
+                related=related_cache["related"],  # type: ignore[arg-type]
+                related_counts=related_cache["related_counts"],  # type: ignore[arg-type]
+            )
         with progress.stage("search index") as detail:
             search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
             detail(search.summary().removeprefix("search index: "))
@@ -111,7 +122,7 @@ def build(
         write=report,
         output=output,
         search=search,
-        warnings=tuple(model.tagging.warning_lines()),
+        warnings=(*report.warnings, *model.tagging.warning_lines()),
     )
 
 
@@ -143,12 +154,11 @@ def _related_papers(
     return everything, {"related": orjson.dumps(cache), "related_counts": counts}
 
 
-def _unchanged_tags(extra: dict[str, object], theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
-    """The last build's tags of papers whose store file and rules (in the theme) are unchanged."""
-    cached = extra.get("tags")
-    if extra.get("theme") != theme or not isinstance(cached, dict):
+def _related_state(cache: BuildCache | None) -> dict[str, object]:
+    """What the last build kept for `_related_papers`, from the typed build cache."""
+    if cache is None:
         return {}
-    return {arxiv_id: tags for arxiv_id, (version, tags) in cached.items() if versions.get(arxiv_id) == version}
+    return {"theme": cache.theme, "related": cache.related, "related_counts": cache.related_counts}
 
 
 def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, workers: int | None, progress: BuildProgress) -> int:

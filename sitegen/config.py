@@ -17,6 +17,7 @@ from sitegen.config_email import EmailConfig, parse_email
 from sitegen.config_reader import TableReader
 from sitegen.config_values import hostname_problem, http_url_problem, site_url_problem
 from sitegen.errors import ConfigError
+from sitegen.output_folder import output_folder_problem
 from sitegen.rules.terms import DEFAULT_FIELDS
 from sitegen.rules.topic import TopicRuleError, compile_topic
 
@@ -197,6 +198,9 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     publish = _parse_publish(top.subtable("publish"))
     email = parse_email(top.subtable("email"), tuple(topic.slug for topic in topics))
     top.finish()
+    output_problem = output_folder_problem(build.output, root, store.path, (build.templates, build.static))
+    if output_problem:
+        problems.append(f"build.output: {output_problem}")
     if problems:
         raise ConfigError(str(path), problems)
     return Config(

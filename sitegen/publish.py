@@ -3,8 +3,9 @@
 How, without touching the user's working tree, index or current branch:
 1. stage the output folder into a *temporary index* (`GIT_INDEX_FILE`, `--work-tree=output`),
    add `.nojekyll` and `CNAME`, and `write-tree`;
-2. find the branch's current tip (on the remote when pushing, else locally); if its tree is the
-   same, stop: nothing changed, no commit;
+2. find the branch's current tip (on the remote when pushing, else locally) and refuse a branch
+   that is checked out, is the remote's default, or was not made by sitegen publish
+   (publish_branch.py); if the tip's tree is the same, stop: nothing changed, no commit;
 3. refuse when the published site had more papers (the shrink guard, see manifest.py);
 4. `commit-tree` on top of the last `keep_commits - 1` commits (re-rooted, so the branch never
    grows past `keep_commits`), with a fixed identity and a date taken from the source commit,
@@ -28,11 +29,19 @@ from sitegen.errors import PublishError
 from sitegen.gitrepo import Git, GitResult, last_lines, open_repository
 from sitegen.render.writer import CACHE_NAME
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
+from sitegen.publish_branch import (
+    PUBLISH_EMAIL,
+    PUBLISH_NAME,
+    local_default_branch,
+    parse_symref_head,
+    refuse_default_branch,
+    refuse_foreign_tip,
+    with_trailer,
+)
 
-# Who commits the Pages branch. Fixed (not the user's git identity) so commits are reproducible;
-# `.invalid` is a reserved domain, so the address can never belong to someone.
-PUBLISH_NAME = "sitegen"
-PUBLISH_EMAIL = "publish@sitegen.invalid"
+# Who commits the Pages branch (PUBLISH_NAME, PUBLISH_EMAIL in publish_branch.py). Fixed (not the
+# user's git identity) so commits are reproducible; `.invalid` is a reserved domain, so the
+# address can never belong to someone.
 WORKFLOW_PERMISSION_ADVICE = (
     "What to do: on GitHub, open the repository's Settings → Actions → General → Workflow permissions, choose "
     '"Read and write permissions" and save; or give the job `permissions: contents: write` in '
@@ -74,9 +83,19 @@ def publish(config: Config, options: PublishOptions, environ: Mapping[str, str] 
     manifest = _output_manifest(output)
     git = open_repository(config.root, environ)
     branch = options.branch
+    # Only a branch sitegen made may be replaced (see publish_branch.py); checked before any commit.
     _refuse_checked_out(git, branch)
+    local = _local_tip(git, branch)
+    if options.push:
+        base, default = _remote_tip(git, options, environ)
+    else:
+        base, default = local, local_default_branch(git, options.remote)
+    refuse_default_branch(branch, default, options.remote)
+    if local is not None:
+        refuse_foreign_tip(git, local, branch, "in this repository", f"git branch -D {branch}")
+    if base is not None and base != local:
+        refuse_foreign_tip(git, base, branch, f"of {options.remote!r}", f"git push {options.remote} --delete {branch}")
     tree = _write_tree(git, output, config.site.cname)
-    base = _remote_tip(git, options, environ) if options.push else _local_tip(git, branch)
     if base is not None:
         if not options.allow_shrink:
             problem = shrink_problem(_published_manifest(git, base, branch), manifest, f"the published {branch} branch", "publish")
@@ -133,8 +152,9 @@ def _write_tree(git: Git, output: Path, cname: str | None) -> str:
         # filters: the site goes out byte for byte as built.
         site.run(
             *repo, "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.attributesFile=/dev/null",
-            # The build cache is the builder's memory, not part of the site.
-            "add", "--all", "--force", "--", ".", f":(exclude){CACHE_NAME}",
+            # The build cache (and its temp file, if a build was killed) is the builder's memory,
+            # not part of the site.
+            "add", "--all", "--force", "--", ".", f":(exclude){CACHE_NAME}", f":(exclude){CACHE_NAME}.tmp",
         )
         plumbing = [(".nojekyll", "")]  # GitHub Pages would otherwise run Jekyll and hide "_" folders
         if cname:
@@ -149,25 +169,27 @@ def _local_tip(git: Git, branch: str) -> str | None:
     return git.maybe("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}")
 
 
-def _remote_tip(git: Git, options: PublishOptions, environ: Mapping[str, str]) -> str | None:
-    """The branch's tip on the remote (fetched if we lack it), or None when it does not exist yet."""
+def _remote_tip(git: Git, options: PublishOptions, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The branch's tip on the remote (fetched if we lack it), or None when it does not exist yet;
+    and the remote's default branch (None when it has none yet)."""
     ref = f"refs/heads/{options.branch}"
-    listing = git.run("ls-remote", "--heads", options.remote, ref, check=False)
+    listing = git.run("ls-remote", "--symref", options.remote, "HEAD", ref, check=False)
     if listing.returncode != 0:
         raise PublishError(
             f"cannot read the {options.branch} branch of remote {options.remote!r}; git said:{git.redact(last_lines(listing.stderr))}\n"
             + _access_advice(git, options.remote, environ)
         )
+    default = parse_symref_head(listing.stdout)
     tips = [line.split()[0] for line in listing.stdout.splitlines() if line.endswith(f"\t{ref}")]
     if not tips:
-        return None
+        return None, default
     if git.run("cat-file", "-e", f"{tips[0]}^{{commit}}", check=False).returncode != 0:
         # A shallow clone (as in Actions) fetches only the commits we may keep; a full clone stays full.
         depth = [f"--depth={options.keep_commits}"] if git.out("rev-parse", "--is-shallow-repository") == "true" else []
-        fetched = git.run("fetch", "--quiet", "--no-tags", *depth, options.remote, ref, check=False)
+        fetched = git.run("fetch", "--quiet", "--no-tags", "--refmap=", *depth, options.remote, ref, check=False)
         if fetched.returncode != 0:
             raise PublishError(f"cannot fetch {ref} from {options.remote!r}; git said:{git.redact(last_lines(fetched.stderr))}")
-    return tips[0]
+    return tips[0], default
 
 
 def _published_manifest(git: Git, base: str, branch: str) -> Manifest | None:
@@ -217,7 +239,7 @@ def _commit(git: Git, tree: str, parent: str | None, message: str, date: str) ->
         "GIT_COMMITTER_NAME": PUBLISH_NAME, "GIT_COMMITTER_EMAIL": PUBLISH_EMAIL, "GIT_COMMITTER_DATE": date,
     }
     parents = ["-p", parent] if parent else []
-    text = message if message.endswith("\n") else message + "\n"
+    text = with_trailer(message)  # how the next publish knows this branch is sitegen's
     return git.out("-c", "commit.gpgSign=false", "commit-tree", tree, *parents, "-F", "-", input=text, env=env)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ FORMAT = 4  # bump when the files or the tokenizer change, so every chunk is reb
 TAIL = 1024
 BASE = 4
 MANIFEST = "manifest.json"
+_CHUNK_NAME = re.compile(r"[0-9a-f]{16}\Z")  # blake2b with digest_size=8, as hex
+_MANIFEST_TEMP = re.compile(r"\.manifest\.json\..+\.tmp\Z")
 
 
 @dataclass(frozen=True)
@@ -153,8 +156,15 @@ def write_search_index(
             atomic_write(manifest_path, content)
         removed = 0
         for entry in sorted(folder.iterdir()):
-            if entry.name not in names and entry.name != MANIFEST:
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+            # Only what this module writes: chunk folders (named by a digest) and the manifest's
+            # temp files left by a killed build. Anything else someone put here is left alone.
+            if entry.name in names or entry.is_symlink():
+                continue
+            if entry.is_dir() and _CHUNK_NAME.match(entry.name):
+                shutil.rmtree(entry)
+                removed += 1
+            elif entry.is_file() and _MANIFEST_TEMP.match(entry.name):
+                entry.unlink()
                 removed += 1
     except (OSError, StoreError, orjson.JSONDecodeError) as error:
         raise BuildError(f"{folder}: cannot write the search index ({error})") from None

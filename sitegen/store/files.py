@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 def atomic_write(path: Path, content: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temp_name = _create_temp(path)
         try:
             with os.fdopen(handle, "wb") as temp:
                 temp.write(content)
@@ -59,3 +60,18 @@ def atomic_write(path: Path, content: bytes) -> None:
             raise
     except OSError as error:
         raise StoreError(f"{path}: cannot write ({error.strerror}); nothing was changed") from None
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new temp file beside `path`, created with mode 0666 minus the umask (usually 0644).
+
+    Not tempfile.mkstemp: its files are 0600, and os.replace keeps the temp file's mode, so
+    store and site files would be unreadable to the web server, other users and group members.
+    """
+    for _ in range(100):  # bounded: a name clash with a 64-bit random suffix is all but impossible
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name")

@@ -9,7 +9,7 @@ neighbours, the affected topic pages and feeds, and the site-wide pages.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 from sitegen.output_folder import check_output_folder
 from sitegen.render.build_cache import BuildCache
+from sitegen.models import Paper
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.fingerprint import digest, theme_fingerprint
 from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
@@ -36,6 +37,7 @@ from sitegen.render.writer import SiteWriter, WriteReport
 from sitegen.related import Related, chain_keys, related_papers, word_counts
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
+from sitegen.tex import tex_problem
 
 Output = tuple[str, bytes]
 # Written by the search stage after the pages, not by the plan: the writer must not prune it.
@@ -49,7 +51,9 @@ class BuildReport:
     write: WriteReport
     output: Path
     search: SearchIndexReport
-    warnings: tuple[str, ...] = ()  # e.g. a topic's regex that ran out of time on a paper
+    # One line each: a topic's regex that ran out of time on a paper, a paper whose TeX is
+    # beyond the converter's bounds (shown as written).
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         return (
@@ -122,7 +126,7 @@ def build(
         write=report,
         output=output,
         search=search,
-        warnings=(*report.warnings, *model.tagging.warning_lines()),
+        warnings=(*report.warnings, *model.tagging.warning_lines(), *tex_warnings(papers.values())),
     )
 
 
@@ -152,6 +156,18 @@ def _related_papers(
     everything = {**known, **fresh}
     cache = {i: [keys[i], [[r.arxiv_id, list(r.shares)] for r in everything[i]]] for i in sorted(everything)}
     return everything, {"related": orjson.dumps(cache), "related_counts": counts}
+
+
+def tex_warnings(papers: Iterable[Paper]) -> tuple[str, ...]:
+    """One line per text the TeX converter refused (too long or too deeply nested): the pages
+    and feeds show it as written, and the owner learns which paper it is."""
+    warnings = []
+    for paper in papers:
+        for field, text in (("title", paper.title), ("abstract", paper.abstract), ("AI summary", paper.ai_summary or "")):
+            problem = tex_problem(text)
+            if problem:
+                warnings.append(f"paper {paper.arxiv_id}: {field} shown as written, TeX not converted: {problem}")
+    return tuple(warnings)
 
 
 def _related_state(cache: BuildCache | None) -> dict[str, object]:

@@ -91,7 +91,7 @@ def parse_item(item: Any, day: dt.date, where: str) -> Paper:
         arxiv_id = normalize_arxiv_id(raw_id if isinstance(raw_id, str) else "")
     except ValueError:
         raise ParseError(f"{where}: paper.id is missing or not an arXiv id ({raw_id!r})") from None
-    title = clean_line(_text(paper.get("title")) or _text(item.get("title")))
+    title = _title(clean_line(_text(paper.get("title"))), clean_line(_text(item.get("title"))))
     if not title:
         raise ParseError(f"{where} ({arxiv_id}): the paper has no title")
     abstract = clean_paragraphs(_text(paper.get("summary")) or _text(item.get("summary")))
@@ -115,6 +115,22 @@ def parse_item(item: Any, day: dt.date, where: str) -> Paper:
         submitter=_submitter(item.get("submittedBy") or paper.get("submittedOnDailyBy")),
         sources=(SOURCE,),
     )
+
+
+def _title(paper_title: str, listing_title: str) -> str:
+    """`paper.title`, unless the listing's own `title` kept TeX that it lost.
+
+    Hugging Face strips TeX from `paper.title` by deleting characters ("LLMtimesMapReduce",
+    "nabla^2DFT") while the item's top-level `title` keeps what the authors typed
+    (`LLM$\\times$MapReduce`), which `sitegen.tex` reads as "LLM×MapReduce".
+    """
+    if not paper_title or (_has_tex(listing_title) and not _has_tex(paper_title)):
+        return listing_title
+    return paper_title
+
+
+def _has_tex(text: str) -> bool:
+    return "\\" in text or "$" in text
 
 
 def _authors(raw: Any) -> tuple[str, ...]:

@@ -11,10 +11,10 @@ Paper titles arrive as their authors typed them for LaTeX: `$\\alpha$-divergence
 - a macro of the author's own is dropped and what it carried kept: `\\method` reads "method",
   `\\b{Bold words}` "Bold words", `\\footnote{x}` " (x)", `R^2{=}0.86` "R²=0.86".
 
-Bounds: a text longer than MAX_TEX_LENGTH, or nesting deeper than MAX_DEPTH, is returned as
-written; `tex_problem` says why, so the build can warn naming the paper. Every loop moves
-forward through the text, and brace pairs are found in one pass, so the work is linear in the
-text times the (bounded) depth.
+Bounds: a text longer than MAX_TEX_LENGTH, or nesting deeper than MAX_DEPTH (braces, closed or
+not, and commands inside math), is returned as written; `tex_problem` says why, so the build
+can warn naming the paper. Every loop moves forward through the text, and brace pairs are found
+in one pass, so the work is linear in the text times the (bounded) depth.
 
 Why hand-written and not pylatexenc (2.10) as the base, measured with
 `benchmarks/tex_corpus.py --pylatexenc` over the 24,621 titles and abstracts of
@@ -60,6 +60,7 @@ _BARE_SUP = re.compile(r"\^(?:(\d+)|\{([^{}\\$]+)\}|([A-Za-z])(?![A-Za-z]))")
 _BARE_SUB = re.compile(r"_(?:(\d+)|\{([^{}\\$]+)\})(?!\w)")
 _LETTER_RUN = re.compile(r"[^\W\d_]{2}")
 _DOTLESS = {"ı": "i", "ȷ": "j"}
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 # Commands whose argument is not text for a reader (colours, cross-references, spacing).
 _DROPPED_WITH_ARGUMENT = frozenset("color label cite citep citet ref eqref vspace hspace".split())
 
@@ -75,6 +76,8 @@ def convert_tex(text: str) -> tuple[str, str | None]:
         return text, None
     if len(text) > MAX_TEX_LENGTH:
         return text, f"it is longer than {MAX_TEX_LENGTH:,} characters"
+    if text.count("{") > MAX_DEPTH and _brace_depth(text) > MAX_DEPTH:
+        return text, f"its TeX nests deeper than {MAX_DEPTH} levels"
     try:
         converted = _TEX_QUOTES.sub("“\\1”", text) if "``" in text else text
         readable = unicodedata.normalize("NFC", _text_mode(converted, 0))
@@ -139,18 +142,24 @@ def _brace_pairs(src: str) -> dict[int, int]:
     """Each `{` of `src` that is closed, with the index of its `}`: one pass over the text."""
     pairs: dict[int, int] = {}
     open_braces: list[int] = []
-    i, n = 0, len(src)
-    while i < n:
-        char = src[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "{":
-            open_braces.append(i)
-        elif char == "}" and open_braces:
-            pairs[open_braces.pop()] = i
-        i += 1
+    for match in _BRACE_OR_ESCAPE.finditer(src):
+        if match.group() == "{":
+            open_braces.append(match.start())
+        elif match.group() == "}" and open_braces:
+            pairs[open_braces.pop()] = match.start()
     return pairs
+
+
+def _brace_depth(src: str) -> int:
+    """How deep `{` nest in `src`, closed or not ("$" + 500 "{" is 500 deep)."""
+    depth = deepest = 0
+    for match in _BRACE_OR_ESCAPE.finditer(src):
+        if match.group() == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group() == "}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _matching_brace(src: str, start: int) -> int:

@@ -52,6 +52,7 @@ MAX_TEX_LENGTH = 10_000
 # Text without any of these characters has no TeX in it: the common case returns at once.
 _HINT = re.compile(r"[\\$^_`{]")
 _SPECIAL = re.compile(r"[\\${^_]")
+_MATH_MARKER = re.compile(r"[\\^_{}]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 # A quotation stops at the next opening quote, so unclosed ones cost no rescans of the text.
 _TEX_QUOTES = re.compile(r"``((?:(?!``|'').)+)''", re.DOTALL)
@@ -185,8 +186,6 @@ def _dollar(src: str, start: int, depth: int) -> tuple[str, int]:
         return "$", start + 1
     return math_or_source(content, src[start : close + 1], depth), close + 1
 
-
-_MATH_MARKER = re.compile(r"[\\^_{}]")
 
 
 def _closing_dollar(src: str, start: int) -> int:

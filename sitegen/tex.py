@@ -16,7 +16,7 @@ not, and commands inside math), is returned as written; `tex_problem` says why, 
 can warn naming the paper. Every loop moves forward through the text, and brace pairs are found
 in one pass, so the work is linear in the text times the (bounded) depth.
 
-Why hand-written and not pylatexenc (2.10) as the base, measured with
+Why hand-written and not pylatexenc (2.11) as the base, measured with
 `benchmarks/tex_corpus.py --pylatexenc` over the 24,621 titles and abstracts of
 ../shared/data/hf-daily-papers: its `LatexNodes2Text` took ~100 s of CPU where this module
 takes ~0.2 s (the build converts every title and abstract); it raised IndexError on 3 real

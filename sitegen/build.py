@@ -23,12 +23,16 @@ from sitegen.gcpause import gc_paused
 from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
 from sitegen.output_folder import check_output_folder
 from sitegen.render.build_cache import BuildCache
-from sitegen.models import Paper
+from sitegen.render.browse_feeds import BrowseFeeds, FeedJob
+from sitegen.render.browse_pages import BrowsePages
+from sitegen.render.feed_channel import FORMATS, Channel
 from sitegen.render.feeds import FeedRenderer
 from sitegen.render.fingerprint import digest, theme_fingerprint
 from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
 from sitegen.render.parallel import render_all
 from sitegen.render.plumbing import robots, sitemap
+from sitegen.render.orgs import build_orgs
+from sitegen.render.periods import MONTH, WEEK, build_periods, completed
 from sitegen.render.site import SiteModel, build_model
 from sitegen.render.static_files import static_files
 from sitegen.render.status import SourceStatus, source_statuses, status_json
@@ -37,6 +41,7 @@ from sitegen.render.writer import SiteWriter, WriteReport
 from sitegen.related import Related, chain_keys, related_papers, word_counts
 from sitegen.search_index import SearchIndexReport, write_search_index
 from sitegen.store import Store
+from sitegen.store.weekly import read_week_rankings, record_week_rankings
 from sitegen.tex import tex_problem
 
 Output = tuple[str, bytes]
@@ -94,19 +99,44 @@ def build(
         if not allow_shrink:
             _refuse_shrink(output, manifest)
         writer.claim()
+        # Weeks, months and organizations (browse_pages.py, browse_feeds.py).
+        newest_day = model.days[-1] if model.days else None
+        weeks = build_periods(WEEK, model.newest_first, newest_day)
+        months = build_periods(MONTH, model.newest_first, newest_day)
+        orgs = build_orgs(model.newest_first, config.orgs)
+        # Each week's ranking is recorded in the store once the week has ended (store/weekly.py).
+        ended = completed(weeks)
+        recorded = record_week_rankings(
+            config.store.path, ((week.key, [p.arxiv_id for p in week.papers]) for week in ended), read_week_rankings(config.store.path)
+        )
+        rankings = {week.key: recorded[week.key] for week in ended}
         env = make_environment(config.build.templates)
+        # Before the PageRenderer: it loads the macros, which copy the globals when first loaded.
+        browse = BrowsePages(env, model, weeks, months, orgs)
         with progress.stage("related papers"):
             related, related_cache = _related_papers(model, versions, _related_state(writer.cache), theme)
         # Source health from the ledgers (no wall clock), for the status page and an empty index.
         statuses = source_statuses(config, store, Counter(source for paper in papers.values() for source in paper.sources))
         pages = PageRenderer(env, model, related, statuses)
-        paper_key = versions.__getitem__
+
+        def paper_key(paper: Paper) -> bytes:
+            # A card also shows whether its organization has a page (a link) or not (plain text).
+            org = browse.org_link(paper.organization.name) if paper.organization else ""
+            return versions[paper.arxiv_id] + org.encode("utf-8")
+
         with progress.stage("pages") as detail:
-            plan = list(pages.pages(lambda p: paper_key(p.arxiv_id), theme))
+            plan = [*pages.pages(paper_key, theme), *browse.pages(paper_key, theme)]
             rendered = _write_pages(pages, plan, writer, workers, progress)
             detail(f"{rendered} rendered of {len(plan)} planned")
         with progress.stage("feeds and site files"):
-            _write_feeds(FeedRenderer(env, model), theme, versions, writer)
+            feeds = FeedRenderer(env, model)
+            browse_feeds = BrowseFeeds(feeds, rankings, orgs)
+            weekly = browse_feeds.weekly_jobs(theme, versions)
+            _write_feeds(feeds, theme, versions, writer, [job.channel for job in weekly])
+            org_feeds = browse_feeds.org_jobs(theme, versions)
+            _write_feed_jobs([*weekly, *org_feeds], writer)
+            if config.orgs.enabled:
+                writer.put(*browse_feeds.orgs_opml(org_feeds))
             for path, content in [*_site_files(pages, statuses, config, manifest), *statics]:
                 writer.put(path, content)
             # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
@@ -195,7 +225,7 @@ def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, work
     return len(stale)
 
 
-def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], writer: SiteWriter) -> None:
+def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], writer: SiteWriter, more_in_opml: list[Channel]) -> None:
     channels = feeds.channels()
     for channel, papers in channels:
         key = digest(theme, b"feed", channel.slug, *(versions[p.arxiv_id] for p in papers))
@@ -206,7 +236,18 @@ def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], 
             continue
         for path, content in feeds.channel_files(channel, papers):
             writer.put(path, content, key)
-    writer.put(*feeds.opml([channel for channel, _ in channels]))
+    writer.put(*feeds.opml([*(channel for channel, _ in channels), *more_in_opml]))
+
+
+def _write_feed_jobs(jobs: list[FeedJob], writer: SiteWriter) -> None:
+    for job in jobs:
+        paths = [job.channel.feed_path(kind) for kind in FORMATS]
+        if all(writer.is_current(path, job.key) for path in paths):
+            for path in paths:
+                writer.keep_current(path)
+            continue
+        for path, content in job.render():
+            writer.put(path, content, job.key)
 
 
 def _site_files(pages: PageRenderer, statuses: tuple[SourceStatus, ...], config: Config, manifest: Manifest) -> Iterator[Output]:

@@ -34,7 +34,7 @@ _ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?
 _CONTACT = re.compile(r"(?:[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+|https?://[^\s<>()]+)")
 # GITHUB_REPOSITORY as Actions sets it: owner/name, in the characters GitHub allows.
 _GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
-RESERVED_SLUGS = frozenset({"all", "index"})
+RESERVED_SLUGS = frozenset({"all", "index", "weekly", "orgs"})  # feeds/weekly.*, feeds/orgs.opml
 # Every topic adds a paginated listing and three feeds holding up to every paper of the archive,
 # so the site grows with topics x papers; these caps keep a typo or a generated config from
 # filling the disk (10,000 topics once wrote 77 GB) or making pages no browser can open.
@@ -73,6 +73,14 @@ class BuildConfig:
 @dataclass(frozen=True)
 class FeedsConfig:
     max_items: int = 50
+    weekly_items: int = 10  # papers per completed week in the "best of the week" feeds
+
+
+@dataclass(frozen=True)
+class OrgsConfig:
+    enabled: bool = True
+    min_papers: int = 3  # an organization gets a page and feeds from this many papers on
+    feed_items: int = 10  # newest papers in each organization's feeds (there are hundreds of them)
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,7 @@ class Config:
     topics: tuple[TopicConfig, ...]
     publish: PublishConfig = PublishConfig()
     email: EmailConfig = EmailConfig()  # what `sitegen digest` mails (see config_email.py)
+    orgs: OrgsConfig = OrgsConfig()
 
     @property
     def root(self) -> Path:
@@ -190,8 +199,18 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     store = StoreConfig(path=root / _relative_path(top.subtable("store"), "path", "data"))
     build = _parse_build(top.subtable("build"), root)
     feeds_table = top.subtable("feeds")
-    feeds = FeedsConfig(max_items=feeds_table.integer("max_items", 50, minimum=1))
+    feeds = FeedsConfig(
+        max_items=feeds_table.integer("max_items", 50, minimum=1),
+        weekly_items=feeds_table.integer("weekly_items", 10, minimum=1),
+    )
     feeds_table.finish()
+    orgs_table = top.subtable("orgs")
+    orgs = OrgsConfig(
+        enabled=orgs_table.boolean("enabled", True),
+        min_papers=orgs_table.integer("min_papers", 3, minimum=1),
+        feed_items=orgs_table.integer("feed_items", 10, minimum=1),
+    )
+    orgs_table.finish()
     fetch = _parse_fetch(top.subtable("fetch"))
     sources = _parse_sources(top.subtable("sources"))
     topics = _parse_topics(top.subtable("topics"))
@@ -206,6 +225,7 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     return Config(
         path=path, site=site, store=store, build=build, feeds=feeds, fetch=fetch, sources=sources, topics=topics, publish=publish,
         email=email,
+        orgs=orgs,
     )
 
 

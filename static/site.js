@@ -2,6 +2,7 @@
 // - Topic filters on a day's list (and the index): show only the papers of one topic, no reload;
 //   the choice is kept in the address as ?topic=slug.
 // - Copy buttons: BibTeX on a paper page, feed addresses on the topics page.
+// - Sorting the organizations table by papers or upvotes.
 (() => {
   "use strict";
 
@@ -31,6 +32,30 @@
     });
     const chosen = new URLSearchParams(window.location.search).get("topic");
     if (chosen && buttons.some((button) => button.dataset.topic === chosen)) apply(chosen);
+  }
+
+  // The organizations table: sort by papers or by upvotes (most first; ties keep the page's order).
+  for (const table of document.querySelectorAll("table.orgs-table")) {
+    const body = table.tBodies[0];
+    const rows = [...body.rows];
+    const headers = [...table.querySelectorAll("th[data-sort]")];
+    for (const header of headers) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = header.textContent;
+      header.replaceChildren(button);
+      button.addEventListener("click", () => {
+        const field = header.dataset.sort;
+        const sorted = rows.map((row, index) => [Number(row.dataset[field]), index, row]);
+        sorted.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+        body.replaceChildren(...sorted.map((entry) => entry[2]));
+        for (const other of headers) {
+          if (other === header) other.setAttribute("aria-sort", "descending");
+          else other.removeAttribute("aria-sort");
+        }
+      });
+    }
   }
 
   for (const button of document.querySelectorAll("button[data-copy]")) {

@@ -11,10 +11,10 @@ import pytest
 from conftest import write_config
 from sitegen.build import build
 from sitegen.config import load_config
-from sitegen.models import DayListing, Paper
+from sitegen.models import DayListing, Organization, Paper
 from sitegen.store import Store
 
-FIRST_DAY = dt.date(2026, 3, 2)
+FIRST_DAY = dt.date(2026, 3, 2)  # a Monday: days 0-6 are ISO week 2026-W10, 7-13 W11
 PAGE_SIZE = 5  # from conftest.write_config
 
 
@@ -27,6 +27,8 @@ def _paper(number: int, day: dt.date, topic: str) -> Paper:
         listing_days=(day,),
         upvotes=number % 7,
         sources=("huggingface",),
+        # Agent papers come from one organization (with a page: 3 papers or more), the rest from none.
+        organization=Organization("Agent-Lab", "Agent Lab") if topic == "agent" else None,
     )
 
 
@@ -73,6 +75,9 @@ def test_adding_a_day_rewrites_only_what_changed(site: Path) -> None:
         *(f"feeds/{slug}.{kind}" for slug in ("all", "diffusion", "agents") for kind in ("rss.xml", "atom.xml", "json")),
         "sitemap.xml", "sitegen-manifest.json",
         "status/index.html", "status.json",  # each source's paper count (a real fetch changes its ledger too)
+        # Its week (still running) and month; its organization's first page, feeds and the list.
+        "weeks/2026-W11/index.html", "months/2026-03/index.html",
+        "orgs/index.html", "orgs/agent-lab/index.html", *(f"feeds/orgs/agent-lab.{kind}" for kind in ("rss.xml", "atom.xml", "json")),
     }
     if chunks_after > chunks_before:  # a chunk filled up: it appears, and the one before links to it
         expected |= {f"topics/diffusion/page/{chunks_after}/index.html", f"topics/diffusion/page/{chunks_before}/index.html"}
@@ -83,7 +88,34 @@ def test_adding_a_day_rewrites_only_what_changed(site: Path) -> None:
         relative = path.relative_to(output).as_posix()
         if relative not in expected and not relative.startswith(("search/index", ".sitegen-cache")):
             assert path.read_bytes() == content, relative
-    assert second.write.rendered < 15
+    assert second.write.rendered < 19  # 4 of them: its week, month, organization and the organizations list
+
+
+def test_a_day_in_a_new_week_ends_the_last_one_and_publishes_it_in_the_weekly_feeds(site: Path) -> None:
+    config = load_config(site, environ={})
+    store = Store(config.store.path)
+    _add_day(store, 13, ["diffusion"], 200)  # Sunday 15 March: the end of week W11
+    build(config)
+    output = config.build.output
+    weekly_before = (output / "feeds/weekly.rss.xml").read_bytes()
+    assert b"2026-W10" in weekly_before and b"2026-W11" not in weekly_before  # W11 is still running
+    new = _add_day(Store(config.store.path), 14, ["agent"], 300)  # Monday 16 March, week W12
+    second = build(load_config(site, environ={}))
+    expected = {
+        f"days/{_day(14)}/index.html", f"days/{_day(13)}/index.html",
+        *(f"papers/{p.arxiv_id}/index.html" for p in new),
+        "index.html", "archive/index.html", "topics/index.html", "topics/agents/index.html",
+        *(f"feeds/{slug}.{kind}" for slug in ("all", "agents") for kind in ("rss.xml", "atom.xml", "json")),
+        "sitemap.xml", "sitegen-manifest.json", "status/index.html", "status.json",
+        # The new week; the last one, which ended ("so far" goes, a "next" link comes); the month.
+        "weeks/2026-W12/index.html", "weeks/2026-W11/index.html", "months/2026-03/index.html",
+        "orgs/index.html", "orgs/agent-lab/index.html", *(f"feeds/orgs/agent-lab.{kind}" for kind in ("rss.xml", "atom.xml", "json")),
+        # W11 ended: it joins the weekly feeds of everything and of the topics it has papers in.
+        *(f"feeds/{slug}.{kind}" for slug in ("weekly", "diffusion.weekly", "agents.weekly") for kind in ("rss.xml", "atom.xml", "json")),
+    }
+    assert set(second.write.written) == expected
+    assert b"2026-W11" in (output / "feeds/weekly.rss.xml").read_bytes()
+    assert (config.store.path / "weeks/2026-W11.json").is_file()
 
 
 def test_a_rule_edit_re_tags_and_rebuilds_everything(site: Path) -> None:

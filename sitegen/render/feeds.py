@@ -75,7 +75,10 @@ class FeedRenderer:
     def channel_files(self, channel: Channel, papers: tuple[Paper, ...]) -> list[Output]:
         """One channel's RSS, Atom and JSON Feed files."""
         # Each paper's body is rendered once (ItemFactory); only "why" differs per feed.
-        entries = [(item, item.html(channel.slug)) for item in map(self.items.item, papers)]
+        return self.entry_files(channel, [(item, item.html(channel.slug)) for item in map(self.items.item, papers)])
+
+    def entry_files(self, channel: Channel, entries: list[Entry]) -> list[Output]:
+        """One channel's RSS, Atom and JSON Feed files from its items and their bodies."""
         documents = render_rss_and_atom(channel, entries)
         documents["json"] = render_json_feed(channel, entries)
         files = []

@@ -14,10 +14,10 @@ from lxml import etree
 from sitegen.render.feed_channel import Channel
 
 
-def render_opml(site_title: str, channels: Sequence[Channel]) -> bytes:
+def render_opml(site_title: str, channels: Sequence[Channel], what: str = "all feeds") -> bytes:
     opml = etree.Element("opml", version="2.0")
     head = etree.SubElement(opml, "head")
-    etree.SubElement(head, "title").text = f"{site_title}: all feeds"
+    etree.SubElement(head, "title").text = f"{site_title}: {what}"
     etree.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
     body = etree.SubElement(opml, "body")
     for channel in channels:

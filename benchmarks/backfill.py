@@ -25,8 +25,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from fault_server import StandIn, serve  # noqa: E402
 from faultkit import hf_item, write_config  # noqa: E402
 
-from sitegen.config import load_config  # noqa: E402
-from sitegen.fetching import date_range, fetch  # noqa: E402
+from sitegen.config.load import load_config  # noqa: E402
+from sitegen.fetch.run import date_range, fetch  # noqa: E402
 from sitegen.store import Store  # noqa: E402
 
 REAL_DAYS = REPO.parent / "shared" / "data" / "hf-daily-papers"

@@ -21,10 +21,10 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from feed_site import load_real_archive  # noqa: E402
 
-from sitegen.config import Config, FeedsConfig, TopicConfig, load_config  # noqa: E402
-from sitegen.render.feeds import FeedRenderer  # noqa: E402
-from sitegen.render.site import build_model  # noqa: E402
-from sitegen.render.templating import make_environment  # noqa: E402
+from sitegen.config.load import Config, FeedsConfig, TopicConfig, load_config  # noqa: E402
+from sitegen.site.feeds import FeedRenderer  # noqa: E402
+from sitegen.site.site import build_model  # noqa: E402
+from sitegen.site.templating import make_environment  # noqa: E402
 
 ARCHIVE = REPO.parent / "shared" / "data" / "hf-daily-papers"
 # More topics a research group might follow, added to sitegen.toml's own until there are 30.

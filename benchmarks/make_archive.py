@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen.models import Organization, Paper  # noqa: E402
+from sitegen.store.models import Organization, Paper  # noqa: E402
 from sitegen.store.codec import paper_to_json  # noqa: E402
 from sitegen.store.files import dump_json, read_json  # noqa: E402
 from sitegen.store.store import SCHEMA_VERSION  # noqa: E402

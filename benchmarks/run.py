@@ -38,14 +38,14 @@ import hugo_reference  # noqa: E402
 from make_archive import add_day, make_archive  # noqa: E402
 from tagging import EXTRA_TOPICS  # noqa: E402
 
-from sitegen.config import load_config  # noqa: E402
+from sitegen.config.load import load_config  # noqa: E402
 from sitegen.gcpause import gc_paused  # noqa: E402
-from sitegen.render.feeds import FeedRenderer  # noqa: E402
-from sitegen.render.site import build_model  # noqa: E402
-from sitegen.render.templating import make_environment  # noqa: E402
-from sitegen.search_index import write_search_index  # noqa: E402
+from sitegen.site.feeds import FeedRenderer  # noqa: E402
+from sitegen.site.site import build_model  # noqa: E402
+from sitegen.site.templating import make_environment  # noqa: E402
+from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.store import Store  # noqa: E402
-from sitegen.tagging import Tagger  # noqa: E402
+from sitegen.rules.tagging import Tagger  # noqa: E402
 
 
 @dataclass

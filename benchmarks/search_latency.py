@@ -2,7 +2,7 @@
 
     python3 benchmarks/search_latency.py --index /tmp/s100k/site/search/index [--runs 3]
     (make the index: python3 benchmarks/make_archive.py 100000 --out /tmp/s100k/data, then
-     sitegen.search_index.write_search_index over that store, or `sitegen build`)
+     sitegen.search.index.write_search_index over that store, or `sitegen build`)
 
 Builds the real search page from a small store (three saved Hugging Face days), points its
 `search/index/` at the given index, and serves it from 127.0.0.1 with gzip for text files, as

@@ -2,7 +2,7 @@
 
     python3 benchmarks/search_quality.py [--per-kind 500] [--seed 1] [--data ../shared/data/hf-daily-papers]
 
-Builds the search index of every saved Hugging Face day (sitegen.search_index, as `sitegen build`
+Builds the search index of every saved Hugging Face day (sitegen.search.index, as `sitegen build`
 does), then asks it queries made from one paper each, as imperfect as memory is:
   a. four distinctive words of the abstract (drawn at random from its twenty rarest) and one
      word the paper does not contain (a real word of the archive, in 20 to 400 papers);
@@ -36,11 +36,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from real_archive import REAL_DATA, fill_store  # noqa: E402
-from sitegen.models import Paper  # noqa: E402
-from sitegen.search_index import write_search_index  # noqa: E402
-from sitegen.search_text import STOPWORDS, normalize, terms  # noqa: E402
+from sitegen.store.models import Paper  # noqa: E402
+from sitegen.search.index import write_search_index  # noqa: E402
+from sitegen.search.text import STOPWORDS, normalize, terms  # noqa: E402
 from sitegen.store import Store  # noqa: E402
-from sitegen.tex import readable_tex  # noqa: E402
+from sitegen.text.tex import readable_tex  # noqa: E402
 
 RUNNER = REPO / "tests" / "search_node.js"
 TOP = 20

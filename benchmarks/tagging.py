@@ -11,7 +11,7 @@ kind of term (phrases, wildcards, acronyms, field scopes, a regex, queries, `all
   joins the halves of two real titles, each abstract takes sentences from three real abstracts,
   so the vocabulary and its frequencies are those of real papers, in new combinations.
 
-The fast tagger (sitegen.tagging.Tagger, what the build uses) and the naive loop
+The fast tagger (sitegen.rules.tagging.Tagger, what the build uses) and the naive loop
 (sitegen.rules.reference.ReferenceTagger: per paper, every term's own regular expression on
 every field) run in the same process, on the same papers; both must give the same topics, which
 the script checks. "First pass" is a new Tagger's single run (its token memo starts empty, as
@@ -36,12 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen.config import TopicConfig, load_config  # noqa: E402
-from sitegen.models import Paper  # noqa: E402
+from sitegen.config.load import TopicConfig, load_config  # noqa: E402
+from sitegen.store.models import Paper  # noqa: E402
 from sitegen.rules.normalize import token_text  # noqa: E402
 from sitegen.rules.reference import ReferenceTagger  # noqa: E402
-from sitegen.sources.huggingface_parse import parse_api_json  # noqa: E402
-from sitegen.tagging import Tagger  # noqa: E402
+from sitegen.fetch.sources.huggingface_parse import parse_api_json  # noqa: E402
+from sitegen.rules.tagging import Tagger  # noqa: E402
 
 EXTRA_TOPICS = {
     "long-context": {"any": ("long-context", "long context", "context window*", "context length", "title:long video")},

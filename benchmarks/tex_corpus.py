@@ -5,7 +5,7 @@
 
 Each day file is parsed with the Hugging Face parser (so the choice of title counts too), one
 record per paper (its last listing), and its title and abstract are converted with
-`sitegen.tex.readable_tex`, as the pages and feeds do. The script counts how many still contain
+`sitegen.text.tex.readable_tex`, as the pages and feeds do. The script counts how many still contain
 a backslash, a `$`, or either. Money ("$1 Million") rightly keeps its `$`, so the `$` column
 never reaches zero; the backslash column is the one that counts TeX a reader still sees.
 
@@ -43,7 +43,7 @@ def corpus_texts(data: Path) -> list[tuple[str, str]]:
     """(kind, text) for every paper's title and abstract, as the store would hold them."""
     import datetime as dt
 
-    from sitegen.sources.huggingface_parse import parse_api_json
+    from sitegen.fetch.sources.huggingface_parse import parse_api_json
 
     papers = {}
     for path in sorted(data.glob("*.json")):
@@ -65,7 +65,7 @@ def leftover_counts(texts: list[tuple[str, str]], convert: Callable[[str], str])
 
 
 def _measure_here(data: Path) -> dict[str, object]:
-    from sitegen.tex import readable_tex
+    from sitegen.text.tex import readable_tex
 
     texts = corpus_texts(data)
     started = time.process_time()
@@ -122,7 +122,7 @@ def _table(rows: list[tuple[str, dict[str, dict[str, int]]]]) -> str:
 
 
 def _hostile_speed() -> list[str]:
-    from sitegen.tex import MAX_TEX_LENGTH, readable_tex
+    from sitegen.text.tex import MAX_TEX_LENGTH, readable_tex
 
     cases = {
         "$ + 500 {": "$" + "{" * 500,
@@ -154,7 +154,7 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="print this many texts that still hold a backslash")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from sitegen.tex import readable_tex
+    from sitegen.text.tex import readable_tex
 
     after = _measure_here(args.data)
     before = _measure_revision(args.before, args.data)

@@ -1,6 +1,6 @@
 """The build stage, top to bottom: config, store, model, plan, render what changed, write.
 
-Every page and feed is planned with a key (a digest of its inputs, see render/fingerprint.py).
+Every page and feed is planned with a key (a digest of its inputs, see output/fingerprint.py).
 What the last build wrote from the same key is neither rendered nor written again, and the rest
 is rendered on every core; so a daily build of a large archive touches only the new day, its
 neighbours, the affected topic pages and feeds, and the site-wide pages.
@@ -16,33 +16,33 @@ from pathlib import Path
 import orjson
 
 from sitegen.build_progress import BuildProgress
-from sitegen.config import Config
+from sitegen.config.load import Config
 from sitegen.digest.ledger import digest_status
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
-from sitegen.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
-from sitegen.output_folder import check_output_folder
-from sitegen.render.build_cache import BuildCache
-from sitegen.render.browse_feeds import BrowseFeeds, FeedJob
-from sitegen.render.browse_pages import BrowsePages
-from sitegen.render.feed_channel import FORMATS, Channel
-from sitegen.render.feeds import FeedRenderer
-from sitegen.render.fingerprint import digest, theme_fingerprint
-from sitegen.render.pages import ABOUT_FILE, Page, PageRenderer
-from sitegen.render.parallel import render_all
-from sitegen.render.plumbing import robots, sitemap
-from sitegen.render.orgs import build_orgs
-from sitegen.render.periods import MONTH, WEEK, build_periods, completed
-from sitegen.render.site import SiteModel, build_model
-from sitegen.render.static_files import static_files
-from sitegen.render.status import SourceStatus, source_statuses, status_json
-from sitegen.render.templating import make_environment
-from sitegen.render.writer import SiteWriter, WriteReport
-from sitegen.related import Related, chain_keys, related_papers, word_counts
-from sitegen.search_index import SearchIndexReport, write_search_index
+from sitegen.output.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
+from sitegen.output.folder import check_output_folder
+from sitegen.output.build_cache import BuildCache
+from sitegen.site.browse_feeds import BrowseFeeds, FeedJob
+from sitegen.site.browse_pages import BrowsePages
+from sitegen.site.feed_channel import FORMATS, Channel
+from sitegen.site.feeds import FeedRenderer
+from sitegen.output.fingerprint import digest, theme_fingerprint
+from sitegen.site.pages import ABOUT_FILE, Page, PageRenderer
+from sitegen.output.parallel import render_all
+from sitegen.site.plumbing import robots, sitemap
+from sitegen.site.orgs import build_orgs
+from sitegen.site.periods import MONTH, WEEK, build_periods, completed
+from sitegen.site.site import SiteModel, build_model
+from sitegen.site.static_files import static_files
+from sitegen.site.status import SourceStatus, source_statuses, status_json
+from sitegen.site.templating import make_environment
+from sitegen.output.writer import SiteWriter, WriteReport
+from sitegen.search.related import Related, chain_keys, related_papers, word_counts
+from sitegen.search.index import SearchIndexReport, write_search_index
 from sitegen.store import Store
 from sitegen.store.weekly import read_week_rankings, record_week_rankings
-from sitegen.tex import tex_problem
+from sitegen.text.tex import tex_problem
 
 Output = tuple[str, bytes]
 # Written by the search stage after the pages, not by the plan: the writer must not prune it.

@@ -18,10 +18,10 @@ import click
 from sitegen import __version__
 from sitegen.build import BuildReport, build as build_site
 from sitegen.build_progress import CliBuildProgress
-from sitegen.config import DEFAULT_CONFIG_NAME, Config, load_config
+from sitegen.config.load import DEFAULT_CONFIG_NAME, Config, load_config
 from sitegen.errors import FetchFailed, SitegenError
-from sitegen.fetch_progress import CliProgress
-from sitegen.fetching import FetchReport, date_range, fetch as fetch_days
+from sitegen.fetch.progress import CliProgress
+from sitegen.fetch.run import FetchReport, date_range, fetch as fetch_days
 from sitegen.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -182,7 +182,7 @@ def publish(context: click.Context, branch: str | None, remote: str, no_push: bo
 
     Example: sitegen build && sitegen publish --branch gh-pages
     """
-    from sitegen.publish import PublishOptions, publish as publish_site
+    from sitegen.publish.run import PublishOptions, publish as publish_site
 
     config = _config(context)
     options = PublishOptions(
@@ -208,7 +208,7 @@ def keepalive(context: click.Context, after_days: int) -> None:
 
     Example: sitegen keepalive --after-days 50
     """
-    from sitegen.keepalive import keep_alive
+    from sitegen.publish.keepalive import keep_alive
 
     config = _config(context)
     report = keep_alive(config.root, config.store.path, dt.datetime.now(dt.timezone.utc), after_days)
@@ -251,7 +251,7 @@ def explain(context: click.Context, arxiv_id: str) -> None:
 
     Example: sitegen explain 2406.12345
     """
-    from sitegen.explaining import explain_paper
+    from sitegen.rules.explaining import explain_paper
 
     click.echo(explain_paper(_config(context), arxiv_id), nl=False)
 
@@ -288,8 +288,8 @@ def check(context: click.Context, since: dt.datetime | None, old_config: Path | 
       git show HEAD~1:sitegen.toml > /tmp/old.toml
       sitegen check --against /tmp/old.toml --markdown >> "$GITHUB_STEP_SUMMARY"
     """
-    from sitegen.check_report import render_markdown, render_text
-    from sitegen.checking import check as run_check
+    from sitegen.check.report import render_markdown, render_text
+    from sitegen.check.run import check as run_check
 
     config = _config(context)
     old = load_config(old_config) if old_config is not None else None
@@ -319,7 +319,7 @@ def digest(context: click.Context, dry_run: bool, to_file: Path | None, day: dt.
     """
     import os
 
-    from sitegen.clock import SystemClock
+    from sitegen.fetch.clock import SystemClock
     from sitegen.digest import DigestOptions, run_digest
 
     if to_file is not None and catch_up:

@@ -1,5 +1,5 @@
 // sitegen search core: reads a query, loads the few index files it needs and ranks papers by
-// BM25F (see sitegen/search_chunk.py for the files). No page and no network here: `load(path)`
+// BM25F (see sitegen/search/chunk.py for the files). No page and no network here: `load(path)`
 // is given by the caller, so the same code runs in the page (static/search.js, with fetch) and
 // under node (benchmarks/search_quality.py and the tests, with the files on disk).
 (function (root, factory) {
@@ -7,7 +7,7 @@
   else root.SitegenSearch = factory();
 })(typeof self !== "undefined" ? self : globalThis, function () {
   "use strict";
-  // The same cutting as sitegen/search_text.py (tests/test_search_ranking.py checks they agree).
+  // The same cutting as sitegen/search/text.py (tests/test_search_ranking.py checks they agree).
   const MARKS = /[\u0300-\u036f]/g;
   const WORD = /[\p{L}\p{N}]+/gu;
   const CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";

@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import write_config
-from sitegen.models import DayListing, Organization, Paper
+from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.store import Store
 
 HOSTILE_NAME = '<script>alert("org")</script>&\'x'

@@ -12,8 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import REPO_ROOT
-from sitegen.config import Config, load_config
-from sitegen.models import DayListing, Organization, Paper
+from sitegen.config.load import Config, load_config
+from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.store import Store
 
 SITE = "https://owner.github.io/papers/"

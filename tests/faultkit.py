@@ -9,7 +9,7 @@ from typing import Any
 
 from fault_server import ApiEntry
 
-from sitegen.config import Config, load_config
+from sitegen.config.load import Config, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"

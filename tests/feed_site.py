@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sitegen.config import Config, parse_config
-from sitegen.models import Paper
-from sitegen.render.feeds import MAX_FEED_BYTES, FeedRenderer
-from sitegen.render.site import build_model
-from sitegen.render.templating import make_environment
-from sitegen.sources.huggingface_parse import parse_api_json
+from sitegen.config.load import Config, parse_config
+from sitegen.store.models import Paper
+from sitegen.site.feeds import MAX_FEED_BYTES, FeedRenderer
+from sitegen.site.site import build_model
+from sitegen.site.templating import make_environment
+from sitegen.fetch.sources.huggingface_parse import parse_api_json
 from sitegen.store.merge import merge_paper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

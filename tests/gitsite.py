@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen.models import DayListing, Paper
-from sitegen.render.writer import CACHE_NAME
+from sitegen.store.models import DayListing, Paper
+from sitegen.output.writer import CACHE_NAME
 from sitegen.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # the tree under test

@@ -16,8 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sitegen.sources.huggingface_parse import parse_api_json  # noqa: E402
-from sitegen.models import DayListing  # noqa: E402
+from sitegen.fetch.sources.huggingface_parse import parse_api_json  # noqa: E402
+from sitegen.store.models import DayListing  # noqa: E402
 from sitegen.store import Store  # noqa: E402
 
 REAL_DATA = REPO.parent / "shared" / "data" / "hf-daily-papers"
@@ -62,7 +62,7 @@ def time_search_index(store_path: Path, folder: Path) -> str:
     import shutil
     import time
 
-    from sitegen.search_index import write_search_index
+    from sitegen.search.index import write_search_index
 
     papers = sorted(Store(store_path).papers().values(), key=lambda p: (p.first_day, p.arxiv_id))
     shutil.rmtree(folder, ignore_errors=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sitegen.config import TopicConfig
-from sitegen.models import Organization, Paper
+from sitegen.config.load import TopicConfig
+from sitegen.store.models import Organization, Paper
 from sitegen.rules.reference import ReferenceTagger
-from sitegen.tagging import Tagger
+from sitegen.rules.tagging import Tagger
 
 
 def paper(title: str = "Untitled", abstract: str = "", **fields: Any) -> Paper:

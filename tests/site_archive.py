@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import REPO_ROOT, run_sitegen
-from sitegen.models import DayListing, Organization, Paper
+from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.store import Store
 from sitegen.store.ledger import DayHealth, LastError
 

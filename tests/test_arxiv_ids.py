@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.arxiv_ids import InvalidArxivId, canonical_arxiv_id, is_canonical_arxiv_id, normalize_arxiv_id, paper_dir
+from sitegen.store.ids import InvalidArxivId, canonical_arxiv_id, is_canonical_arxiv_id, normalize_arxiv_id, paper_dir
 
 
 @pytest.mark.parametrize(

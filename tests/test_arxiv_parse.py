@@ -11,9 +11,9 @@ from fault_server import atom_feed, listing_html
 from faultkit import SHARED, UTC, entry
 
 from sitegen.errors import ParseError
-from sitegen.sources import arxiv_schedule
-from sitegen.sources.arxiv_api import api_error, parse_api, query_url
-from sitegen.sources.arxiv_listing import parse_listing
+from sitegen.fetch.sources import arxiv_schedule
+from sitegen.fetch.sources.arxiv_api import api_error, parse_api, query_url
+from sitegen.fetch.sources.arxiv_listing import parse_listing
 
 ARXIV = SHARED / "arxiv"
 MONDAY = dt.date(2026, 9, 28)

@@ -12,7 +12,7 @@ import pytest
 import browse_archive as B
 from browser_fixtures import AXE, Visit, axe_violations, browser  # noqa: F401
 from sitegen.build import build
-from sitegen.config import load_config
+from sitegen.config.load import load_config
 from site_server import serve_site
 
 ORG_PAPERS_ORDER = ["Many Papers Institute", "Big Votes Lab", B.HOSTILE_FULLNAME, "Solo Lab"]

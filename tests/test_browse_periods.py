@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
-from sitegen.config import OrgsConfig
-from sitegen.models import Organization, Paper
-from sitegen.render.orgs import base_slug, build_orgs, org_slugs
-from sitegen.render.periods import MONTH, WEEK, build_periods, completed, period_bounds, week_key
+from sitegen.config.load import OrgsConfig
+from sitegen.store.models import Organization, Paper
+from sitegen.site.orgs import base_slug, build_orgs, org_slugs
+from sitegen.site.periods import MONTH, WEEK, build_periods, completed, period_bounds, week_key
 
 REAL_DATA = REPO_ROOT.parent / "shared" / "data" / "hf-daily-papers"
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -127,7 +127,7 @@ def test_slugs_of_the_real_organizations_are_unique_safe_and_stable() -> None:
 
 
 def test_config_keys_for_weeks_and_organizations(tmp_path: Path) -> None:
-    from sitegen.config import load_config
+    from sitegen.config.load import load_config
     from sitegen.errors import ConfigError
 
     path = tmp_path / "sitegen.toml"

@@ -12,8 +12,8 @@ import pytest
 import browse_archive as B
 from linkcheck import broken_links
 from sitegen.build import build
-from sitegen.config import LOCAL_PREVIEW_URL, load_config
-from sitegen.models import DayListing
+from sitegen.config.load import LOCAL_PREVIEW_URL, load_config
+from sitegen.store.models import DayListing
 from sitegen.store import Store
 from test_site_valid import _vnu
 

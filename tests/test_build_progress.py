@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO_ROOT, run_sitegen, write_config
-from sitegen.models import DayListing, Paper
+from sitegen.store.models import DayListing, Paper
 from sitegen.store import Store
 
 STAGES = ["store", "topics", "related papers", "pages", "feeds and site files", "search index"]

@@ -16,7 +16,7 @@ import pytest
 from fault_server import Stall, StandIn, Status, listing_html, serve
 from faultkit import REPO, UTC, data_files, entry, hf_item, write_config
 
-from sitegen.sources.arxiv_schedule import expected_listing_day
+from sitegen.fetch.sources.arxiv_schedule import expected_listing_day
 from sitegen.store import Store
 
 MONDAY = "2026-09-28"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import parse_config
+from sitegen.config.load import parse_config
 from sitegen.errors import ConfigError
 
 

@@ -18,7 +18,7 @@ from digest_fixtures import (
     ARXIV_ONLY_ID, FRIDAY, HOSTILE, HOSTILE_ID, MANY_AUTHORS_ID, OFF_TOPIC_DAY, SITE, TEX_ID, WEEK_22, at, day_papers, fill, stored_papers,
     write_site,
 )
-from sitegen.config import Config
+from sitegen.config.load import Config
 from sitegen.digest import DigestOptions, run_digest
 from sitegen.errors import DigestError
 from smtp_server import Inbox, free_port, smtp_server

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.models import DayListing, Paper
+from sitegen.store.models import DayListing, Paper
 from sitegen.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

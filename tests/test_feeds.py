@@ -19,9 +19,9 @@ from reader import make_reader
 from feed_checks import ATOM, check_feed, serve_folder
 from feed_site import BASE_URL, TOPICS, json_items, make_config, paper, render_feeds, write_outputs
 from sitegen.build import build
-from sitegen.models import DayListing
+from sitegen.store.models import DayListing
 from sitegen.store import Store
-from sitegen.render.feeds import MAX_FEED_BYTES
+from sitegen.site.feeds import MAX_FEED_BYTES
 
 FORMATS = ("rss.xml", "atom.xml", "json")
 PAPERS = [

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from feed_checks import ATOM, check_feed
 from feed_site import make_config, paper, render_feeds
-from sitegen.tex import readable_tex
-from sitegen.render.feed_items import MAX_TEXT_CHARS, MAX_TITLE_CHARS, shorten
-from sitegen.text import clean_line, clean_paragraphs
+from sitegen.text.tex import readable_tex
+from sitegen.site.feed_items import MAX_TEXT_CHARS, MAX_TITLE_CHARS, shorten
+from sitegen.text.clean import clean_line, clean_paragraphs
 
 PIECES = [
     "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b[31m", "\x7f", "\x85", "\ufffe", "\uffff", "\ud800", "\udfff",
@@ -88,7 +88,7 @@ def test_hostile_titles_and_abstracts_keep_every_feed_well_formed(titles: list[s
 
 def test_a_huge_abstract_on_top_neither_empties_the_feed_nor_pushes_the_newest_out() -> None:
     """The issue's case: a 1.2 MB abstract at the top of a feed once left it with zero items."""
-    from sitegen.render.feeds import MAX_FEED_BYTES
+    from sitegen.site.feeds import MAX_FEED_BYTES
 
     huge = "Diffusion " * 120_000  # 1.2 MB
     count = 50
@@ -109,7 +109,7 @@ def test_text_the_tex_converter_cannot_handle_is_shown_as_written(monkeypatch: p
     """No single paper stops a build: if making its TeX readable fails, its text is shown as written."""
     import logging
 
-    import sitegen.render.readable as readable_module
+    import sitegen.text.readable as readable_module
 
     real = readable_module.readable_tex
 

@@ -16,9 +16,9 @@ from reader import make_reader
 
 from feed_checks import check_feed, serve_folder
 from feed_site import BASE_URL, REPO_ROOT, load_real_archive, make_config, render_feeds, write_outputs
-from sitegen.config import load_config
-from sitegen.models import Paper
-from sitegen.render.feeds import MAX_FEED_BYTES
+from sitegen.config.load import load_config
+from sitegen.store.models import Paper
+from sitegen.site.feeds import MAX_FEED_BYTES
 
 ARCHIVE = REPO_ROOT.parent / "shared" / "data" / "hf-daily-papers"
 pytestmark = pytest.mark.skipif(not ARCHIVE.is_dir(), reason=f"{ARCHIVE} not present (the real Hugging Face archive)")

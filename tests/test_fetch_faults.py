@@ -17,8 +17,8 @@ import pytest
 from fault_server import Body, Reset, Stall, StandIn, Status, Truncate, listing_html, serve
 from faultkit import SHARED, UTC, FakeClock, config, data_files, entry, hf_item
 
-from sitegen.fetching import FetchReport, fetch
-from sitegen.sources import arxiv as arxiv_source
+from sitegen.fetch.run import FetchReport, fetch
+from sitegen.fetch.sources import arxiv as arxiv_source
 from sitegen.store import Store
 
 NOW = dt.datetime(2026, 9, 28, 12, 0, tzinfo=UTC)

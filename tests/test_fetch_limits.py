@@ -18,10 +18,10 @@ from fault_server import Body, StandIn, Status, atom_feed, serve
 from faultkit import UTC, FakeClock, config, entry, hf_item
 from hostile_server import Canned, Trickle, gzip_bomb, response, serve_canned, serve_trickle
 
-from sitegen.config import FetchConfig
+from sitegen.config.load import FetchConfig
 from sitegen.errors import FetchError
-from sitegen.fetching import fetch
-from sitegen.sources import arxiv_schedule, http
+from sitegen.fetch.run import fetch
+from sitegen.fetch.sources import arxiv_schedule, http
 from sitegen.store import Store
 
 MONDAY = dt.date(2026, 9, 28)

@@ -19,7 +19,7 @@ import pytest
 from fault_server import StandIn, listing_html, serve
 from faultkit import REPO, UTC, entry, hf_item, write_config
 
-from sitegen.sources.arxiv_schedule import expected_listing_day, submission_window
+from sitegen.fetch.sources.arxiv_schedule import expected_listing_day, submission_window
 from sitegen.store import Store
 
 

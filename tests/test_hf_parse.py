@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FIXTURES, HF_REAL_DATA
 from sitegen.errors import ParseError
-from sitegen.sources.huggingface_parse import parse_api_json, parse_page_html
+from sitegen.fetch.sources.huggingface_parse import parse_api_json, parse_page_html
 
 REAL_FILES = sorted(HF_REAL_DATA.glob("*.json")) if HF_REAL_DATA.is_dir() else []
 FIXTURE_FILES = sorted(FIXTURES.glob("hf_*.json"))

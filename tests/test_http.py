@@ -12,10 +12,10 @@ import pytest
 from fault_server import Body, Reset, Stall, StandIn, Status, Truncate, serve
 from faultkit import UTC, FakeClock
 
-from sitegen.config import FetchConfig
+from sitegen.config.load import FetchConfig
 from sitegen.errors import FetchError
-from sitegen.sources import http
-from sitegen.sources.http_cache import HttpCache
+from sitegen.fetch.sources import http
+from sitegen.fetch.sources.http_cache import HttpCache
 
 POLICY = FetchConfig(timeout=0.3, retries=3, backoff=0.5, max_backoff=4.0, max_wait=60.0)
 START = dt.datetime(2026, 9, 28, 12, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import write_config
 from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.models import DayListing, Organization, Paper
+from sitegen.config.load import load_config
+from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.store import Store
 
 FIRST_DAY = dt.date(2026, 3, 2)  # a Monday: days 0-6 are ISO week 2026-W10, 7-13 W11

@@ -24,9 +24,9 @@ import pytest
 from conftest import FIXTURES, run_sitegen, write_config
 from feed_checks import serve_folder
 from hf_server import FIXTURE_WEEK, HFStandIn, serve
-from sitegen.config import LOCAL_PREVIEW_URL
-from sitegen.tex import readable_tex
-from sitegen.text import clean_line
+from sitegen.config.load import LOCAL_PREVIEW_URL
+from sitegen.text.tex import readable_tex
+from sitegen.text.clean import clean_line
 
 NEWSBOAT = shutil.which("newsboat")
 pytestmark = pytest.mark.skipif(

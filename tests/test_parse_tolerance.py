@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import ParseError
-from sitegen.sources.huggingface_parse import parse_api_json
+from sitegen.fetch.sources.huggingface_parse import parse_api_json
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DAY = dt.date(2025, 4, 1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import derive_base_url, parse_config
+from sitegen.config.load import derive_base_url, parse_config
 from sitegen.errors import ConfigError
 
 

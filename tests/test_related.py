@@ -12,9 +12,9 @@ from lxml import html
 
 from conftest import write_config
 from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.models import DayListing, Paper
-from sitegen.related import related_papers, word_counts
+from sitegen.config.load import load_config
+from sitegen.store.models import DayListing, Paper
+from sitegen.search.related import related_papers, word_counts
 from sitegen.store import Store
 
 DAY = dt.date(2026, 3, 2)

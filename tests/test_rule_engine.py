@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.config import load_config
+from sitegen.config.load import load_config
 from sitegen.rules.normalize import fold, with_offsets
 from sitegen.rules.reference import ReferenceTagger
-from sitegen.sources.huggingface_parse import parse_api_json
-from sitegen.tagging import Tagger
+from sitegen.fetch.sources.huggingface_parse import parse_api_json
+from sitegen.rules.tagging import Tagger
 
 from rules_helpers import paper, topic
 

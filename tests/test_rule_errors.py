@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import parse_config
+from sitegen.config.load import parse_config
 from sitegen.errors import ConfigError
-from sitegen.tagging import Tagger
+from sitegen.rules.tagging import Tagger
 
 from rules_helpers import topic
 

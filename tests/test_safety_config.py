@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, run_sitegen
-from sitegen.models import DayListing, Paper
+from sitegen.store.models import DayListing, Paper
 from sitegen.store import Store
 
 DAY = dt.date(2026, 5, 4)

@@ -21,11 +21,11 @@ import pytest
 from conftest import REPO_ROOT
 from gitsite import add_papers, clean_env, git, sitegen
 from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.render.build_cache import CACHE_NAME, BuildCache, make_cache, read_cache, save_cache
-from sitegen.models import Paper
+from sitegen.config.load import load_config
+from sitegen.output.build_cache import CACHE_NAME, BuildCache, make_cache, read_cache, save_cache
+from sitegen.store.models import Paper
 from sitegen.store import Store
-from sitegen.tagging import Tagger
+from sitegen.rules.tagging import Tagger
 
 DAY = dt.date(2025, 3, 3)
 
@@ -302,7 +302,7 @@ def test_store_and_site_files_are_created_with_normal_permissions(user_repo: Pat
 def test_a_first_build_killed_halfway_leaves_a_folder_the_next_build_accepts(user_repo: Path) -> None:
     """The folder is claimed (a placeholder cache) before the first file goes in, so a build killed
     before it writes the manifest does not make its own output look like someone else's folder."""
-    from sitegen.render.writer import SiteWriter
+    from sitegen.output.writer import SiteWriter
 
     output = user_repo / "output"
     writer = SiteWriter(output)

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from conftest import write_config
 from sitegen.errors import StoreError
-from sitegen.models import DayListing, Organization, Paper
+from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.store import Store
 from sitegen.store.codec import paper_to_json
 from sitegen.store.day_file import DayFile, DayFileRejected, decode_day_file
-from sitegen.text import clean_line, clean_paragraphs
+from sitegen.text.clean import clean_line, clean_paragraphs
 
 DAY = dt.date(2025, 4, 1)
 GOOD = Paper(
@@ -166,7 +166,7 @@ def test_fast_path_agrees_with_the_exact_strict_decoder(field: str, text: str) -
 def test_whatever_a_source_sends_is_cleaned_into_a_file_that_loads_back(tmp_path_factory: pytest.TempPathFactory, title: str, abstract: str, author: str, raw_id: str) -> None:
     """Ingest cleaning (text.clean_*, the id normaliser) and the strict decoder agree: the store
     never writes a file it would refuse to load."""
-    from sitegen.models import normalize_arxiv_id
+    from sitegen.store.models import normalize_arxiv_id
 
     store = tmp_path_factory.mktemp("store")
     paper = dataclasses.replace(

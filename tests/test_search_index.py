@@ -11,8 +11,8 @@ import pytest
 
 import site_archive as A
 from site_fixtures import subpath_site  # noqa: F401
-from sitegen import search_chunk, search_index
-from sitegen.search_index import chunk_sizes, write_search_index
+from sitegen.search import chunk as search_chunk, index as search_index
+from sitegen.search.index import chunk_sizes, write_search_index
 from sitegen.store import Store
 from conftest import run_sitegen
 from test_search_ranking import NODE, ask

@@ -1,5 +1,5 @@
 """The shipped ranking (static/search-core.js, run by node over an index written by
-sitegen.search_index): words in any order, phrases, prefixes, field weights, filters, CJK,
+sitegen.search.index): words in any order, phrases, prefixes, field weights, filters, CJK,
 highlighting, deterministic ties; and that Python and JavaScript cut text into the same terms."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
-from sitegen.models import Organization, Paper
-from sitegen.search_index import write_search_index
-from sitegen.search_text import positioned
+from sitegen.store.models import Organization, Paper
+from sitegen.search.index import write_search_index
+from sitegen.search.text import positioned
 
 NODE = shutil.which("node")
 RUNNER = REPO_ROOT / "tests" / "search_node.js"

@@ -125,7 +125,7 @@ def test_topic_pages_are_paginated_newest_first_in_stable_chunks(subpath_site: P
 
 
 def test_page_window_links_first_last_and_neighbours() -> None:
-    from sitegen.render.pages import page_window
+    from sitegen.site.pages import page_window
 
     assert page_window(6, 53) == [1, None, 4, 5, 6, 7, 8, None, 53]
     assert page_window(1, 3) == [1, 2, 3]

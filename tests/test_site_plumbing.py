@@ -9,7 +9,7 @@ import pytest
 
 import site_archive as A
 from conftest import run_sitegen
-from sitegen.render import plumbing
+from sitegen.site import plumbing
 
 
 def test_sitemap_becomes_an_index_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,9 +12,9 @@ from fault_server import StandIn, serve
 from faultkit import UTC, FakeClock, config, entry, hf_item
 
 from sitegen.errors import ParseError
-from sitegen.fetching import fetch
-from sitegen.sources import arxiv_schedule
-from sitegen.sources.huggingface_parse import parse_items
+from sitegen.fetch.run import fetch
+from sitegen.fetch.sources import arxiv_schedule
+from sitegen.fetch.sources.huggingface_parse import parse_items
 from sitegen.store import Store
 
 MONDAY = dt.date(2026, 9, 28)

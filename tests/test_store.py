@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import StoreError
-from sitegen.models import DayListing, Paper
+from sitegen.store.models import DayListing, Paper
 from sitegen.store import Store
 
 DAY1 = dt.date(2025, 4, 1)
@@ -114,7 +114,7 @@ def test_older_listing_only_fills_gaps(tmp_path: Path) -> None:
 
 def test_strict_decoder_round_trips_every_field(tmp_path: Path) -> None:
     """The msgspec hot path must build exactly the Paper that was written, every field set."""
-    from sitegen.models import Organization
+    from sitegen.store.models import Organization
     from sitegen.store.codec import paper_to_json
     from sitegen.store.day_file import decode_day_file
     from sitegen.store.files import dump_json

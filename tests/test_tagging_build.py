@@ -7,8 +7,8 @@ import html
 from pathlib import Path
 
 from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.models import DayListing, Paper
+from sitegen.config.load import load_config
+from sitegen.store.models import DayListing, Paper
 from sitegen.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

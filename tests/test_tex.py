@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.render.templating import make_environment
-from sitegen.sources.huggingface_parse import parse_api_json
-from sitegen.tex import MAX_TEX_LENGTH, convert_tex, readable_tex, tex_problem
-from sitegen.tex_math import MAX_DEPTH
-from sitegen.text import clean_line, clean_paragraphs
+from sitegen.site.templating import make_environment
+from sitegen.fetch.sources.huggingface_parse import parse_api_json
+from sitegen.text.tex import MAX_TEX_LENGTH, convert_tex, readable_tex, tex_problem
+from sitegen.text.tex_math import MAX_DEPTH
+from sitegen.text.clean import clean_line, clean_paragraphs
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE = ROOT.parent / "shared" / "data" / "hf-daily-papers"
@@ -277,7 +277,7 @@ hostile_text = st.one_of(
         lambda t: t[0] * t[1] + "x" + ("}" * t[1] if t[2] else "")
     ),
     # Any other characters: stored text never holds control characters or lone surrogates
-    # (sitegen.text.clean_line strips them before the store sees the text).
+    # (sitegen.text.clean.clean_line strips them before the store sees the text).
     st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=100),
 )
 

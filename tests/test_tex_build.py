@@ -13,8 +13,8 @@ from pathlib import Path
 import lxml.html
 
 from conftest import run_sitegen, write_config
-from sitegen.models import DayListing, Paper
-from sitegen.render.feed_items import MAX_TITLE_CHARS, shorten
+from sitegen.store.models import DayListing, Paper
+from sitegen.site.feed_items import MAX_TITLE_CHARS, shorten
 from sitegen.store import Store
 
 DAY = dt.date(2026, 3, 2)

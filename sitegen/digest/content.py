@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 import jinja2
 
-from sitegen.config import Config
+from sitegen.config.load import Config
 from sitegen.digest.periods import Period
-from sitegen.models import Paper
-from sitegen.render.feed_items import FeedItem, ItemFactory, ItemTopic
-from sitegen.render.pages import day_path, topic_path
-from sitegen.render.site import build_model
-from sitegen.search_chunk import organization, teaser
-from sitegen.tex import readable_tex
-from sitegen.text import clean_line, clean_paragraphs
+from sitegen.store.models import Paper
+from sitegen.site.feed_items import FeedItem, ItemFactory, ItemTopic
+from sitegen.site.pages import day_path, topic_path
+from sitegen.site.site import build_model
+from sitegen.search.chunk import organization, teaser
+from sitegen.text.tex import readable_tex
+from sitegen.text.clean import clean_line, clean_paragraphs
 
 ALL_PAPERS = "All papers"
 

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from sitegen.config import Config
+from sitegen.config.load import Config
 from sitegen.digest.content import Digest
 from sitegen.digest.periods import Period
 from sitegen.errors import BuildError
-from sitegen.text import clean_line
+from sitegen.text.clean import clean_line
 
 TEXT_TEMPLATE = "digest.txt"
 HTML_TEMPLATE = "digest.html"

@@ -16,16 +16,16 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
-from sitegen.clock import utc_stamp
-from sitegen.config import Config
-from sitegen.config_email import parse_sender
+from sitegen.fetch.clock import utc_stamp
+from sitegen.config.load import Config
+from sitegen.config.email import parse_sender
 from sitegen.digest.content import Digest, build_digests
 from sitegen.digest.delivery import Delivery, delivery_from_environment, send
 from sitegen.digest.ledger import DigestFailure, SentDigest, SentLedger
 from sitegen.digest.message import PREVIEW_SENDER, compose
 from sitegen.digest.periods import CATCH_UP_LIMIT, Period, due_periods, period_of
 from sitegen.errors import DigestError
-from sitegen.render.templating import make_environment
+from sitegen.site.templating import make_environment
 from sitegen.store import Store
 from sitegen.store.files import atomic_write
 

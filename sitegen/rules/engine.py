@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sitegen.models import Paper
+from sitegen.store.models import Paper
 from sitegen.rules.fields import field_text, has_category
 from sitegen.rules.matcher import FieldMatcher, Unit
 from sitegen.rules.nodes import And, Leaf, Node, Not, Or, leaves

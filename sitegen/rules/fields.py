@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitegen.models import Paper
+from sitegen.store.models import Paper
 
 # Names of several values are joined with "; " so that a phrase never spans two authors or two
 # keywords (a phrase may only cross spaces and hyphens).

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.errors import RuleTimeout
-from sitegen.models import Paper
+from sitegen.store.models import Paper
 from sitegen.rules.fields import field_text, has_category
 from sitegen.rules.nodes import And, Leaf, Node, Not, Or
 from sitegen.rules.normalize import cased, fold, with_offsets

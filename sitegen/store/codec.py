@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitegen.models import Paper
+from sitegen.store.models import Paper
 
 
 def paper_to_json(paper: Paper) -> dict[str, Any]:

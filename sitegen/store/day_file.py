@@ -2,7 +2,7 @@
 
 A day file is data that names files (its keys become `papers/<id>/` folders) and text that
 reaches every page and feed, so it is decoded against a strict schema in one msgspec pass:
-- the key of each paper must be a canonical arXiv id (see arxiv_ids.py);
+- the key of each paper must be a canonical arXiv id (see store/ids.py);
 - every field has its exact JSON type (`"5"` is not a count, `null` is not a title), counts are
   non-negative, timestamps carry a time zone, a paper is listed on at least one day;
 - no text holds a control character (abstracts and summaries may hold the newlines between
@@ -25,8 +25,8 @@ from typing import Annotated, Any
 
 import msgspec
 
-from sitegen.arxiv_ids import CANONICAL_ID_PATTERN
-from sitegen.models import Organization, Paper
+from sitegen.store.ids import CANONICAL_ID_PATTERN
+from sitegen.store.models import Organization, Paper
 
 SCHEMA_VERSION = 1
 # Text a paper may hold: no C0/C1 control character, no lone surrogate.

@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from sitegen.arxiv_ids import is_canonical_arxiv_id
+from sitegen.store.ids import is_canonical_arxiv_id
 from sitegen.errors import StoreError
 from sitegen.store.day_file import PARAGRAPH_FIELDS, SCHEMA_VERSION, PaperRecord
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sitegen.models import Paper
+from sitegen.store.models import Paper
 
 # Counts that legitimately change between fetches: the newest answer wins even when smaller.
 _LIVE_COUNTS = ("upvotes", "num_comments", "github_stars")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import StoreError
-from sitegen.models import DayListing, Paper
+from sitegen.store.models import DayListing, Paper
 from sitegen.gcpause import gc_paused
 from sitegen.store.codec import paper_to_json
 from sitegen.store.day_file import SCHEMA_VERSION, DayFileRejected, decode_day_file
@@ -60,7 +60,7 @@ class Store:
     def paper_versions(self) -> dict[str, bytes]:
         """A digest per paper that changes whenever the store file holding it changes.
 
-        Builds use it to skip pages whose papers did not change (see render/fingerprint.py).
+        Builds use it to skip pages whose papers did not change (see output/fingerprint.py).
         """
         self.papers()
         return self._versions

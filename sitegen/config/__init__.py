@@ -1,0 +1,1 @@
+"""The config file: reading and validating sitegen.toml into typed settings."""

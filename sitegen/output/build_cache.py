@@ -1,0 +1,152 @@
+"""The build cache, `<output>/.sitegen-cache`: what the last build wrote, kept as plain data.
+
+It is MessagePack decoded by msgspec into fixed types, never pickle: the output folder may be a
+restored CI cache or a shared folder, and whatever is found there must at worst be rejected,
+never run. A file that does not decode, has another format or names a path outside the output
+folder is ignored with a warning; the build then compares files instead (it only costs time).
+
+The cache is also sitegen's ownership record of the output folder: its `files` are the only
+paths a build may ever delete, and its presence (with the site manifest) is what lets a build
+write into a folder that is not empty.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+from sitegen.errors import BuildError
+from sitegen.rules.tagging import TopicMatch
+
+CACHE_NAME = ".sitegen-cache"
+# 1 was a pickle (sitegen before 2026-11); 2 is this MessagePack layout.
+CACHE_FORMAT = 2
+# (input key or None, content digest) per output path.
+Entry = tuple[bytes | None, bytes]
+Index = Annotated[int, msgspec.Meta(ge=0)]
+
+
+class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    format: int
+    # False while a build that found no cache is running: the folder is sitegen's, but which
+    # files it holds is unknown, so nothing may be skipped or deleted on the strength of it.
+    complete: bool
+    files: dict[str, Entry] = {}
+    theme: bytes = b""  # the theme fingerprint the tags were computed under
+    # Each distinct topic match once, and each distinct combination of them once; papers refer
+    # to a combination by index (100,000 papers share a few hundred combinations).
+    matches: list[TopicMatch] = []
+    combinations: list[tuple[Index, ...]] = []
+    # arxiv_id -> (store version of the paper, index into `combinations`)
+    tags: dict[str, tuple[bytes, Index]] = {}
+    # Related papers (build.py `_related_papers`, related.py): the lists as JSON bytes, and the
+    # word counts as (JSON header, indptr, indices, data) bytes; both are checked where used.
+    related: bytes = b""
+    related_counts: tuple[bytes, bytes, bytes, bytes] | None = None
+
+    def tags_for(self, theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
+        """The cached tags of papers whose store version and theme (rules) are unchanged."""
+        if theme != self.theme:
+            return {}
+        resolved = [tuple(self.matches[i] for i in combination) for combination in self.combinations]
+        return {arxiv_id: resolved[combination] for arxiv_id, (version, combination) in self.tags.items() if versions.get(arxiv_id) == version}
+
+
+def make_cache(
+    files: dict[str, Entry],
+    theme: bytes,
+    tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]],
+    related: bytes = b"",
+    related_counts: tuple[bytes, bytes, bytes, bytes] | None = None,
+) -> BuildCache:
+    match_index: dict[TopicMatch, int] = {}
+    combination_index: dict[tuple[int, ...], int] = {}
+    compact: dict[str, tuple[bytes, int]] = {}
+    for arxiv_id in sorted(tags):
+        version, matches = tags[arxiv_id]
+        combination = tuple(match_index.setdefault(match, len(match_index)) for match in matches)
+        compact[arxiv_id] = (version, combination_index.setdefault(combination, len(combination_index)))
+    return BuildCache(
+        format=CACHE_FORMAT,
+        complete=True,
+        files=files,
+        theme=theme,
+        matches=list(match_index),
+        combinations=list(combination_index),
+        tags=compact,
+        related=related,
+        related_counts=related_counts,
+    )
+
+
+def placeholder_cache() -> BuildCache:
+    return BuildCache(format=CACHE_FORMAT, complete=False)
+
+
+@dataclass(frozen=True)
+class CacheRead:
+    cache: BuildCache | None
+    warning: str | None = None
+
+
+_DECODER = msgspec.msgpack.Decoder(BuildCache)
+_ENCODER = msgspec.msgpack.Encoder()
+
+
+def read_cache(output: Path) -> CacheRead:
+    """The cache in `output`, or None with a warning saying why it is not used."""
+    path = output / CACHE_NAME
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        return CacheRead(None)
+    except OSError as error:
+        return CacheRead(None, _ignored(path, f"cannot read it ({error.strerror})"))
+    try:
+        cache = _DECODER.decode(content)
+    except msgspec.DecodeError as error:
+        return CacheRead(None, _ignored(path, f"it is not a build cache this sitegen can read ({error})"))
+    problem = _problem(cache)
+    return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache)
+
+
+def save_cache(output: Path, cache: BuildCache) -> None:
+    path = output / CACHE_NAME
+    temp = path.with_name(CACHE_NAME + ".tmp")
+    content = _ENCODER.encode(cache)
+    try:
+        if path.is_file() and path.read_bytes() == content:
+            return
+        output.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(content)
+        os.replace(temp, path)
+    except OSError as error:
+        raise BuildError(f"{path}: cannot write the build cache ({error.strerror})") from None
+
+
+def is_safe_relative(path: str) -> bool:
+    """A plain relative path inside the output folder: no absolute path, `..`, `.` or empty part."""
+    wrapped = f"/{path}/"
+    return not ("//" in wrapped or "/./" in wrapped or "/../" in wrapped or "\\" in path or "\x00" in path or "\n" in path)
+
+
+def _problem(cache: BuildCache) -> str | None:
+    if cache.format != CACHE_FORMAT:
+        return f"it has format {cache.format}, this sitegen writes {CACHE_FORMAT}"
+    unsafe = next((path for path in cache.files if not is_safe_relative(path)), None)
+    if unsafe is not None:
+        return f"it lists the path {unsafe!r}, which is not inside the output folder"
+    matches, combinations = len(cache.matches), len(cache.combinations)
+    if any(i >= matches for combination in cache.combinations for i in combination) or (
+        cache.tags and max(combination for _, combination in cache.tags.values()) >= combinations
+    ):
+        return "its tags refer to topic matches it does not hold"
+    return None
+
+
+def _ignored(path: Path, why: str) -> str:
+    return f"{path}: ignoring the build cache: {why}. This build compares files instead (slower, nothing is lost); it writes a new cache"

@@ -1,0 +1,128 @@
+"""Pages for browsing by period and by organization: `weeks/YYYY-Www/`, `months/YYYY-MM/`,
+`orgs/` and `orgs/<slug>/` (+ `page/N/`).
+
+Size: these pages list papers as one compact row each (title, upvotes, listing day,
+organization), not as full cards: the cards are on the day pages, one click away.
+- A week or month page shows its top PERIOD_SHOWN papers and links every listing day of the
+  period, where the rest are.
+- An organization's pages are stable chunks of `[build] page_size` papers counted from the
+  oldest, like the topic pages (see pages.py), so a new paper rewrites its first page and at most
+  the newest chunk.
+
+Every page has a key (a digest of what it shows), so a new day re-renders its week, its month,
+the pages of the organizations it adds papers to, and the neighbours whose links change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import jinja2
+
+from sitegen.output.fingerprint import digest
+from sitegen.site.orgs import Org, linked_slugs, org_path
+from sitegen.site.pages import Page, PaperKey, page_window, topic_chunks
+from sitegen.site.periods import MONTH, PERIOD_SHOWN, WEEK, Period, month_key, month_path, week_key, week_path
+from sitegen.site.site import SiteModel
+
+
+class BrowsePages:
+    def __init__(self, env: jinja2.Environment, model: SiteModel, weeks: Sequence[Period], months: Sequence[Period], orgs: Sequence[Org]) -> None:
+        self.model = model
+        self.weeks = weeks
+        self.months = months
+        self.orgs = orgs
+        self.org_slugs = linked_slugs(orgs)
+        env.globals.update(
+            org_slugs=self.org_slugs,
+            org_path=org_path,
+            orgs_enabled=model.config.orgs.enabled,
+            orgs_min_papers=model.config.orgs.min_papers,
+            weekly_items=model.config.feeds.weekly_items,
+            weeks_of_month=self.weeks_of_month,
+            week_path=week_path,
+            month_path=month_path,
+            week_key=week_key,
+            month_key=month_key,
+            # The archive links these; the index's Weekly/Monthly switch leads to the newest.
+            week_pages=frozenset(p.key for p in weeks),
+            month_pages=frozenset(p.key for p in months),
+            latest_week=weeks[-1].key if weeks else None,
+            latest_month=months[-1].key if months else None,
+        )
+
+    def weeks_of_month(self, year: int, month: int) -> list[Period]:
+        """The weeks with a page that overlap a month (the archive links them under the month)."""
+        return [week for week in self.weeks if (week.start.year, week.start.month) <= (year, month) <= (week.end.year, week.end.month)]
+
+    def org_link(self, name: str | None) -> str:
+        """What of a paper's organization shows on its card and page: the slug if it has a page."""
+        return self.org_slugs.get(name, "") if name is not None else ""
+
+    def pages(self, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+        for periods in (self.weeks, self.months):
+            yield from self._period_pages(periods, paper_key, theme)
+        if self.model.config.orgs.enabled:
+            yield self._org_index(theme)
+            for org in self.orgs:
+                if org.has_page:
+                    yield from self._org_pages(org, paper_key, theme)
+
+    def _period_pages(self, periods: Sequence[Period], paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+        for index, period in enumerate(periods):
+            previous = periods[index - 1] if index > 0 else None
+            following = periods[index + 1] if index + 1 < len(periods) else None
+            newest = period.newest_day
+            context = {
+                "period": period,
+                "papers": period.papers[:PERIOD_SHOWN],
+                "previous": previous,
+                "next": following,
+                "section": "archive",
+                "feed_slug": "all",
+                # The Daily / Weekly / Monthly switch: the same stretch of time at each scale.
+                "switch_day": newest,
+                "switch_week": period.key if period.kind == WEEK else week_key(newest),
+                "switch_month": period.key if period.kind == MONTH else month_key(newest),
+            }
+            # Ranks and day counts depend on every paper of the period, not only those shown.
+            key = digest(
+                theme, b"period", period.kind, period.key, str(period.running),
+                previous.key if previous else "", following.key if following else "",
+                *map(paper_key, period.papers),
+            )
+            yield Page(f"{period.path}index.html", "period.html", context, key)
+
+    def _org_index(self, theme: bytes) -> Page:
+        parts = (f"{org.name}\x1f{org.slug}\x1f{org.title}\x1f{len(org.papers)}\x1f{org.upvotes}\x1f{org.has_page}" for org in self.orgs)
+        key = digest(theme, b"orgs", str(self.model.config.orgs.min_papers), *parts)
+        return Page("orgs/index.html", "orgs.html", {"orgs": self.orgs, "section": "orgs"}, key)
+
+    def _org_pages(self, org: Org, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+        size = self.model.config.build.page_size
+        chunks = topic_chunks(org.papers, size)
+        common = {"org": org, "section": "orgs", "size": size, "feed_slug": "all"}
+        first = org.papers[:size]
+        yield Page(
+            f"{org_path(org.slug)}index.html",
+            "org.html",
+            {
+                **common,
+                "papers": first,
+                "total": len(org.papers),
+                "page": None,
+                "newer_page": None,
+                "older_page": len(chunks) or None,
+                "page_links": page_window(len(chunks), len(chunks)) if chunks else [],
+            },
+            digest(theme, b"org", org.slug, org.title, str(len(org.papers)), str(len(chunks)), *map(paper_key, first)),
+        )
+        for number, chunk in enumerate(chunks, 1):
+            newer = number + 1 if number < len(chunks) else None
+            older = number - 1 or None
+            yield Page(
+                f"{org_path(org.slug, number)}index.html",
+                "org.html",
+                {**common, "papers": chunk, "total": None, "page": number, "newer_page": newer, "older_page": older, "page_links": []},
+                digest(theme, b"org", org.slug, org.title, str(number), str(newer), *map(paper_key, chunk)),
+            )

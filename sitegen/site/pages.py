@@ -1,0 +1,255 @@
+"""HTML pages of the public contract, planned from the site model as jobs, rendered on demand.
+
+All links inside pages are relative (`{{ root }}` is "../.." as deep as the page), so the same
+output works at a domain root, under a sub-path, and from `sitegen serve`. Only what must be
+absolute is (feed URLs, canonical and Open Graph URLs, the 404 page, which is served at any path).
+
+Planning and rendering are separate so that a build renders only pages whose inputs changed:
+each `Page` carries a `key`, a digest of everything it shows (see output/fingerprint.py). Pages
+shown on every build anyway (index, archive, topics, search...) have no key and are always
+rendered; they are few.
+
+Topic pages are paginated in stable chunks counted from the oldest paper: `page/N/` always
+holds the same papers, so a new day changes a topic's first page and at most one chunk page,
+not every page of the topic, and links to a page keep pointing at the same papers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen.store.ids import paper_dir
+from sitegen.errors import BuildError
+from sitegen.store.models import Paper
+from sitegen.search.related import Related
+from sitegen.site.bibtex import bibtex_entry
+from sitegen.site.calendar import months as calendar_months
+from sitegen.site.site import SiteModel, newest_day_then_upvotes
+from sitegen.site.status import SourceStatus
+from sitegen.site.templating import render_markdown
+
+ABOUT_FILE = "about.md"  # beside sitegen.toml; when present, the site gets an about/ page
+AUTHORS_SHOWN = 12  # a paper page shows this many authors, the rest fold into <details>
+PaperKey = Callable[[Paper], bytes]
+
+
+def paper_path(paper: Paper) -> str:
+    """The paper's folder; refuses (InvalidArxivId) an id that is not canonical, see arxiv_ids."""
+    return paper_dir(paper.arxiv_id)
+
+
+def day_path(day: dt.date) -> str:
+    return f"days/{day.isoformat()}/"
+
+
+def topic_path(slug: str, page: int | None = None) -> str:
+    """The topic's first page (newest papers), or its stable chunk `page` (1 = the oldest)."""
+    return f"topics/{slug}/" if page is None else f"topics/{slug}/page/{page}/"
+
+
+def url_path(path: str) -> str:
+    """The public URL of an output file, relative to the site root ("papers/x/index.html" -> "papers/x/")."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    template: str
+    context: dict[str, Any] = field(hash=False)
+    # Digest of every input the page shows; None means "render on every build".
+    key: bytes | None = None
+
+
+def topic_chunks(papers_newest_first: tuple[Paper, ...], size: int) -> list[tuple[Paper, ...]]:
+    """The full chunks of `size` papers counted from the oldest, each newest first (chunk 1 = oldest)."""
+    oldest_first = papers_newest_first[::-1]
+    return [oldest_first[start : start + size][::-1] for start in range(0, len(oldest_first) - size + 1, size)]
+
+
+class PageRenderer:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        model: SiteModel,
+        related: Mapping[str, tuple[Related, ...]] | None = None,
+        statuses: tuple[SourceStatus, ...] = (),
+    ) -> None:
+        self.env = env
+        self.model = model
+        self.related = related or {}
+        self.statuses = statuses
+        self.topic_titles = {topic.slug: topic.title for topic in model.topics}
+        self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
+        about = model.config.root / ABOUT_FILE
+        self.about = _read_about(about) if about.is_file() else None
+        self._cards: dict[tuple[str, str, int, bool], Markup] = {}
+        # Every HTML page of the site (the 404 page excluded), for the sitemap; set by the build.
+        self.html_paths: list[str] = []
+        env.globals.update(
+            site=model.config.site,
+            paper_path=paper_path,
+            day_path=day_path,
+            topic_path=topic_path,
+            topic_titles=self.topic_titles,
+            topic_counts=self.topic_counts,
+            topic_descriptions={t.slug: render_markdown(t.description) for t in model.topics},
+            topics=model.topics,
+            tags=model.tags,
+            has_about=self.about is not None,
+            card=self.card,
+            # Called by paper.html, so only pages that are rendered pay for it.
+            bibtex_entry=bibtex_entry,
+        )
+        self._card_macro = env.get_template("_macros.html").module.paper_card  # type: ignore[attr-defined]
+
+    def card(self, paper: Paper, root: str, level: int = 2, show_day: bool = False) -> Markup:
+        """A paper's card, rendered once per page depth: one paper shows on its days and topics.
+
+        `show_day` adds the listing day, for pages whose papers span days (topics).
+        """
+        memo_key = (paper.arxiv_id, root, level, show_day)
+        html = self._cards.get(memo_key)
+        if html is None:
+            html = self._cards[memo_key] = self._card_macro(paper, root, level, show_day=show_day)
+        return html
+
+    def render(self, page: Page) -> bytes:
+        # The 404 page is served at whatever path was missing: only absolute links work there.
+        path = page.path
+        root = self.model.config.site.absolute_url if path == "404.html" else "../" * path.count("/")
+        context = {"feed_slug": "all", "section": "", **page.context}
+        try:
+            html = self.env.get_template(page.template).render(root=root, path=path, url=url_path(path), **context)
+        except jinja2.TemplateError as error:
+            # A theme edit gone wrong: name the template and the page, not a traceback.
+            where = f"{error.filename}:{error.lineno}" if isinstance(error, jinja2.TemplateSyntaxError) else page.template
+            raise BuildError(f"{where}: {type(error).__name__}: {error} (rendering {path}); fix the template") from None
+        return html.encode("utf-8")
+
+    def pages(self, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+        """Every HTML page of the site, in a fixed order, with its key (see fingerprint.py)."""
+        from sitegen.output.fingerprint import digest
+
+        model = self.model
+        days = model.days
+        latest = days[-1] if days else None
+        yield Page(
+            "index.html",
+            "index.html",
+            {
+                "day": latest,
+                "papers": model.papers_by_day.get(latest, ()) if latest else (),
+                "day_topics": self._day_topics(latest) if latest else [],
+                # An empty site explains itself: what the last fetch of each source saw.
+                "sources": self.statuses,
+                "section": "latest",
+            },
+        )
+        for index, day in enumerate(days):
+            papers = model.papers_by_day[day]
+            previous_day = days[index - 1] if index > 0 else None
+            next_day = days[index + 1] if index + 1 < len(days) else None
+            yield Page(
+                f"{day_path(day)}index.html",
+                "day.html",
+                {
+                    "day": day,
+                    "papers": papers,
+                    "day_topics": self._day_topics(day),
+                    "previous_day": previous_day,
+                    "next_day": next_day,
+                    "section": "archive",
+                },
+                digest(theme, b"day", str(day), str(previous_day), str(next_day), *map(paper_key, papers)),
+            )
+        yield Page("archive/index.html", "archive.html", {"months": calendar_months(model.days, model.papers_by_day), "section": "archive"})
+        yield Page("topics/index.html", "topics.html", {"section": "topics"})
+        for topic in model.topics:
+            yield from self._topic_pages(topic.slug, paper_key, theme)
+        for paper in model.newest_first:
+            related = [(model.papers[r.arxiv_id], r.shares) for r in self.related.get(paper.arxiv_id, ())]
+            # A paper page shows its own paper and the titles of its related ones: theme and
+            # version side by side are its key, with a digest of the related papers if any.
+            key = theme + paper_key(paper)
+            if related:
+                key += digest(*(part for other, shares in related for part in (paper_key(other), other.arxiv_id, "\x1e".join(shares))))
+            yield Page(
+                f"{paper_path(paper)}index.html",
+                "paper.html",
+                {"paper": paper, "authors_shown": AUTHORS_SHOWN, "related": related},
+                key,
+            )
+        yield Page("search/index.html", "search.html", {"section": "search"})
+        if self.about is not None:
+            yield Page("about/index.html", "about.html", {"about": self.about, "section": "about"})
+        yield Page("404.html", "404.html", {})
+
+    def _day_topics(self, day: dt.date) -> list[tuple[str, int]]:
+        """The topics of one day's papers with their counts, in the config's topic order."""
+        counts = Counter(match.slug for paper in self.model.papers_by_day[day] for match in self.model.tags[paper.arxiv_id])
+        return [(topic.slug, counts[topic.slug]) for topic in self.model.topics if counts[topic.slug]]
+
+    def _topic_pages(self, slug: str, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+        from sitegen.output.fingerprint import digest
+
+        papers = self.model.papers_by_topic[slug]
+        size = self.model.config.build.page_size
+        chunks = topic_chunks(papers, size)
+        topic = self.model.topic(slug)
+        common = {"topic": topic, "feed_slug": slug, "section": "topics", "size": size}
+        # The first page: the newest papers; "older" leads to the newest full chunk.
+        yield Page(
+            topic_path(slug) + "index.html",
+            "topic.html",
+            {
+                **common,
+                "papers": newest_day_then_upvotes(papers[:size]),
+                "total": len(papers),
+                "page": None,
+                "newer_page": None,
+                "older_page": len(chunks) or None,
+                # Numbered links to the chunks, only here: a chunk page never shows how many there are.
+                "page_links": page_window(len(chunks), len(chunks)) if chunks else [],
+            },
+        )
+        for number, chunk in enumerate(chunks, 1):
+            # "Newer" from the newest chunk is the first page (None); a chunk page shows nothing
+            # else that changes as the topic grows, so its key is its papers and its neighbours.
+            newer = number + 1 if number < len(chunks) else None
+            older = number - 1 or None
+            yield Page(
+                f"{topic_path(slug, number)}index.html",
+                "topic.html",
+                {**common, "papers": newest_day_then_upvotes(chunk), "total": None, "page": number, "newer_page": newer, "older_page": older, "page_links": []},
+                digest(theme, b"topic", slug, str(number), str(newer), *map(paper_key, chunk)),
+            )
+
+
+def page_window(page: int, count: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link from page `page`: the first, the last and a few around it; None is a gap.
+
+    page_window(6, 53) == [1, None, 4, 5, 6, 7, 8, None, 53]
+    """
+    shown = sorted({1, count, *range(max(1, page - around), min(count, page + around) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(number)
+    return window
+
+
+def _read_about(path: Path) -> Markup:
+    try:
+        return render_markdown(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError(f"{path}: cannot read the about page ({error}); fix or remove the file") from None

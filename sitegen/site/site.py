@@ -1,0 +1,73 @@
+"""The site model: the store's papers indexed the ways the pages and feeds need them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sitegen.config.load import Config, TopicConfig
+from sitegen.store.models import Paper
+from sitegen.rules.tag_all import tag_papers
+from sitegen.rules.tagging import TaggingNotes, Tagger, TopicMatch
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    config: Config
+    papers: dict[str, Paper]
+    tags: dict[str, tuple[TopicMatch, ...]]
+    days: tuple[dt.date, ...]  # every listing day, ascending
+    papers_by_day: dict[dt.date, tuple[Paper, ...]]  # most upvoted first
+    newest_first: tuple[Paper, ...]  # by first listing day, then id; feeds and topic pages
+    papers_by_topic: dict[str, tuple[Paper, ...]]  # newest first
+    tagging: TaggingNotes = field(default_factory=TaggingNotes)  # regex timeouts while tagging (warnings for the build)
+
+    @property
+    def topics(self) -> tuple[TopicConfig, ...]:
+        return self.config.topics
+
+    def topic(self, slug: str) -> TopicConfig:
+        return next(t for t in self.config.topics if t.slug == slug)
+
+
+def _by_upvotes(paper: Paper) -> tuple[int, str]:
+    return (-(paper.upvotes or 0), paper.arxiv_id)
+
+
+def newest_day_then_upvotes(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
+    """For display across days: newest listing day first, then most upvoted, as a day page shows.
+
+    Topic chunks are cut in (day, id) order, which never changes, so a page keeps its papers;
+    only the order within a page follows the upvotes.
+    """
+    return tuple(sorted(papers, key=lambda paper: (-paper.first_day.toordinal(), *_by_upvotes(paper))))
+
+
+def build_model(
+    config: Config, papers: dict[str, Paper], known_tags: Mapping[str, tuple[TopicMatch, ...]] | None = None
+) -> SiteModel:
+    """Index the papers for rendering. `known_tags` are tags kept from the last build for papers
+    that did not change; only the others are tagged (on every core when there are many)."""
+    tagger = Tagger(config.topics)
+    tags = tag_papers(tagger, papers, known_tags or {})
+    by_day: dict[dt.date, list[Paper]] = {}
+    for paper in papers.values():
+        for day in paper.listing_days:
+            by_day.setdefault(day, []).append(paper)
+    # Newest first; ties by id descending so the order is total and stable.
+    newest = tuple(sorted(papers.values(), key=lambda p: (p.first_day, p.arxiv_id), reverse=True))
+    by_topic: dict[str, list[Paper]] = {topic.slug: [] for topic in config.topics}
+    for paper in newest:
+        for match in tags[paper.arxiv_id]:
+            by_topic[match.slug].append(paper)
+    return SiteModel(
+        config=config,
+        papers=papers,
+        tags=tags,
+        days=tuple(sorted(by_day)),
+        papers_by_day={day: tuple(sorted(group, key=_by_upvotes)) for day, group in by_day.items()},
+        newest_first=newest,
+        papers_by_topic={slug: tuple(group) for slug, group in by_topic.items()},
+        tagging=tagger.notes,
+    )

@@ -1,0 +1,1 @@
+"""Text cleaning: scraped titles and abstracts into plain, readable Unicode (TeX, whitespace)."""

@@ -43,7 +43,10 @@ def corpus_texts(data: Path) -> list[tuple[str, str]]:
     """(kind, text) for every paper's title and abstract, as the store would hold them."""
     import datetime as dt
 
-    from sitegen.fetch.sources.huggingface_parse import parse_api_json
+    try:
+        from sitegen.fetch.sources.huggingface_parse import parse_api_json
+    except ImportError:  # a --before revision from before the package layout of 2026-11-30
+        from sitegen.sources.huggingface_parse import parse_api_json  # type: ignore[no-redef]
 
     papers = {}
     for path in sorted(data.glob("*.json")):
@@ -65,7 +68,10 @@ def leftover_counts(texts: list[tuple[str, str]], convert: Callable[[str], str])
 
 
 def _measure_here(data: Path) -> dict[str, object]:
-    from sitegen.text.tex import readable_tex
+    try:
+        from sitegen.text.tex import readable_tex
+    except ImportError:  # a --before revision from before the package layout of 2026-11-30
+        from sitegen.tex import readable_tex  # type: ignore[no-redef]
 
     texts = corpus_texts(data)
     started = time.process_time()

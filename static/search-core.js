@@ -226,7 +226,8 @@
           if (!nameDocs.every((set) => set.has(doc))) continue;
           keep.push(doc);
         }
-        const phraseDocs = await phraseFilter(chunk, phrases, perSlot, slots, keep, info);
+        const postingCount = (slot, word) => shards[slots.indexOf(slot)][word].length;
+        const phraseDocs = await phraseFilter(chunk, phrases, perSlot, slots, keep, postingCount);
         for (const doc of phraseDocs) {
           hits.push({ chunk: chunk.index, dir: chunk.dir, doc, score: scores.get(doc) || 0 });
           perSlot.forEach((docs) => { const best = docs.get(doc); if (best) matched.add(best[1]); });
@@ -239,16 +240,30 @@
     };
 
     // Keep the docs where every phrase's words stand at the query's distances.
-    const phraseFilter = async (chunk, phrases, perSlot, slots, docs, info) => {
+    const phraseFilter = async (chunk, phrases, perSlot, slots, docs, postingCount) => {
       if (!phrases.length) return docs;
       const needed = phrases.flat();
       const shards = await Promise.all(needed.map((slot) => get(`${chunk.dir}/p/${fileName(shardKey(slot.term ?? slot.raw, chunk.splitSet))}.json`)));
+      // A term's list: its postings' position counts, then their positions (chunk.py); where
+      // each posting's positions start, computed once per list.
+      const starts = new Map();
       const spots = (slot, doc) => {
         const i = needed.indexOf(slot);
         const best = perSlot[slots.indexOf(slot)].get(doc);
         if (!best || !shards[i] || !shards[i][best[1]]) return null;
+        const list = shards[i][best[1]];
+        const postings = postingCount(slot, best[1]);
+        if (!starts.has(list)) {
+          const at = new Uint32Array(postings + 1);
+          at[0] = postings;
+          for (let k = 0; k < postings; k++) at[k + 1] = at[k] + list[k];
+          starts.set(list, at);
+        }
+        const at = starts.get(list);
         let position = 0;
-        return new Set(shards[i][best[1]][best[2]].map((delta) => (position += delta)));
+        const found = new Set();
+        for (let k = at[best[2]]; k < at[best[2] + 1]; k++) found.add((position += list[k]));
+        return found;
       };
       return docs.filter((doc) => phrases.every((phrase) => {
         const sets = phrase.map((slot) => spots(slot, doc));

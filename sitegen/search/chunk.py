@@ -32,7 +32,7 @@ import numpy as np
 import orjson
 
 from sitegen.store.models import Paper
-from sitegen.search.text import ASCII_ALNUM, positioned, terms
+from sitegen.search.text import ASCII_ALNUM, Vocabulary, positioned, terms
 from sitegen.text.readable import readable
 
 BLOCK = 20  # docs per result-row file: a page of results reads about one file per result
@@ -127,30 +127,20 @@ def _fields(paper: Paper) -> dict[str, str]:
     }
 
 
-class _Vocabulary(dict[str | None, int]):
-    """term -> a number, given in order of first sight; None (a position without a term) is -1."""
-
-    def __init__(self) -> None:
-        super().__init__({None: -1})
-
-    def __missing__(self, term: str | None) -> int:
-        number = self[term] = len(self) - 1
-        return number
-
-
 def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
     """Every file of one chunk (papers oldest first), by path relative to the chunk's folder.
 
     Each paper's text is cut into terms once (Python); counting, weighting and sorting run over
     flat arrays of (term, doc, field, position) in numpy, so a chunk of 65,536 papers takes
     seconds, not minutes."""
-    vocabulary = _Vocabulary()
+    vocabulary = Vocabulary()
     term_ids = array("i")
     lengths = array("i")  # tokens of each (doc, field), doc by doc
     rows: list[list[str]] = []
     for paper in papers:
         texts = _fields(paper)
         for name in FIELDS:
+            listed: Sequence[str | None]
             if name in PHRASE_FIELDS:
                 listed = positioned(texts[name])
             else:
@@ -164,8 +154,8 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
     postings = _postings(tokens, len(papers), len(words))
     names = _names(tokens, words)
     sizes = dict(zip(words, (postings.counts * 4 + np.fromiter(map(len, words), dtype=np.int64, count=len(words))).tolist()))
-    for key, listed in names.items():
-        sizes[key[3:]] = sizes.get(key[3:], 0) + len(listed) * 3 + len(key)
+    for key, docs in names.items():
+        sizes[key[3:]] = sizes.get(key[3:], 0) + len(docs) * 3 + len(key)
     keys, splits = shard_plan(sizes)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     position_shards: dict[str, dict[str, list[int]]] = defaultdict(dict)

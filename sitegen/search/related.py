@@ -16,7 +16,7 @@ run in scipy's sparse matrix code, one listing day at a time.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,7 +25,7 @@ import orjson
 from scipy import sparse
 
 from sitegen.store.models import Paper
-from sitegen.search.text import terms
+from sitegen.search.text import Vocabulary, terms
 from sitegen.text.readable import readable
 
 RELATED = 5
@@ -82,19 +82,23 @@ def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = 
                     known[arxiv_id] = (indices[indptr[row] : indptr[row + 1]], data[indptr[row] : indptr[row + 1]])
         except (ValueError, TypeError, IndexError, orjson.JSONDecodeError):
             known = {}  # an unreadable cache only costs reading every paper again
-    fresh: dict[str, Counter[str]] = {}
-    for paper in papers:
-        if paper.arxiv_id not in known:
-            found = Counter(terms(readable(paper.abstract, paper.arxiv_id)))
-            for term in terms(readable(paper.title, paper.arxiv_id)):
-                found[term] += 2
-            fresh[paper.arxiv_id] = found
+    fresh = [paper for paper in papers if paper.arxiv_id not in known]
+    vocabulary = Vocabulary()
+    term_ids, title_words, abstract_words = array("i"), array("i"), array("i")
+    for paper in fresh:
+        abstract = terms(readable(paper.abstract, paper.arxiv_id))
+        title = terms(readable(paper.title, paper.arxiv_id))
+        term_ids.extend(map(vocabulary.__getitem__, abstract))
+        term_ids.extend(map(vocabulary.__getitem__, title))
+        abstract_words.append(len(abstract))
+        title_words.append(len(title))
     used = np.unique(np.concatenate([cached_words[indices] for indices, _ in known.values()])) if known else np.array([], dtype=str)
-    new_words = sorted({term for found in fresh.values() for term in found})
-    words_array = np.unique(np.concatenate([used.astype(str), np.array(new_words, dtype=str)])) if (len(used) or new_words) else np.array([], dtype=str)
+    new_words = np.array([term for term in vocabulary if term is not None], dtype=str)
+    words_array = np.unique(np.concatenate([used.astype(str), new_words])) if (len(used) or len(new_words)) else np.array([], dtype=str)
     # Sorted order on both sides: remapping keeps each cached row's columns ascending.
     remap = np.searchsorted(words_array, cached_words) if len(cached_words) else np.array([], dtype=np.int64)
-    position = {term: int(i) for term, i in zip(new_words, np.searchsorted(words_array, np.array(new_words, dtype=str)))} if new_words else {}
+    fresh_rows = _fresh_rows(np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(abstract_words, dtype=np.int32), np.frombuffer(title_words, dtype=np.int32), np.searchsorted(words_array, new_words) if len(new_words) else np.array([], dtype=np.int64), len(words_array))
+    fresh_index = {paper.arxiv_id: row for row, paper in enumerate(fresh)}
     indptr_out, indices_out, data_out = [0], [], []
     for paper in papers:
         if paper.arxiv_id in known:
@@ -102,9 +106,9 @@ def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = 
             indices_out.append(remap[old_indices])
             data_out.append(old_data)
         else:
-            row = sorted((position[term], count) for term, count in fresh[paper.arxiv_id].items())
-            indices_out.append(np.array([column for column, _ in row], dtype=np.int64))
-            data_out.append(np.array([count for _, count in row], dtype=np.int32))
+            columns, counted = fresh_rows[fresh_index[paper.arxiv_id]]
+            indices_out.append(columns)
+            data_out.append(counted)
         indptr_out.append(indptr_out[-1] + len(indices_out[-1]))
     indices_all = np.concatenate(indices_out).astype(np.int32) if indices_out else np.array([], dtype=np.int32)
     data_all = np.concatenate(data_out).astype(np.int32) if data_out else np.array([], dtype=np.int32)
@@ -113,6 +117,22 @@ def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = 
     header = orjson.dumps([words, [p.arxiv_id for p in papers], [(versions or {}).get(p.arxiv_id, b"").hex() for p in papers]])
     saved: Counts = (header, counts.indptr.astype(np.int64).tobytes(), indices_all.tobytes(), data_all.tobytes())
     return words, counts, saved
+
+
+def _fresh_rows(term_ids: np.ndarray, abstract_words: np.ndarray, title_words: np.ndarray, column_of: np.ndarray, width: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each paper's (columns ascending, counts), from its abstract's then its title's term numbers
+    (title words count twice)."""
+    papers = len(abstract_words)
+    if not papers:
+        return []
+    lengths = np.stack([abstract_words, title_words], axis=1).ravel().astype(np.int64)
+    rows = np.repeat(np.repeat(np.arange(papers, dtype=np.int64), 2), lengths)
+    weights = np.repeat(np.tile(np.array([1, 2], dtype=np.int64), papers), lengths)
+    keys, inverse = np.unique(rows * width + column_of[term_ids], return_inverse=True)
+    counted = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys)).astype(np.int32)
+    key_rows, columns = keys // width, keys % width
+    bounds = np.searchsorted(key_rows, np.arange(papers + 1)).tolist()
+    return [(columns[bounds[row] : bounds[row + 1]], counted[bounds[row] : bounds[row + 1]]) for row in range(papers)]
 
 
 def related_papers(
@@ -138,11 +158,25 @@ def related_papers(
         if todo:
             idf = np.log(1 + (end - df + 0.5) / (df + 0.5))
             query = _queries(matrix, todo, idf, df, end)
-            scores = (query @ by_term).tocsr()
-            for i, row in enumerate(todo):
-                result[papers[row].arxiv_id] = _best(scores, i, row, end, query, matrix, papers, words)
+            scores = (query @ _listed_so_far(by_term, query, df)).tocsr()
+            for row, picked in zip(todo, _best(scores, todo, query, matrix)):
+                result[papers[row].arxiv_id] = tuple(Related(papers[column].arxiv_id, tuple(words[t] for t in shares)) for column, shares in picked)
         start = end
     return result
+
+
+def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.ndarray) -> sparse.csr_matrix:
+    """The rows of `by_term` the queries use, each cut to the papers listed so far: a term's
+    papers are ascending, and the first df[term] of them are those. Without the cut a day's
+    products would also score every later paper (and the whole build grow with the square of
+    the archive)."""
+    used = np.zeros(by_term.shape[0], dtype=bool)
+    used[query.indices] = True
+    lengths = np.where(used, df, 0).astype(np.int64)
+    starts = by_term.indptr[:-1].astype(np.int64)
+    take = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+    indptr = np.r_[0, np.cumsum(lengths)]
+    return sparse.csr_matrix((by_term.data[take], by_term.indices[take], indptr), shape=by_term.shape)
 
 
 def _weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -160,40 +194,59 @@ def _weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 
 def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> sparse.csr_matrix:
     """Each paper's strongest words, weighted by idf squared (over the papers so far)."""
-    indptr, indices, data = [0], [], []
-    for row in rows:
-        columns = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
-        values = matrix.data[matrix.indptr[row] : matrix.indptr[row + 1]]
-        useful = (df[columns] >= 2) & (df[columns] <= max(COMMON_FLOOR, COMMON * papers))
+    picked = matrix[rows]
+    owner = np.repeat(np.arange(len(rows)), np.diff(picked.indptr))
+    columns, values = picked.indices.astype(np.int64), picked.data
+    useful = (df[columns] >= 2) & (df[columns] <= max(COMMON_FLOOR, COMMON * papers))
+    owner, columns, values = owner[useful], columns[useful], values[useful]
+    strength = values * idf[columns]
+    # Strongest first; equal strengths by term (sorted ids): a total order. Then the first
+    # QUERY_TERMS of each paper, back in column order.
+    order = np.lexsort((columns, -strength, owner))
+    owner, columns, values = owner[order], columns[order], values[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    kept = rank < QUERY_TERMS
+    owner, columns, values = owner[kept], columns[kept], values[kept]
+    order = np.lexsort((columns, owner))
+    owner, columns, values = owner[order], columns[order], values[order]
+    indptr = np.searchsorted(owner, np.arange(len(rows) + 1))
+    return sparse.csr_matrix((values * idf[columns] ** 2, columns, indptr.astype(np.int64)), shape=(len(rows), matrix.shape[1]))
+
+
+def _best(scores: sparse.csr_matrix, todo: list[int], query: sparse.csr_matrix, matrix: sparse.csr_matrix) -> list[list[tuple[int, list[int]]]]:
+    """For each query row: its RELATED most similar papers, each with the SHARED_SHOWN words
+    that add most to the similarity (as word numbers)."""
+    pairs: list[tuple[int, int]] = []  # (query row, paper)
+    for i, row in enumerate(todo):
+        columns = scores.indices[scores.indptr[i] : scores.indptr[i + 1]]
+        values = scores.data[scores.indptr[i] : scores.indptr[i + 1]]
+        # Not itself, similar enough (only papers listed so far were scored).
+        useful = (columns != row) & (values >= MIN_SCORE)
         columns, values = columns[useful], values[useful]
-        strength = values * idf[columns]
-        # Strongest first; equal strengths by term (sorted ids): a total order.
-        keep = np.lexsort((columns, -strength))[:QUERY_TERMS]
-        keep.sort()
-        indices.extend(columns[keep].tolist())
-        data.extend((values[keep] * idf[columns[keep]] ** 2).tolist())
-        indptr.append(len(indices))
-    return sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)), shape=(len(rows), matrix.shape[1]))
-
-
-def _best(scores: sparse.csr_matrix, i: int, row: int, end: int, query: sparse.csr_matrix, matrix: sparse.csr_matrix, papers: Sequence[Paper], words: list[str]) -> tuple[Related, ...]:
-    columns = scores.indices[scores.indptr[i] : scores.indptr[i + 1]]
-    values = scores.data[scores.indptr[i] : scores.indptr[i + 1]]
-    # Listed up to this paper's day (columns are oldest first), not itself, similar enough.
-    useful = (columns < end) & (columns != row) & (values >= MIN_SCORE)
-    columns, values = columns[useful], values[useful]
-    if len(values) > RELATED:
-        # Only the best few need sorting: everything at least as good as the RELATED-th value.
-        threshold = np.partition(values, len(values) - RELATED)[len(values) - RELATED]
-        best = values >= threshold
-        columns, values = columns[best], values[best]
-    # Most similar first; equal scores: the newer paper (a larger column) first.
-    order = np.lexsort((-columns, -values))[:RELATED]
-    picked = []
-    query_terms = dict(zip(query.indices[query.indptr[i] : query.indptr[i + 1]].tolist(), query.data[query.indptr[i] : query.indptr[i + 1]].tolist()))
-    for column in columns[order].tolist():
-        theirs = matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]].tolist()
-        their_values = matrix.data[matrix.indptr[column] : matrix.indptr[column + 1]].tolist()
-        shared = sorted(((query_terms[t] * v, t) for t, v in zip(theirs, their_values) if t in query_terms), key=lambda pair: (-pair[0], pair[1]))
-        picked.append(Related(papers[column].arxiv_id, tuple(words[t] for _, t in shared[:SHARED_SHOWN])))
-    return tuple(picked)
+        if len(values) > RELATED:
+            # Only the best few need sorting: everything at least as good as the RELATED-th value.
+            threshold = np.partition(values, len(values) - RELATED)[len(values) - RELATED]
+            best = values >= threshold
+            columns, values = columns[best], values[best]
+        # Most similar first; equal scores: the newer paper (a larger column) first.
+        order = np.lexsort((-columns, -values))[:RELATED]
+        pairs.extend((i, column) for column in columns[order].tolist())
+    picked: list[list[tuple[int, list[int]]]] = [[] for _ in todo]
+    if not pairs:
+        return picked
+    left, right = zip(*pairs)
+    # Each shared word's part of the similarity: the query's weight times the paper's.
+    products = query[list(left)].multiply(matrix[list(right)]).tocsr()
+    products.sort_indices()
+    owner = np.repeat(np.arange(len(pairs)), np.diff(products.indptr))
+    order = np.lexsort((products.indices, -products.data, owner))
+    owner, shared_words = owner[order], products.indices[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    kept = rank < SHARED_SHOWN
+    owner, shared_words = owner[kept].tolist(), shared_words[kept].tolist()
+    shares: list[list[int]] = [[] for _ in pairs]
+    for pair, term in zip(owner, shared_words):
+        shares[pair].append(term)
+    for (i, column), shared in zip(pairs, shares):
+        picked[i].append((column, shared))
+    return picked

@@ -73,21 +73,34 @@ def _run_terms(run: str) -> tuple[str | None, ...]:
     return tuple(found)
 
 
-class _AsciiTerms(dict[str, "str | None"]):
+class _AsciiTerms(dict[bytes, "str | None"]):
     """A run of ASCII letters and digits -> its one term (or None): looked up with a C-level
     map over a text's runs, computed once per distinct word. Bounded: cleared when it grows past
     _ASCII_CACHE words (a build meets a few hundred thousand)."""
 
-    def __missing__(self, run: str) -> str | None:
+    def __missing__(self, run: bytes) -> str | None:
         if len(self) >= _ASCII_CACHE:
             self.clear()
-        term = self[run] = _run_terms(run)[0]
+        term = self[run] = _run_terms(run.decode("ascii"))[0]
         return term
+
+
+class Vocabulary(dict["str | None", int]):
+    """term -> a number, given in order of first sight; None (a position without a term) is -1.
+    Read with `map(vocabulary.__getitem__, terms)`: a C-level loop, new terms numbered on the way."""
+
+    def __init__(self) -> None:
+        super().__init__({None: -1})
+
+    def __missing__(self, term: str | None) -> int:
+        number = self[term] = len(self) - 1
+        return number
 
 
 _ASCII_CACHE = 1 << 20
 _ASCII_TERMS = _AsciiTerms()
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
+# Upper case to lower, anything but a letter or digit to a space: runs are what split() returns.
+_ASCII_RUNS = bytes(c + 32 if 65 <= c <= 90 else c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
 
 
 def positioned(text: str) -> list[str | None]:
@@ -95,7 +108,7 @@ def positioned(text: str) -> list[str | None]:
     to index, which still takes its position."""
     if text.isascii():
         # The common case, twice as fast: no accents to fold, one term per run.
-        return list(map(_ASCII_TERMS.__getitem__, _ASCII_WORD.findall(text.lower())))
+        return list(map(_ASCII_TERMS.__getitem__, text.encode("ascii").translate(_ASCII_RUNS).split()))
     found: list[str | None] = []
     for run in _WORD.findall(normalize(text)):
         found.extend(_run_terms(run))

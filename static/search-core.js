@@ -115,14 +115,23 @@
     return { slots, phrases, filters, problems };
   };
 
+  // A term's postings as typed arrays, decoded once per list (the parsed file is kept).
+  const decoded = new WeakMap();
   const decodePostings = (values) => {
-    const docs = new Map(); // doc -> [q, index]
-    let doc = 0;
-    values.forEach((value, index) => {
-      doc += Math.floor(value / 32);
-      docs.set(doc, [value % 32, index]);
-    });
-    return docs;
+    let found = decoded.get(values);
+    if (!found) {
+      const docs = new Int32Array(values.length);
+      const qs = new Uint8Array(values.length);
+      let doc = 0;
+      for (let k = 0; k < values.length; k++) {
+        doc += Math.floor(values[k] / 32);
+        docs[k] = doc;
+        qs[k] = values[k] % 32;
+      }
+      found = { docs, qs };
+      decoded.set(values, found);
+    }
+    return found;
   };
   const decodeDocs = (values) => {
     const docs = new Set();
@@ -130,6 +139,8 @@
     for (const delta of values) docs.add((doc += delta));
     return docs;
   };
+  // Results kept, best first, for showing and paging; the count covers every match.
+  const KEEP = 500;
   const idf = (papers, df) => Math.log(1 + (papers - df + 0.5) / (df + 0.5));
 
   function createSearcher(load) {
@@ -157,11 +168,12 @@
       const info = await manifest();
       const parsed = parse(query, info);
       const { slots, phrases, filters } = parsed;
-      const chunks = info.chunks.map((chunk, index) => ({ ...chunk, index, splitSet: new Set(chunk.splits ? chunk.splits.split(" ") : []) }))
+      if (!info.chunkList) info.chunkList = info.chunks.map((chunk, index) => ({ ...chunk, index, splitSet: new Set(chunk.splits ? chunk.splits.split(" ") : []) }));
+      const chunks = info.chunkList
         .filter((chunk) => chunk.last >= filters.from && chunk.first <= filters.to);
       const named = [...filters.authors.map((t) => ["@a:" + t, t]), ...filters.orgs.map((t) => ["@o:" + t, t])];
       if (!slots.length && !named.length && filters.from === "0000" && filters.to === "9999") {
-        return { hits: [], words: new Set(), problems: parsed.problems, empty: true };
+        return { hits: [], total: 0, words: new Set(), problems: parsed.problems, empty: true };
       }
       const shardOf = (chunk, term) => get(`${chunk.dir}/t/${fileName(shardKey(term, chunk.splitSet))}.json`);
       const loaded = await Promise.all(chunks.map(async (chunk) => {
@@ -187,31 +199,43 @@
       // The completions of a word being typed: the most frequent ones.
       const allowed = new Set([...completions].sort((a, b) => df.get(b) - df.get(a) || (a < b ? -1 : 1)).slice(0, PREFIX_WORDS));
       const scale = (info.k1 + 1) / info.levels;
-      const matched = new Set();
-      const hits = [];
+      const candidates = []; // per chunk: its slots' best words and the docs kept
+      let total = 0;
       for (const { chunk, shards, names, days } of loaded) {
-        const scores = new Map();
+        // Per slot and doc: the best value among the slot's words, which word, which posting.
+        // Typed arrays over the chunk's docs: no Map per posting, so common words stay cheap.
+        const n = chunk.docs;
+        const score = new Float64Array(n);
+        const any = new Uint8Array(n); // matched by some slot
+        const matchedDocs = []; // those docs, in the order first matched
         const perSlot = slots.map((slot, i) => {
-          const docs = new Map(); // doc -> [best value, its word, the posting's index]
-          for (const [word, weight] of slotWords(slot, shards[i], chunk)) {
-            if (weight < 1 && !allowed.has(word)) continue;
-            const wordIdf = idf(info.papers, df.get(word));
-            for (const [doc, [q, index]] of decodePostings(shards[i][word])) {
-              const value = weight * wordIdf * q * scale;
-              const best = docs.get(doc);
-              if (!best || value > best[0]) docs.set(doc, [value, word, index]);
+          const best = new Float64Array(n);
+          const word = new Int16Array(n).fill(-1);
+          const index = new Int32Array(n);
+          const words = [];
+          const touched = [];
+          for (const [term, weight] of slotWords(slot, shards[i], chunk)) {
+            if (weight < 1 && !allowed.has(term)) continue;
+            const w = words.push(term) - 1;
+            const wordIdf = idf(info.papers, df.get(term));
+            const { docs, qs } = decodePostings(shards[i][term]);
+            for (let k = 0; k < docs.length; k++) {
+              const doc = docs[k];
+              const value = weight * wordIdf * qs[k] * scale;
+              if (value > best[doc]) {
+                if (word[doc] < 0) touched.push(doc);
+                best[doc] = value; word[doc] = w; index[doc] = k;
+              }
             }
           }
-          return docs;
+          for (const doc of touched) {
+            score[doc] += best[doc];
+            if (!any[doc]) { any[doc] = 1; matchedDocs.push(doc); }
+          }
+          return { best, word, index, words, get: (doc) => (word[doc] >= 0 ? [best[doc], words[word[doc]], index[doc]] : undefined) };
         });
-        perSlot.forEach((docs) => { for (const [doc, [value]] of docs) scores.set(doc, (scores.get(doc) || 0) + value); });
-        let candidates = slots.length ? [...scores.keys()] : null;
-        const keep = [];
         const nameDocs = named.map(([key], i) => decodeDocs(names[i][key] || []));
-        if (candidates === null) {
-          candidates = nameDocs.length ? [...nameDocs[0]] : Array.from({ length: chunk.docs }, (_, doc) => doc);
-        }
-        let range = [0, chunk.docs];
+        let range = [0, n];
         if (days) {
           let start = 0, first = null, end = 0;
           for (const [day, count] of days) {
@@ -221,22 +245,40 @@
           }
           range = first === null ? [0, 0] : [first, end];
         }
-        for (const doc of candidates) {
-          if (doc < range[0] || doc >= range[1]) continue;
-          if (!nameDocs.every((set) => set.has(doc))) continue;
-          keep.push(doc);
-        }
+        // Docs some word matched, or with no words those of the first name, or every doc in range.
+        let keep = slots.length ? matchedDocs : nameDocs.length ? [...nameDocs[0]] : null;
+        if (keep === null) keep = Array.from({ length: range[1] - range[0] }, (_, k) => range[0] + k);
+        else if (range[0] > 0 || range[1] < n) keep = keep.filter((doc) => doc >= range[0] && doc < range[1]);
+        if (nameDocs.length) keep = keep.filter((doc) => nameDocs.every((set) => set.has(doc)));
         const postingCount = (slot, word) => shards[slots.indexOf(slot)][word].length;
-        const phraseDocs = await phraseFilter(chunk, phrases, perSlot, slots, keep, postingCount);
-        for (const doc of phraseDocs) {
-          hits.push({ chunk: chunk.index, dir: chunk.dir, doc, score: scores.get(doc) || 0 });
-          perSlot.forEach((docs) => { const best = docs.get(doc); if (best) matched.add(best[1]); });
-        }
+        const docs = await phraseFilter(chunk, phrases, perSlot, slots, keep, postingCount);
+        total += docs.length;
+        candidates.push({ chunk, score, perSlot, docs });
       }
-      // Highest score first; equal scores newest first (later chunk, later doc): a total order.
+      // The KEEP best, highest score first; equal scores newest first (later chunk, later doc):
+      // a total order. Only scores at least the KEEP-th best are sorted.
+      let threshold = -Infinity;
+      if (total > KEEP) {
+        const all = new Float64Array(total);
+        let at = 0;
+        for (const { score, docs } of candidates) for (const doc of docs) all[at++] = score[doc];
+        all.sort();
+        threshold = all[total - KEEP];
+      }
+      const hits = [];
+      for (const { chunk, score, docs } of candidates) {
+        for (const doc of docs) if (score[doc] >= threshold) hits.push({ chunk: chunk.index, dir: chunk.dir, doc, score: score[doc] });
+      }
       hits.sort((a, b) => b.score - a.score || b.chunk - a.chunk || b.doc - a.doc);
+      hits.length = Math.min(hits.length, KEEP);
+      // The words to highlight: those that matched in the results kept.
+      const matched = new Set();
+      const byChunk = new Map(candidates.map((entry) => [entry.chunk.index, entry]));
+      for (const hit of hits) {
+        for (const slot of byChunk.get(hit.chunk).perSlot) if (slot.word[hit.doc] >= 0) matched.add(slot.words[slot.word[hit.doc]]);
+      }
       for (const [, term] of named) matched.add(term);
-      return { hits, words: matched, problems: parsed.problems, empty: false };
+      return { hits, total, words: matched, problems: parsed.problems, empty: false };
     };
 
     // Keep the docs where every phrase's words stand at the query's distances.

@@ -72,7 +72,7 @@
     results = { ...found, query };
     shown = 0;
     more.hidden = true;
-    const count = found.hits.length;
+    const count = found.total; // every match; the best KEEP of them can be paged through
     if (found.problems.length) status.textContent = found.problems.join("; ") + ".";
     else if (found.empty) status.textContent = query.trim() ? "Type a longer or more specific word." : "";
     else status.textContent = count ? `${count} paper${count === 1 ? "" : "s"} found.` : `No paper matches “${query.trim()}”.`;

@@ -36,7 +36,7 @@ const searcher = core.createSearcher(load);
       const result = await searcher.search(request.query);
       const top = result.hits.slice(0, request.top || 20);
       const rows = await Promise.all(top.map((hit) => searcher.describe(hit)));
-      answer = { ids: rows.map((row) => row[0]), scores: top.map((hit) => hit.score), words: [...result.words].sort(), problems: result.problems, found: result.hits.length };
+      answer = { ids: rows.map((row) => row[0]), scores: top.map((hit) => hit.score), words: [...result.words].sort(), problems: result.problems, found: result.total };
     }
     process.stdout.write(JSON.stringify(answer) + "\n");
   }

@@ -213,7 +213,8 @@ class _Tokens:
         places = np.arange(len(term_ids), dtype=np.int64) + np.repeat(first_place - segment_start, flat)
         places[~phrase[fields]] = -1
         kept = term_ids >= 0
-        return cls(term_ids[kept].astype(np.int64), docs[kept], fields[kept], places[kept])
+        # Narrow types: a chunk of 65,536 papers has some 20 million tokens.
+        return cls(term_ids[kept], docs[kept].astype(np.int32), fields[kept].astype(np.int8), places[kept].astype(np.int32))
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def _postings(tokens: _Tokens, papers: int, vocabulary: int) -> _Postings:
     if not len(tokens.terms):
         empty = np.zeros(0, dtype=np.int64)
         return _Postings(empty, empty, empty, np.zeros(vocabulary + 1, dtype=np.int64), np.zeros(vocabulary, dtype=np.int64))
-    keys, counts = np.unique((tokens.docs * vocabulary + tokens.terms) * field_count + tokens.fields, return_counts=True)
+    keys, counts = np.unique((tokens.docs.astype(np.int64) * vocabulary + tokens.terms) * field_count + tokens.fields, return_counts=True)
     field = keys % field_count
     pair = keys // field_count
     doc = pair // vocabulary
@@ -270,7 +271,9 @@ def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[in
     if not phrase.any():
         return {}
     terms, docs, places = tokens.terms[phrase], tokens.docs[phrase], tokens.places[phrase]
-    order = np.lexsort((places, docs, terms))
+    # Tokens come doc by doc, positions ascending within a doc: a stable sort by term alone
+    # leaves each term's docs and positions in order.
+    order = np.argsort(terms, kind="stable")
     terms, docs, places = terms[order], docs[order], places[order]
     same = np.r_[False, (terms[1:] == terms[:-1]) & (docs[1:] == docs[:-1])]
     deltas = (places - np.where(same, np.r_[0, places[:-1]], 0)).tolist()
@@ -291,7 +294,7 @@ def _names(tokens: _Tokens, words: list[str]) -> dict[str, list[int]]:
     for prefix, name in (("@a:", "authors"), ("@o:", "org")):
         chosen = tokens.fields == list(FIELDS).index(name)
         span = int(tokens.docs.max(initial=0)) + 1
-        pairs = np.unique(tokens.terms[chosen] * span + tokens.docs[chosen])
+        pairs = np.unique(tokens.terms[chosen].astype(np.int64) * span + tokens.docs[chosen])
         if not len(pairs):
             continue
         terms, docs = pairs // span, pairs % span

@@ -41,6 +41,7 @@ from tagging import EXTRA_TOPICS  # noqa: E402
 from sitegen.config.load import load_config  # noqa: E402
 from sitegen.gcpause import gc_paused  # noqa: E402
 from sitegen.site.feeds import FeedRenderer  # noqa: E402
+from sitegen.publish.site_size import measure_site  # noqa: E402
 from sitegen.site.site import build_model  # noqa: E402
 from sitegen.site.templating import make_environment  # noqa: E402
 from sitegen.search.index import write_search_index  # noqa: E402
@@ -145,6 +146,23 @@ def stage_figures(config_path: Path, rows: list[Row], label: str) -> None:
     rows.append(Row(f"{label}: search index from scratch", f"{seconds:.2f} s, {report.chunks} chunks", "write_search_index(...)"))
 
 
+def size_figures(output: Path, papers: int, rows: list[Row], label: str) -> None:
+    """The built site's bytes and files in all and by section, each also per paper (the size
+    budget of issue 12: at 100,000 papers at most 600 MB and 150,000 files, 6 KB per paper)."""
+    size = measure_site(output)
+    rows.append(Row(
+        f"{label}: site size",
+        f"{size.bytes / 1e6:,.1f} MB in {size.files:,} files; {size.bytes / papers / 1000:.2f} KB and {size.files / papers:.2f} files per paper",
+        f"measure_site({output.name}) (sitegen/publish/site_size.py; the build cache not counted)",
+    ))
+    for section in size.sections:
+        rows.append(Row(
+            f"{label}: {section.name}/" if section.name != "other" else f"{label}: other (top-level files)",
+            f"{section.bytes / 1e6:,.1f} MB, {section.files:,} files; {section.bytes / papers:,.0f} bytes per paper",
+            "",
+        ))
+
+
 def hugo_figures(output: Path, pages: int, work: Path, ours: float, rows: list[Row], label: str) -> None:
     store = Store(output.parent / "data").papers()
     sample = list(store.values())
@@ -173,6 +191,7 @@ def main() -> int:
         seconds, peak, summary = timed_build(config)
         pages = html_pages(output)
         rows.append(Row(f"{label}: full build", f"{seconds:.2f} s, {pages:,} HTML pages, {pages / seconds:,.0f} pages/s, {written(summary):,} files, peak {peak} MB", cmd))
+        size_figures(output, count, rows, label)
         seconds, peak, summary = timed_build(config)
         rows.append(Row(f"{label}: rebuild, nothing changed", f"{seconds:.2f} s, {written(summary)} files written, peak {peak} MB", cmd))
         day = add_day(config.parent / "data", 50, seed=1)

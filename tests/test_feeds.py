@@ -320,8 +320,15 @@ def test_built_pages_link_their_feeds_and_show_copyable_urls(tmp_path: Path) -> 
     topic_page = (site / "topics/agents/index.html").read_text()
     assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="Test feeds: Agents \(Atom\)" href="[^"]+feeds/agents.atom.xml">', topic_page)
     assert topic_page.index("feeds/agents.rss.xml") < topic_page.index("feeds/all.rss.xml")  # the topic's own feed first
-    paper_page = (site / "papers/2510.00004/index.html").read_text()
-    assert "feeds/diffusion.json" in paper_page and "feeds/agents.json" in paper_page
+    # A paper page names only the site-wide feeds (not three links per topic it is in, on
+    # every paper page); its topics link to their pages, which name the topic's feeds.
+    paper_doc = lxml.html.fromstring((site / "papers/2510.00004/index.html").read_bytes())
+    assert paper_doc.xpath("//link[@rel='alternate']/@href") == [f"{BASE_URL}feeds/all.{ext}" for ext in ("rss.xml", "atom.xml", "json")]
+    assert {"../../topics/diffusion/", "../../topics/agents/"} <= set(paper_doc.xpath("//section[@class='paper-topics']//a/@href"))
+    # One description, short: not the abstract twice.
+    assert not paper_doc.xpath("//meta[@property='og:description']")
+    (description,) = paper_doc.xpath("//meta[@name='description']/@content")
+    assert description.startswith("Agent meets diffusion") and len(description) <= 165
     # The topics page: every feed address as a link (wrapping only at slashes and dots) with a copy button.
     topics_page = lxml.html.fromstring((site / "topics/index.html").read_bytes())
     for slug in ("all", "diffusion", "agents"):

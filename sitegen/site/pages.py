@@ -91,7 +91,7 @@ class PageRenderer:
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         about = model.config.root / ABOUT_FILE
         self.about = _read_about(about) if about.is_file() else None
-        self._cards: dict[tuple[str, str, int, bool], Markup] = {}
+        self._cards: dict[tuple[str, str, int, bool, bool], Markup] = {}
         # Every HTML page of the site (the 404 page excluded), for the sitemap; set by the build.
         self.html_paths: list[str] = []
         env.globals.update(
@@ -111,15 +111,16 @@ class PageRenderer:
         )
         self._card_macro = env.get_template("_macros.html").module.paper_card  # type: ignore[attr-defined]
 
-    def card(self, paper: Paper, root: str, level: int = 2, show_day: bool = False) -> Markup:
+    def card(self, paper: Paper, root: str, level: int = 2, show_day: bool = False, summary: bool = True) -> Markup:
         """A paper's card, rendered once per page depth: one paper shows on its days and topics.
 
-        `show_day` adds the listing day, for pages whose papers span days (topics).
+        `show_day` adds the listing day, for pages whose papers span days (topics); `summary`
+        false leaves out the AI summary (topic pages, where cards repeat across topics).
         """
-        memo_key = (paper.arxiv_id, root, level, show_day)
+        memo_key = (paper.arxiv_id, root, level, show_day, summary)
         html = self._cards.get(memo_key)
         if html is None:
-            html = self._cards[memo_key] = self._card_macro(paper, root, level, show_day=show_day)
+            html = self._cards[memo_key] = self._card_macro(paper, root, level, show_day=show_day, summary=summary)
         return html
 
     def render(self, page: Page) -> bytes:

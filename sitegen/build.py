@@ -38,6 +38,7 @@ from sitegen.site.static_files import static_files
 from sitegen.site.status import SourceStatus, source_statuses, status_json
 from sitegen.site.templating import make_environment
 from sitegen.output.writer import SiteWriter, WriteReport
+from sitegen.publish.size_budget import SizeBudget, check_site_size
 from sitegen.search.related import Related, chain_keys, related_papers, word_counts
 from sitegen.search.index import SearchIndexReport, write_search_index
 from sitegen.store import Store
@@ -59,6 +60,8 @@ class BuildReport:
     # One line each: a topic's regex that ran out of time on a paper, a paper whose TeX is
     # beyond the converter's bounds (shown as written).
     warnings: tuple[str, ...] = ()
+    # The built site's size against [build] max_site_mb (publish/size_budget.py).
+    size: SizeBudget | None = None
 
     def summary(self) -> str:
         return (
@@ -150,6 +153,7 @@ def build(
         with progress.stage("search index") as detail:
             search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
             detail(search.summary().removeprefix("search index: "))
+    size = check_site_size(output, config.build.max_site_mb)
     return BuildReport(
         papers=len(papers),
         days=len(model.days),
@@ -157,6 +161,7 @@ def build(
         output=output,
         search=search,
         warnings=(*report.warnings, *model.tagging.warning_lines(), *tex_warnings(papers.values())),
+        size=size,
     )
 
 

@@ -74,6 +74,11 @@ def _report_build(report: BuildReport) -> None:
     click.echo(report.summary(), err=True)
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)
+    if report.size is not None:
+        click.echo(report.size.summary(), err=True)
+        if report.size.near:
+            # One block: the size, the three largest sections and what shrinks each.
+            click.echo(f"warning: {report.size.explanation()}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

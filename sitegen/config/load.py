@@ -68,6 +68,9 @@ class BuildConfig:
     templates: Path
     static: Path
     page_size: int = 50
+    # The size budget of the published site (publish/size_budget.py): GitHub Pages refuses
+    # sites over 1 GB. A float, so a test (or a host with a smaller limit) can set it low.
+    max_site_mb: float = 1000.0
 
 
 @dataclass(frozen=True)
@@ -298,12 +301,14 @@ def _parse_build(table: TableReader, root: Path) -> BuildConfig:
     templates = table.text("templates", "templates", nonempty=True)
     static = table.text("static", "static", nonempty=True)
     page_size = table.integer("page_size", 50, minimum=1, maximum=MAX_PAGE_SIZE)
+    max_site_mb = table.number("max_site_mb", 1000.0, minimum=0.001)
     table.finish()
     return BuildConfig(
         output=root / (output or "output"),
         templates=root / (templates or "templates"),
         static=root / (static or "static"),
         page_size=page_size,
+        max_site_mb=max_site_mb,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from typing import Any, TypeVar
 
@@ -84,6 +85,10 @@ class TableReader:
 
     def number(self, key: str, default: Any = _MISSING, *, minimum: float | None = None) -> Any:
         value = self._get(key, (int, float), default, "a number")
+        # TOML has `inf` and `nan`; neither is a timeout, a size or a limit (nan passes every `<`).
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(self.key_path(key), f"must be a finite number, got {value}")
+            return default if default is not _MISSING else None
         if isinstance(value, (int, float)) and minimum is not None and value < minimum:
             self.problem(self.key_path(key), f"must be at least {minimum}, got {value}")
             return default if default is not _MISSING else minimum

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sitegen.config.load import Config
 from sitegen.errors import PublishError
+from sitegen.publish.size_budget import refuse_over_budget
 from sitegen.publish.gitrepo import Git, GitResult, last_lines, open_repository
 from sitegen.output.writer import CACHE_NAME
 from sitegen.output.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
@@ -81,6 +82,8 @@ def publish(config: Config, options: PublishOptions, environ: Mapping[str, str] 
     environ = dict(os.environ) if environ is None else dict(environ)
     output = config.build.output
     manifest = _output_manifest(output)
+    # A site over [build] max_site_mb would be refused by the host: stop before any git work.
+    refuse_over_budget(output, config.build.max_site_mb)
     git = open_repository(config.root, environ)
     branch = options.branch
     # Only a branch sitegen made may be replaced (see publish/branch.py); checked before any commit.

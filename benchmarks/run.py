@@ -158,7 +158,7 @@ def size_figures(output: Path, papers: int, rows: list[Row], label: str) -> None
     for section in size.sections:
         rows.append(Row(
             f"{label}: {section.name}/" if section.name != "other" else f"{label}: other (top-level files)",
-            f"{section.bytes / 1e6:,.1f} MB, {section.files:,} files; {section.bytes / papers:,.0f} bytes per paper",
+            f"{section.bytes / 1e6:,.1f} MB, {section.files:,} file(s); {section.bytes / papers:,.0f} bytes per paper",
             "",
         ))
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.errors import BuildError
 from sitegen.output.build_cache import CACHE_NAME
 
 # Not published, so not counted (the cache and the temp file of a killed build).
@@ -81,7 +82,7 @@ def _files(output: Path) -> Iterator[tuple[str, int]]:
                 elif entry.is_file(follow_symlinks=False):
                     count += 1
                     if count > MAX_FILES:
-                        return
+                        raise BuildError(f"{output}: more than {MAX_FILES:,} files, far past any host's limit; not measured")
                     yield section, entry.stat(follow_symlinks=False).st_size
 
 

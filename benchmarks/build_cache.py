@@ -23,8 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen.output.build_cache import CACHE_FORMAT, make_cache, placeholder_cache  # noqa: E402
-from sitegen.output.build_cache import _DECODER, _ENCODER, _problem  # noqa: E402  (measured as the writer uses them)
+from sitegen.output.build_cache import _DECODER, _ENCODER, CACHE_FORMAT, _problem, make_cache, placeholder_cache  # noqa: E402  # noqa: E402  (measured as the writer uses them)
 from sitegen.rules.tagging import TopicMatch  # noqa: E402
 
 

@@ -27,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen.store.models import Organization, Paper  # noqa: E402
 from sitegen.store.codec import paper_to_json  # noqa: E402
 from sitegen.store.files import dump_json, read_json  # noqa: E402
+from sitegen.store.models import Organization, Paper  # noqa: E402
 from sitegen.store.store import SCHEMA_VERSION  # noqa: E402
 
 QUANTILES = (0.0, 0.10, 0.25, 0.50, 0.75, 0.90, 0.99, 1.0)
@@ -43,14 +43,7 @@ START_DAY = dt.date(2024, 1, 1)
 
 # Filler of academic prose, and topic phrases: each paper draws one or two themes (as real
 # papers do), so keyword topics match a realistic share of the archive rather than everything.
-FILLER = """
-we propose a novel framework method approach that which to of the and in for on with by from
-our results show significantly outperforms strong baselines across several tasks experiments
-demonstrate achieves improves performance accuracy while reducing cost compute latency data
-study analysis setting problem design simple effective scalable general robust new existing
-prior work limited however recent advances remain challenging address gap introduce present
-evaluate extensive public release open source further provide insights findings suggest
-""".split()
+FILLER = ["we", "propose", "a", "novel", "framework", "method", "approach", "that", "which", "to", "of", "the", "and", "in", "for", "on", "with", "by", "from", "our", "results", "show", "significantly", "outperforms", "strong", "baselines", "across", "several", "tasks", "experiments", "demonstrate", "achieves", "improves", "performance", "accuracy", "while", "reducing", "cost", "compute", "latency", "data", "study", "analysis", "setting", "problem", "design", "simple", "effective", "scalable", "general", "robust", "new", "existing", "prior", "work", "limited", "however", "recent", "advances", "remain", "challenging", "address", "gap", "introduce", "present", "evaluate", "extensive", "public", "release", "open", "source", "further", "provide", "insights", "findings", "suggest"]
 THEMES = (
     "large language model", "chain-of-thought reasoning", "test-time scaling", "LLM agents", "tool use",
     "diffusion model", "video generation", "image generation", "multimodal model", "vision-language model",
@@ -61,8 +54,8 @@ THEMES = (
     "graph neural network", "federated learning", "time series", "protein design", "weather forecasting",
 )
 TEX_SNIPPETS = ("$\\mathcal{O}(n^2)$", "$\\alpha$-divergence", "\\textit{zero-shot}", "$k$-NN", "$\\times 2$")
-FIRST = "Wei Li Zhang Chen Wang Liu Yang Maria John David Anna Sofia Ahmed Yuki Jose Olga Priya".split()
-LAST = "Wang Li Zhang Liu Chen Smith Garcia Kim Nguyen Müller Rossi Tanaka Singh Ivanova Silva".split()
+FIRST = ["Wei", "Li", "Zhang", "Chen", "Wang", "Liu", "Yang", "Maria", "John", "David", "Anna", "Sofia", "Ahmed", "Yuki", "Jose", "Olga", "Priya"]
+LAST = ["Wang", "Li", "Zhang", "Liu", "Chen", "Smith", "Garcia", "Kim", "Nguyen", "Müller", "Rossi", "Tanaka", "Singh", "Ivanova", "Silva"]
 
 
 def draw(rng: random.Random, quantiles: tuple[int, ...]) -> int:
@@ -103,7 +96,7 @@ def make_paper(rng: random.Random, serial: int, day: dt.date) -> Paper:
         abstract=abstract,
         authors=tuple(f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(max(1, draw(rng, AUTHORS)))),
         listing_days=(day,),
-        published=dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) - dt.timedelta(days=2),
+        published=dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) - dt.timedelta(days=2),
         upvotes=int(rng.paretovariate(1.2)) - 1,
         num_comments=rng.randrange(4),
         organization=Organization(f"org{org}", f"Organization {org}", None) if org is not None else None,

@@ -40,13 +40,13 @@ from tagging import EXTRA_TOPICS  # noqa: E402
 
 from sitegen.config.load import load_config  # noqa: E402
 from sitegen.gcpause import gc_paused  # noqa: E402
+from sitegen.rules.tagging import Tagger  # noqa: E402
+from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.site.feeds import FeedRenderer  # noqa: E402
 from sitegen.publish.site_size import measure_site  # noqa: E402
 from sitegen.site.site import build_model  # noqa: E402
 from sitegen.site.templating import make_environment  # noqa: E402
-from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.store import Store  # noqa: E402
-from sitegen.rules.tagging import Tagger  # noqa: E402
 
 
 @dataclass

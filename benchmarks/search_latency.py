@@ -155,7 +155,7 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
                 rows = []
-                for run in range(args.runs):
+                for _run in range(args.runs):
                     for i, query in enumerate(QUERIES):
                         row = measure(browser, url, query, QUERIES[(i + 1) % len(QUERIES)])
                         rows.append(row)

@@ -36,10 +36,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from real_archive import REAL_DATA, fill_store  # noqa: E402
-from sitegen.store.models import Paper  # noqa: E402
+
 from sitegen.search.index import write_search_index  # noqa: E402
-from sitegen.search.text import STOPWORDS, normalize, terms  # noqa: E402
+from sitegen.search.text import STOPWORDS, normalize  # noqa: E402
 from sitegen.store import Store  # noqa: E402
+from sitegen.store.models import Paper  # noqa: E402
 from sitegen.text.tex import readable_tex  # noqa: E402
 
 RUNNER = REPO / "tests" / "search_node.js"
@@ -143,7 +144,7 @@ def new_search(index: Path, queries: list[str]) -> list[list[str]]:
 
 
 def figures(results: list[list[str]], wanted: list[str]) -> tuple[float, float, float]:
-    ranks = [found.index(target) + 1 if target in found else None for found, target in zip(results, wanted)]
+    ranks = [found.index(target) + 1 if target in found else None for found, target in zip(results, wanted, strict=True)]
     mrr = sum(1 / rank for rank in ranks if rank) / len(ranks)
     top10 = sum(1 for rank in ranks if rank and rank <= 10) / len(ranks)
     first = sum(1 for rank in ranks if rank == 1) / len(ranks)
@@ -174,7 +175,7 @@ def main() -> None:
             "c": "title, a word dropped, shuffled",
             "d": "4 exact abstract words (rank 1 share)",
         }
-        print(f"\n| kind | queries | new MRR@20 | new top-10 | old MRR@20 | old top-10 |")
+        print("\n| kind | queries | new MRR@20 | new top-10 | old MRR@20 | old top-10 |")
         print("|---|--:|--:|--:|--:|--:|")
         for kind, pairs in queries.items():
             texts, wanted = [q for q, _ in pairs], [t for _, t in pairs]

@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sitegen.config.load import TopicConfig, load_config  # noqa: E402
-from sitegen.store.models import Paper  # noqa: E402
+from sitegen.fetch.sources.huggingface_parse import parse_api_json  # noqa: E402
 from sitegen.rules.normalize import token_text  # noqa: E402
 from sitegen.rules.reference import ReferenceTagger  # noqa: E402
-from sitegen.fetch.sources.huggingface_parse import parse_api_json  # noqa: E402
 from sitegen.rules.tagging import Tagger  # noqa: E402
+from sitegen.store.models import Paper  # noqa: E402
 
 EXTRA_TOPICS = {
     "long-context": {"any": ("long-context", "long context", "context window*", "context length", "title:long video")},

@@ -16,12 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from sitegen import __version__
-from sitegen.build import BuildReport, build as build_site
+from sitegen.build import BuildReport
+from sitegen.build import build as build_site
 from sitegen.build_progress import CliBuildProgress
 from sitegen.config.load import DEFAULT_CONFIG_NAME, Config, load_config
 from sitegen.errors import FetchFailed, SitegenError
 from sitegen.fetch.progress import CliProgress
-from sitegen.fetch.run import FetchReport, date_range, fetch as fetch_days
+from sitegen.fetch.run import FetchReport, date_range
+from sitegen.fetch.run import fetch as fetch_days
 from sitegen.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,7 +47,7 @@ def _config(context: click.Context) -> Config:
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _days(since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date] | None:
@@ -187,7 +189,8 @@ def publish(context: click.Context, branch: str | None, remote: str, no_push: bo
 
     Example: sitegen build && sitegen publish --branch gh-pages
     """
-    from sitegen.publish.run import PublishOptions, publish as publish_site
+    from sitegen.publish.run import PublishOptions
+    from sitegen.publish.run import publish as publish_site
 
     config = _config(context)
     options = PublishOptions(
@@ -216,7 +219,7 @@ def keepalive(context: click.Context, after_days: int) -> None:
     from sitegen.publish.keepalive import keep_alive
 
     config = _config(context)
-    report = keep_alive(config.root, config.store.path, dt.datetime.now(dt.timezone.utc), after_days)
+    report = keep_alive(config.root, config.store.path, dt.datetime.now(dt.UTC), after_days)
     click.echo(report.summary(), err=True)
 
 
@@ -324,8 +327,8 @@ def digest(context: click.Context, dry_run: bool, to_file: Path | None, day: dt.
     """
     import os
 
-    from sitegen.fetch.clock import SystemClock
     from sitegen.digest import DigestOptions, run_digest
+    from sitegen.fetch.clock import SystemClock
 
     if to_file is not None and catch_up:
         raise click.UsageError("--to-file writes one digest; use it with --day, not --catch-up")

@@ -13,8 +13,9 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import write_config
-from sitegen.store.models import DayListing, Organization, Paper
+
 from sitegen.store import Store
+from sitegen.store.models import DayListing, Organization, Paper
 
 HOSTILE_NAME = '<script>alert("org")</script>&\'x'
 HOSTILE_FULLNAME = '<img src=x onerror=alert(1)> "Evil" & Co'

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO_ROOT
 from site_archive import make_site
 from site_fixtures import ABOUT

@@ -12,9 +12,10 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import REPO_ROOT
+
 from sitegen.config.load import Config, load_config
-from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.store import Store
+from sitegen.store.models import DayListing, Organization, Paper
 
 SITE = "https://owner.github.io/papers/"
 WEEK_22 = [dt.date(2026, 5, d) for d in (25, 26, 27, 29)]  # Thursday 28 May: nothing in a topic
@@ -30,7 +31,7 @@ ARXIV_ONLY_ID = "2605.90006"
 
 def at(day: dt.date, hour: int = 6) -> dt.datetime:
     """An explicit `now`: the given day at `hour`:00 UTC."""
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
 
 
 def paper(arxiv_id: str, day: dt.date, title: str, upvotes: int | None, **extra: object) -> Paper:

@@ -139,8 +139,8 @@ class StandIn:
         window = re.search(r"submittedDate:\[(\d{12}) TO (\d{12})\]", search)
         start = int(query.get("start", ["0"])[0])
         size = int(query.get("max_results", ["10"])[0])
-        low = dt.datetime.strptime(window.group(1), "%Y%m%d%H%M").replace(tzinfo=dt.timezone.utc) if window else None
-        high = dt.datetime.strptime(window.group(2), "%Y%m%d%H%M").replace(tzinfo=dt.timezone.utc) + dt.timedelta(seconds=59) if window else None
+        low = dt.datetime.strptime(window.group(1), "%Y%m%d%H%M").replace(tzinfo=dt.UTC) if window else None
+        high = dt.datetime.strptime(window.group(2), "%Y%m%d%H%M").replace(tzinfo=dt.UTC) + dt.timedelta(seconds=59) if window else None
         hits = sorted(
             (e for e in self.api_entries if set(e.categories) & cats and (low is None or low <= e.published <= high)),
             key=lambda e: (e.published, e.arxiv_id),
@@ -233,7 +233,7 @@ def listing_html(
     </div>
 {''.join(blocks)}
 </div></body></html>
-""".encode("utf-8")
+""".encode()
 
 
 @contextmanager

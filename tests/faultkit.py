@@ -13,7 +13,7 @@ from sitegen.config.load import Config, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class FakeClock:

@@ -66,7 +66,7 @@ def check_atom(content: bytes) -> list[str]:
         _require(feed_has_author or entry.find(f"{ATOM}author") is not None, f"{entry_id}: no author in entry or feed")
         alternates = [link for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
         _require(entry.find(f"{ATOM}content") is not None or bool(alternates), f"{entry_id}: neither content nor alternate link")
-        _require(len({(l.get("type"), l.get("hreflang")) for l in alternates}) == len(alternates), f"{entry_id}: duplicate alternate links")
+        _require(len({(link.get("type"), link.get("hreflang")) for link in alternates}) == len(alternates), f"{entry_id}: duplicate alternate links")
         for link in entry.findall(f"{ATOM}link"):
             _require(_HTTP_URL.match(link.get("href", "")) is not None, f"{entry_id}: link not absolute http(s)")
         ids.append(entry_id or "")

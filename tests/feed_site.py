@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.config.load import Config, parse_config
-from sitegen.store.models import Paper
+from sitegen.fetch.sources.huggingface_parse import parse_api_json
 from sitegen.site.feeds import MAX_FEED_BYTES, FeedRenderer
 from sitegen.site.site import build_model
 from sitegen.site.templating import make_environment
-from sitegen.fetch.sources.huggingface_parse import parse_api_json
 from sitegen.store.merge import merge_paper
+from sitegen.store.models import Paper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "https://example.org/papers/"

@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen.store.models import DayListing, Paper
 from sitegen.output.writer import CACHE_NAME
 from sitegen.store import Store
+from sitegen.store.models import DayListing, Paper
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # the tree under test
 TEST_IDENTITY = {

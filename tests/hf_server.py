@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from loopback import running
 
-
 # Each fixture era (tests/fixtures/hf_*.json) served as one day of a week; 2026-05-28 is an
 # empty, weekend-like day. Shared by the end-to-end and newsboat tests.
 FIXTURE_WEEK: dict[str, str | None] = {

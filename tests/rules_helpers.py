@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from sitegen.config.load import TopicConfig
-from sitegen.store.models import Organization, Paper
 from sitegen.rules.reference import ReferenceTagger
 from sitegen.rules.tagging import Tagger
+from sitegen.store.models import Organization, Paper
 
 
 def paper(title: str = "Untitled", abstract: str = "", **fields: Any) -> Paper:

@@ -12,9 +12,10 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import REPO_ROOT, run_sitegen
-from sitegen.store.models import DayListing, Organization, Paper
+
 from sitegen.store import Store
 from sitegen.store.ledger import DayHealth, LastError
+from sitegen.store.models import DayListing, Organization, Paper
 
 DAYS = [dt.date(2026, 5, d) for d in (18, 19, 20, 21, 22, 25, 26, 27, 28, 29)]
 PAGE_SIZE = 4
@@ -91,7 +92,7 @@ def _paper(n: int, day: dt.date) -> Paper:
         abstract=abstract,
         authors=authors,
         listing_days=(day,),
-        published=dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) - dt.timedelta(days=2),
+        published=dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) - dt.timedelta(days=2),
         upvotes=(n * 7) % 23,
         num_comments=n % 4,
         sources=("huggingface",),

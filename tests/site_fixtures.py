@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from site_archive import make_site
 
 SUBPATH_BASE = "https://owner.github.io/repo/"

@@ -4,6 +4,7 @@ and the announcement schedule."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import pytest
@@ -160,7 +161,7 @@ def test_holidays_and_weekends_have_no_listing():
 def test_submission_windows_tile_the_week():
     days = [MONDAY + dt.timedelta(days=i) for i in range(5)] + [MONDAY + dt.timedelta(days=7)]
     windows = [arxiv_schedule.submission_window(d) for d in days]
-    for (_, end), (start, _) in zip(windows, windows[1:]):
+    for (_, end), (start, _) in itertools.pairwise(windows):
         assert end == start  # no gap, no overlap
     assert windows[0] == (dt.datetime(2026, 9, 24, 18, tzinfo=UTC), dt.datetime(2026, 9, 25, 18, tzinfo=UTC))
     url = query_url("http://x", ("cs.LG", "cs.CL"), windows[0], 0, 500)

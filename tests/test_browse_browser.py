@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 import browse_archive as B
+import pytest
 from browser_fixtures import AXE, Visit, axe_violations, browser  # noqa: F401
+from site_server import serve_site
+
 from sitegen.build import build
 from sitegen.config.load import load_config
-from site_server import serve_site
 
 ORG_PAPERS_ORDER = ["Many Papers Institute", "Big Votes Lab", B.HOSTILE_FULLNAME, "Solo Lab"]
 ORG_UPVOTES_ORDER = ["Big Votes Lab", B.HOSTILE_FULLNAME, "Many Papers Institute", "Solo Lab"]

@@ -9,12 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO_ROOT
+
 from sitegen.config.load import OrgsConfig
-from sitegen.store.models import Organization, Paper
 from sitegen.site.orgs import base_slug, build_orgs, org_slugs
 from sitegen.site.periods import MONTH, WEEK, build_periods, completed, period_bounds, week_key
+from sitegen.store.models import Organization, Paper
 
 REAL_DATA = REPO_ROOT.parent / "shared" / "data" / "hf-daily-papers"
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import browse_archive as B
 import lxml.etree
 import lxml.html
 import pytest
-
-import browse_archive as B
 from linkcheck import broken_links
+from test_site_valid import _vnu
+
 from sitegen.build import build
 from sitegen.config.load import LOCAL_PREVIEW_URL, load_config
-from sitegen.store.models import DayListing
 from sitegen.store import Store
-from test_site_valid import _vnu
+from sitegen.store.models import DayListing
 
 BASE = LOCAL_PREVIEW_URL  # no base_url in the config: the local preview address
 WEEKLY_FEEDS = [f"feeds/{slug}.{kind}" for slug in ("weekly", "diffusion.weekly", "agents.weekly") for kind in ("rss.xml", "atom.xml", "json")]

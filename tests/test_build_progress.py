@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from conftest import REPO_ROOT, run_sitegen, write_config
-from sitegen.store.models import DayListing, Paper
+
 from sitegen.store import Store
+from sitegen.store.models import DayListing, Paper
 
 STAGES = ["store", "topics", "related papers", "pages", "feeds and site files", "search index"]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from gitsite import REPO_ROOT, add_papers, clean_env, git, make_site_repo
 from workflow_runner import JobRun, load_job, run_job
 

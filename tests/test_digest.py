@@ -12,16 +12,28 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
-
 from digest_fixtures import (
-    ARXIV_ONLY_ID, FRIDAY, HOSTILE, HOSTILE_ID, MANY_AUTHORS_ID, OFF_TOPIC_DAY, SITE, TEX_ID, WEEK_22, at, day_papers, fill, stored_papers,
+    ARXIV_ONLY_ID,
+    FRIDAY,
+    HOSTILE,
+    HOSTILE_ID,
+    MANY_AUTHORS_ID,
+    OFF_TOPIC_DAY,
+    SITE,
+    TEX_ID,
+    WEEK_22,
+    at,
+    day_papers,
+    fill,
+    stored_papers,
     write_site,
 )
+from lxml import html as lxml_html
+from smtp_server import Inbox, free_port, smtp_server
+
 from sitegen.config.load import Config
 from sitegen.digest import DigestOptions, run_digest
 from sitegen.errors import DigestError
-from smtp_server import Inbox, free_port, smtp_server
 
 RECIPIENTS = ("ada@example.org", "alan@example.net", "zoe@example.com")
 

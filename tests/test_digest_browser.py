@@ -12,12 +12,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_fixtures import SCREENSHOTS, browser  # noqa: F401
 from digest_fixtures import HOSTILE, at, write_site
-from sitegen.digest import DigestOptions, run_digest
+from playwright.sync_api import expect
 from smtp_server import Inbox, smtp_server
+
+from sitegen.digest import DigestOptions, run_digest
 
 WIDTH = 390
 

@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import run_sitegen
 from digest_fixtures import FRIDAY, at, write_site
+from smtp_server import Inbox, self_signed, smtp_server
+
 from sitegen.digest import DigestOptions, run_digest
 from sitegen.digest.delivery import parse_recipients, parse_smtp_url
 from sitegen.errors import ConfigError, DigestError
-from smtp_server import Inbox, self_signed, smtp_server
 
 PASSWORD = "s3cret p@ss/word"  # spaces and URL syntax: percent-encoded in the URL
 ENCODED = "s3cret%20p%40ss%2Fword"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import FIXTURES, run_sitegen, write_config
 from hf_server import FIXTURE_WEEK, HFStandIn, serve
 

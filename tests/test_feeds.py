@@ -11,17 +11,17 @@ import re
 from pathlib import Path
 
 import feedparser
-import pytest
 import lxml.html
+import pytest
+from feed_checks import ATOM, check_feed, serve_folder
+from feed_site import BASE_URL, TOPICS, json_items, make_config, paper, render_feeds, write_outputs
 from lxml import etree
 from reader import make_reader
 
-from feed_checks import ATOM, check_feed, serve_folder
-from feed_site import BASE_URL, TOPICS, json_items, make_config, paper, render_feeds, write_outputs
 from sitegen.build import build
-from sitegen.store.models import DayListing
-from sitegen.store import Store
 from sitegen.site.feeds import MAX_FEED_BYTES
+from sitegen.store import Store
+from sitegen.store.models import DayListing
 
 FORMATS = ("rss.xml", "atom.xml", "json")
 PAPERS = [
@@ -65,7 +65,7 @@ def test_feedparser_reads_every_item_back(outputs: dict[str, bytes]) -> None:
             feed = feedparser.parse(outputs[f"feeds/{slug}.{ext}"])
             assert not feed.bozo, (slug, ext, feed.get("bozo_exception"))
             assert [e.id for e in feed.entries] == [_abs(i) for i in ids]
-            for entry, arxiv_id in zip(feed.entries, ids):
+            for entry, arxiv_id in zip(feed.entries, ids, strict=True):
                 assert entry.title == titles[arxiv_id]
                 assert entry.link == f"{BASE_URL}papers/{arxiv_id}/"
                 assert entry.published_parsed[:3] == PAPERS_BY_ID[arxiv_id].first_day.timetuple()[:3]
@@ -87,7 +87,7 @@ def test_reader_library_reads_all_three_formats(outputs: dict[str, bytes], tmp_p
                     assert entry.link == f"{BASE_URL}papers/{arxiv_id}/"
                     # The first listing day, plus the id's sequence number in seconds (distinct per day).
                     sequence = int(arxiv_id.rsplit(".", 1)[1])
-                    midnight = dt.datetime.combine(PAPERS_BY_ID[arxiv_id].first_day, dt.time(), dt.timezone.utc)
+                    midnight = dt.datetime.combine(PAPERS_BY_ID[arxiv_id].first_day, dt.time(), dt.UTC)
                     assert entry.published == midnight + dt.timedelta(seconds=sequence)
                     body = "".join(c.value for c in entry.content) or entry.summary or ""
                     assert PAPERS_BY_ID[arxiv_id].abstract.split("\n\n")[0] in body

@@ -6,17 +6,17 @@ import datetime as dt
 import json
 
 import feedparser
-import pytest
 import lxml.html
-from lxml import etree
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
+import pytest
 from feed_checks import ATOM, check_feed
 from feed_site import make_config, paper, render_feeds
-from sitegen.text.tex import readable_tex
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
 from sitegen.site.feed_items import MAX_TEXT_CHARS, MAX_TITLE_CHARS, shorten
 from sitegen.text.clean import clean_line, clean_paragraphs
+from sitegen.text.tex import readable_tex
 
 PIECES = [
     "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b[31m", "\x7f", "\x85", "\ufffe", "\uffff", "\ud800", "\udfff",

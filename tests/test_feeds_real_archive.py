@@ -12,13 +12,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from reader import make_reader
-
 from feed_checks import check_feed, serve_folder
 from feed_site import BASE_URL, REPO_ROOT, load_real_archive, make_config, render_feeds, write_outputs
+from reader import make_reader
+
 from sitegen.config.load import load_config
-from sitegen.store.models import Paper
 from sitegen.site.feeds import MAX_FEED_BYTES
+from sitegen.store.models import Paper
 
 ARCHIVE = REPO_ROOT.parent / "shared" / "data" / "hf-daily-papers"
 pytestmark = pytest.mark.skipif(not ARCHIVE.is_dir(), reason=f"{ARCHIVE} not present (the real Hugging Face archive)")

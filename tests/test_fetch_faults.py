@@ -91,7 +91,7 @@ def test_a_good_run_stores_every_paper_once_enriched_by_both_sources(tmp_path, s
     assert report.failures == [] and report.warning_lines() == []
     assert report.requests == 4 and len(server.requests) == 4
     assert clock.sleeps == [3.0]  # politeness between the two arXiv requests, nothing else
-    arxiv_agents = [a for r, a in zip(server.requests, server.user_agents) if r.startswith("/list/")]
+    arxiv_agents = [a for r, a in zip(server.requests, server.user_agents, strict=True) if r.startswith("/list/")]
     assert all("mailto:feeds@example.org" in a for a in arxiv_agents)
 
 

@@ -101,9 +101,9 @@ def test_a_redirect_to_another_host_is_refused_and_that_host_never_asked():
     other = Canned(response(json.dumps([hf_item("2609.66666", "Planted paper")]).encode(), "Content-Type: application/json"))
     with serve_canned(other, host="127.0.0.2") as elsewhere:
         redirect = Canned(response(b"", f"Location: {elsewhere}/api/daily_papers?date=2026-09-28", status="302 Found"))
-        with serve_canned(redirect) as base:
-            with pytest.raises(FetchError, match=r"redirected to http://127.0.0.2:\d+/api/daily_papers\?date=2026-09-28, another host; .*only to 127.0.0.1"):
-                fetcher().get(f"{base}/api/daily_papers?date=2026-09-28")
+        refused = r"redirected to http://127.0.0.2:\d+/api/daily_papers\?date=2026-09-28, another host; .*only to 127.0.0.1"
+        with serve_canned(redirect) as base, pytest.raises(FetchError, match=refused):
+            fetcher().get(f"{base}/api/daily_papers?date=2026-09-28")
     assert other.requests == []
 
 
@@ -115,9 +115,8 @@ def test_redirects_within_the_host_or_to_a_host_the_source_names_are_followed():
             same = Canned(response(b"", "Location: /next", status="307 Temporary Redirect"))
             get = fetcher(hosts={"127.0.0.2": "[sources.arxiv] api_base_url"})
             assert get.get(f"{base}/api/query?x=1").content == b"[]"
-            with serve_canned(same) as looping:
-                with pytest.raises(FetchError, match=r"more than 5 redirects"):
-                    get.get(f"{looping}/start")
+            with serve_canned(same) as looping, pytest.raises(FetchError, match=r"more than 5 redirects"):
+                get.get(f"{looping}/start")
     assert final.requests == ["GET /api/query?x=1 HTTP/1.1"]
     assert len(same.requests) == 6
 

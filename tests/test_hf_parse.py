@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, HF_REAL_DATA
+
 from sitegen.errors import ParseError
 from sitegen.fetch.sources.huggingface_parse import parse_api_json, parse_page_html
 
@@ -28,7 +28,7 @@ def test_every_real_file_parses_with_no_item_lost() -> None:
         raw = json.loads(path.read_bytes())
         papers = parse_api_json(path.read_bytes(), _day_of(path), str(path))
         assert {p.arxiv_id for p in papers} == {item["paper"]["id"] for item in raw}, path
-        for paper, item in zip(papers, raw):
+        for paper, item in zip(papers, raw, strict=True):
             assert paper.arxiv_id and paper.title and paper.abstract, (path, paper.arxiv_id)
             assert paper.listing_days == (_day_of(path),)
             hidden = {a["name"] for a in item["paper"]["authors"] if a.get("hidden")}
@@ -63,7 +63,7 @@ def test_2024_era_fields_hidden_authors_and_unwrapping() -> None:
     assert paper.authors == ("Ada Lovelace", "Alan Turing")  # "Hidden Person" asked not to be shown
     assert paper.upvotes == 12 and paper.num_comments == 3
     assert paper.thumbnail == "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2405.00001.png"
-    assert paper.published == dt.datetime(2024, 5, 24, 17, 34, 15, tzinfo=dt.timezone.utc)
+    assert paper.published == dt.datetime(2024, 5, 24, 17, 34, 15, tzinfo=dt.UTC)
     assert paper.organization is None and paper.github_repo is None
 
 
@@ -86,7 +86,7 @@ def test_organization_era_and_unsafe_links_dropped() -> None:
 
 def test_2026_era_midnight_dates() -> None:
     papers = _by_id("hf_2026-05-29.json")
-    assert papers["2605.00005"].published == dt.datetime(2026, 5, 28, tzinfo=dt.timezone.utc)
+    assert papers["2605.00005"].published == dt.datetime(2026, 5, 28, tzinfo=dt.UTC)
     assert papers["2605.00005"].authors == ("José Álvarez", "Дмитрий Иванов")
 
 

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from gitsite import clean_env, git, make_site_repo, sitegen
 
 

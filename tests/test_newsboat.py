@@ -20,13 +20,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_sitegen, write_config
 from feed_checks import serve_folder
 from hf_server import FIXTURE_WEEK, HFStandIn, serve
+
 from sitegen.config.load import LOCAL_PREVIEW_URL
-from sitegen.text.tex import readable_tex
 from sitegen.text.clean import clean_line
+from sitegen.text.tex import readable_tex
 
 NEWSBOAT = shutil.which("newsboat")
 pytestmark = pytest.mark.skipif(

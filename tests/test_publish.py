@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from git_http_server import GitHost, serve_git
 from gitsite import add_papers, clean_env, git, make_bare_remote, make_site_repo, output_files, sitegen, tree_files
 

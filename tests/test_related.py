@@ -8,14 +8,14 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from conftest import write_config
 from lxml import html
 
-from conftest import write_config
 from sitegen.build import build
 from sitegen.config.load import load_config
-from sitegen.store.models import DayListing, Paper
 from sitegen.search.related import related_papers, word_counts
 from sitegen.store import Store
+from sitegen.store.models import DayListing, Paper
 
 DAY = dt.date(2026, 3, 2)
 TOPICS = {

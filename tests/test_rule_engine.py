@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rules_helpers import paper, topic
 
 from sitegen.config.load import load_config
+from sitegen.fetch.sources.huggingface_parse import parse_api_json
 from sitegen.rules.normalize import fold, with_offsets
 from sitegen.rules.reference import ReferenceTagger
-from sitegen.fetch.sources.huggingface_parse import parse_api_json
 from sitegen.rules.tagging import Tagger
-
-from rules_helpers import paper, topic
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = ROOT.parent / "shared" / "data" / "hf-daily-papers"

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from rules_helpers import topic
 
 from sitegen.config.load import parse_config
 from sitegen.errors import ConfigError
 from sitegen.rules.tagging import Tagger
-
-from rules_helpers import topic
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,6 @@ so the table also proves the two agree.
 from __future__ import annotations
 
 import pytest
-
 from rules_helpers import in_topic, paper, topic
 
 T, A = "title", "abstract"

@@ -11,10 +11,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO_ROOT, run_sitegen
-from sitegen.store.models import DayListing, Paper
+
 from sitegen.store import Store
+from sitegen.store.models import DayListing, Paper
 
 DAY = dt.date(2026, 5, 4)
 TOPIC = """

@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import lxml.html
-
 from conftest import REPO_ROOT, run_sitegen
 from test_safety_config import make_site
 

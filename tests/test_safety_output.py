@@ -17,15 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO_ROOT
 from gitsite import add_papers, clean_env, git, sitegen
+
 from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.output.build_cache import CACHE_NAME, BuildCache, make_cache, read_cache, save_cache
-from sitegen.store.models import Paper
-from sitegen.store import Store
 from sitegen.rules.tagging import Tagger
+from sitegen.store import Store
+from sitegen.store.models import Paper
 
 DAY = dt.date(2025, 3, 3)
 

@@ -9,7 +9,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from gitsite import add_papers, clean_env, git, make_bare_remote, make_site_repo, sitegen
 
 

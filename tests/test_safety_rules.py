@@ -15,17 +15,17 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT, run_sitegen
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import REPO_ROOT, run_sitegen
 from rules_helpers import paper, topic
+
 from sitegen.errors import ConfigError, RuleTimeout
-from sitegen.store.models import DayListing, Paper
 from sitegen.rules.reference import PaperTexts, find
+from sitegen.rules.tagging import Tagger
 from sitegen.rules.terms import RuleError, parse_term
 from sitegen.store import Store
-from sitegen.rules.tagging import Tagger
+from sitegen.store.models import DayListing, Paper
 
 DAY = dt.date(2026, 5, 4)
 # Exponential for a backtracking engine: "a" * 40 followed by a character that is not "a".

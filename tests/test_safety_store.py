@@ -11,15 +11,15 @@ from typing import Any
 
 import msgspec
 import pytest
+from conftest import write_config
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import write_config
 from sitegen.errors import StoreError
-from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.store import Store
 from sitegen.store.codec import paper_to_json
 from sitegen.store.day_file import DayFile, DayFileRejected, decode_day_file
+from sitegen.store.models import DayListing, Organization, Paper
 from sitegen.text.clean import clean_line, clean_paragraphs
 
 DAY = dt.date(2025, 4, 1)
@@ -29,7 +29,7 @@ GOOD = Paper(
     abstract="First paragraph.\n\nSecond paragraph with $\\nabla$ and \\textbf{TeX}.",
     authors=("Ada Lovelace", "Alan Turing"),
     listing_days=(DAY,),
-    published=dt.datetime(2025, 3, 30, 4, 22, tzinfo=dt.timezone.utc),
+    published=dt.datetime(2025, 3, 30, 4, 22, tzinfo=dt.UTC),
     upvotes=5,
     organization=Organization("lab", "The Lab"),
     ai_summary="A summary.",

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 import site_archive as A
+from conftest import run_sitegen
 from site_fixtures import subpath_site  # noqa: F401
-from sitegen.search import chunk as search_chunk, index as search_index
+from test_search_ranking import NODE, ask
+
+from sitegen.search import chunk as search_chunk
+from sitegen.search import index as search_index
 from sitegen.search.index import chunk_sizes, write_search_index
 from sitegen.store import Store
-from conftest import run_sitegen
-from test_search_ranking import NODE, ask
 
 
 def test_index_finds_words_of_titles_abstracts_authors_and_organizations(subpath_site: Path) -> None:  # noqa: F811

@@ -11,11 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO_ROOT
-from sitegen.store.models import Organization, Paper
+
 from sitegen.search.index import write_search_index
 from sitegen.search.text import positioned
+from sitegen.store.models import Organization, Paper
 
 NODE = shutil.which("node")
 RUNNER = REPO_ROOT / "tests" / "search_node.js"
@@ -145,5 +145,5 @@ def test_python_and_javascript_cut_text_into_the_same_terms(index: Path) -> None
             for item in json.loads(path.read_bytes())[:10]:
                 texts.append(item["paper"]["title"] + "\n" + item["paper"]["summary"] + "\n" + item["paper"].get("ai_summary", ""))
     answers = ask(index, *({"positioned": text} for text in texts))
-    for text, answer in zip(texts, answers):
+    for text, answer in zip(texts, answers, strict=True):
         assert answer["terms"] == positioned(text), text

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import run_sitegen, write_config
 from loopback import running
+
 from sitegen.serve import make_server
 
 NOT_FOUND = "<!doctype html><title>Not found</title><p>This site has no such page.</p>\n"

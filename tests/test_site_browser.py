@@ -6,10 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
-
 import site_archive as A
-from browser_fixtures import SCREENSHOTS, AXE, Visit, axe_violations, browser, layout_shift, live_site, visit  # noqa: F401
+from browser_fixtures import AXE, SCREENSHOTS, Visit, axe_violations, browser, layout_shift, live_site, visit  # noqa: F401
+from playwright.sync_api import expect
 
 # One page of each type (and the plumbing pages a visitor can land on).
 PAGES = {

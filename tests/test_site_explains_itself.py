@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import lxml.html
-
 import site_archive as A
 from conftest import run_sitegen
 

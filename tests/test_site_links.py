@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from linkcheck import broken_links, foreign_subresources
 from site_fixtures import ROOT_BASE, SUBPATH_BASE, root_site, subpath_site  # noqa: F401
 

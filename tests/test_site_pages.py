@@ -7,9 +7,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 import site_archive as A
 from site_fixtures import ROOT_BASE, SUBPATH_BASE, root_site, subpath_site  # noqa: F401
+
 from sitegen.store import Store
 
 
@@ -138,7 +138,7 @@ def test_paper_page_has_every_field(subpath_site: Path) -> None:  # noqa: F811
     text = " ".join(doc.text_content().split())
     assert doc.xpath("string(//h1)") == "Reasoning study 6: scaling chain-of-thought reasoning in language models"
     assert "Acme Research Lab (acme)" in text
-    links = dict(zip(_texts(doc, "//ul[@class='links']//a"), doc.xpath("//ul[@class='links']//a/@href")))
+    links = dict(zip(_texts(doc, "//ul[@class='links']//a"), doc.xpath("//ul[@class='links']//a/@href"), strict=True))
     assert links == {
         "arXiv": "https://arxiv.org/abs/2605.00006",
         "PDF": "https://arxiv.org/pdf/2605.00006",
@@ -147,7 +147,7 @@ def test_paper_page_has_every_field(subpath_site: Path) -> None:  # noqa: F811
         "Code ★ 106 stars": "https://github.com/acme/project6",
         "Project page": "https://acme.example/p6",
     }
-    facts = dict(zip(_texts(doc, "//dl[@class='facts']//dt"), _texts(doc, "//dl[@class='facts']//dd")))
+    facts = dict(zip(_texts(doc, "//dl[@class='facts']//dt"), _texts(doc, "//dl[@class='facts']//dd"), strict=True))
     assert facts == {"Published": "17 May 2026", "Listed": "19 May 2026", "Upvotes": "▲ 19 upvotes", "Comments": "2 on Hugging Face"}
     assert _texts(doc, "//section[@class='abstract']/p") == [
         "We study chain-of-thought reasoning in language models. Our method improves results on benchmark 6.",

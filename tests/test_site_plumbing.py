@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
 import site_archive as A
 from conftest import run_sitegen
+
 from sitegen.site import plumbing
 
 

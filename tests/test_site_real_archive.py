@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import HF_REAL_DATA, run_sitegen
 from linkcheck import site_problems
 from real_archive import fill_store, write_config

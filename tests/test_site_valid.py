@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 import site_archive as A
 from conftest import REPO_ROOT
 from site_fixtures import subpath_site  # noqa: F401

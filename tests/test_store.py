@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import StoreError
-from sitegen.store.models import DayListing, Paper
 from sitegen.store import Store
+from sitegen.store.models import DayListing, Paper
 
 DAY1 = dt.date(2025, 4, 1)
 DAY2 = dt.date(2025, 4, 2)
@@ -49,7 +49,7 @@ def test_changed_upvote_count_is_a_one_line_diff(tmp_path: Path) -> None:
     store.add_listing(DayListing("huggingface", DAY1, (_paper(upvotes=9),)))
     after = (tmp_path / "papers/2025/2025-04-01.json").read_text().splitlines()
     assert len(before) == len(after)
-    assert [(a, b) for a, b in zip(before, after) if a != b] == [('   "upvotes": 3', '   "upvotes": 9')]
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == [('   "upvotes": 3', '   "upvotes": 9')]
 
 
 def test_later_answer_lacking_a_field_keeps_it(tmp_path: Path) -> None:
@@ -114,13 +114,13 @@ def test_older_listing_only_fills_gaps(tmp_path: Path) -> None:
 
 def test_strict_decoder_round_trips_every_field(tmp_path: Path) -> None:
     """The msgspec hot path must build exactly the Paper that was written, every field set."""
-    from sitegen.store.models import Organization
     from sitegen.store.codec import paper_to_json
     from sitegen.store.day_file import decode_day_file
     from sitegen.store.files import dump_json
+    from sitegen.store.models import Organization
 
     full = _paper(
-        published=dt.datetime(2025, 3, 30, 4, 22, 9, tzinfo=dt.timezone.utc),
+        published=dt.datetime(2025, 3, 30, 4, 22, 9, tzinfo=dt.UTC),
         num_comments=2,
         organization=Organization("lab", "The Lab", "https://x/a.png"),
         github_stars=5,

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.site.templating import make_environment
 from sitegen.fetch.sources.huggingface_parse import parse_api_json
+from sitegen.site.templating import make_environment
+from sitegen.text.clean import clean_line, clean_paragraphs
 from sitegen.text.tex import MAX_TEX_LENGTH, convert_tex, readable_tex, tex_problem
 from sitegen.text.tex_math import MAX_DEPTH
-from sitegen.text.clean import clean_line, clean_paragraphs
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE = ROOT.parent / "shared" / "data" / "hf-daily-papers"

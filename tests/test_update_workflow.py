@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from gitsite import REPO_ROOT, git, tree_files
 from hf_server import HFStandIn, serve
 from smtp_server import Inbox, smtp_server

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config.load import Config, TopicConfig
-from sitegen.store.models import Paper
 from sitegen.rules.tagging import Tagger
+from sitegen.store.models import Paper
 
 RECENT_DAYS = 30
 RECENT_TITLES = 3

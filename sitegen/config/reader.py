@@ -113,7 +113,7 @@ class TableReader:
                 good.append(item)
         return tuple(good)
 
-    def subtable(self, key: str) -> "TableReader":
+    def subtable(self, key: str) -> TableReader:
         self.asked.add(key)
         return TableReader(self.table.get(key), self.key_path(key), self.problems)
 

@@ -15,13 +15,13 @@ import jinja2
 
 from sitegen.config.load import Config
 from sitegen.digest.periods import Period
-from sitegen.store.models import Paper
+from sitegen.search.chunk import organization, teaser
 from sitegen.site.feed_items import FeedItem, ItemFactory, ItemTopic
 from sitegen.site.pages import day_path, topic_path
 from sitegen.site.site import build_model
-from sitegen.search.chunk import organization, teaser
-from sitegen.text.tex import readable_tex
+from sitegen.store.models import Paper
 from sitegen.text.clean import clean_line, clean_paragraphs
+from sitegen.text.tex import readable_tex
 
 ALL_PAPERS = "All papers"
 

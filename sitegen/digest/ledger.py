@@ -65,7 +65,7 @@ class SentLedger:
                 raise ValueError(f"schema is {document.get('schema')!r}, expected {SCHEMA_VERSION}")
             for key, entry in document["sent"].items():
                 record = SentDigest(**entry)
-                record.as_period  # the dates must parse
+                record.as_period  # noqa: B018 -- read for its check: the dates must parse
                 self.sent[key] = record
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise StoreError(f"{self.path}: malformed digest ledger ({error}). Restore it from git.") from None

@@ -71,7 +71,7 @@ def compose(config: Config, env: jinja2.Environment, digest: Digest, sender: Add
     # The list's own address, as on a mailing list: the recipients are in the envelope only.
     message["To"] = sender
     message["Subject"] = title
-    message["Date"] = format_datetime(now.astimezone(dt.timezone.utc))
+    message["Date"] = format_datetime(now.astimezone(dt.UTC))
     message["Message-ID"] = message_id(config, digest.period)
     message["List-Id"] = list_id(config, digest.period.cadence)
     message["List-Unsubscribe"] = f"<{context['unsubscribe']}>"

@@ -49,7 +49,7 @@ class Period:
         return self.first <= day <= self.last
 
     def is_over(self, now: dt.datetime) -> bool:
-        return self.last < now.astimezone(dt.timezone.utc).date()
+        return self.last < now.astimezone(dt.UTC).date()
 
 
 def period_of(day: dt.date, cadence: str) -> Period:

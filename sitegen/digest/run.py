@@ -16,15 +16,15 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
-from sitegen.fetch.clock import utc_stamp
-from sitegen.config.load import Config
 from sitegen.config.email import parse_sender
+from sitegen.config.load import Config
 from sitegen.digest.content import Digest, build_digests
 from sitegen.digest.delivery import Delivery, delivery_from_environment, send
 from sitegen.digest.ledger import DigestFailure, SentDigest, SentLedger
 from sitegen.digest.message import PREVIEW_SENDER, compose
 from sitegen.digest.periods import CATCH_UP_LIMIT, Period, due_periods, period_of
 from sitegen.errors import DigestError
+from sitegen.fetch.clock import utc_stamp
 from sitegen.site.templating import make_environment
 from sitegen.store import Store
 from sitegen.store.files import atomic_write

@@ -25,11 +25,10 @@ from typing import Protocol
 
 import httpx
 
-from sitegen.fetch.clock import Clock, SystemClock, utc_stamp
 from sitegen.config.load import Config
 from sitegen.errors import SitegenError, SourceError, SourceUnreachable
+from sitegen.fetch.clock import Clock, SystemClock, utc_stamp
 from sitegen.fetch.report import DayProblem, FetchReport, SourceReport
-from sitegen.store.models import DayListing
 from sitegen.fetch.sources import http
 from sitegen.fetch.sources.arxiv import ArxivSource
 from sitegen.fetch.sources.base import DayResult, Source
@@ -37,6 +36,7 @@ from sitegen.fetch.sources.http_cache import FILE_NAME, HttpCache
 from sitegen.fetch.sources.huggingface import HuggingFaceSource
 from sitegen.store import Store
 from sitegen.store.ledger import DayHealth, LastError
+from sitegen.store.models import DayListing
 
 __all__ = ["FetchProgress", "FetchReport", "SourceReport", "DayProblem", "date_range", "fetch"]
 
@@ -147,7 +147,7 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
     report = SourceReport(source.name)
     ledger = store.source_ledger(source.name)
     planned = days if days is not None else source.default_days(clock.now())
-    today = clock.now().astimezone(dt.timezone.utc).date()
+    today = clock.now().astimezone(dt.UTC).date()
     horizon = today - dt.timedelta(days=config.fetch.heal_days)
     heal = [d for d, h in sorted(ledger.days.items()) if h.state in ("failed", "suspect") and horizon < d <= today and d not in planned]
     order = heal + list(planned)

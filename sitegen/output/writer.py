@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import BuildError
-from sitegen.output.manifest import MANIFEST_NAME, ManifestUnreadable, parse_manifest
 from sitegen.output.build_cache import (
     CACHE_NAME,
     BuildCache,
@@ -34,6 +33,7 @@ from sitegen.output.build_cache import (
     save_cache,
 )
 from sitegen.output.fingerprint import content_digest
+from sitegen.output.manifest import MANIFEST_NAME, ManifestUnreadable, parse_manifest
 from sitegen.rules.tagging import TopicMatch
 
 __all__ = ["CACHE_NAME", "SiteWriter", "WriteReport", "WriteResult"]

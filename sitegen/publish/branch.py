@@ -12,8 +12,8 @@ history. The rules, checked before anything is committed or pushed:
 from __future__ import annotations
 
 from sitegen.errors import PublishError
-from sitegen.publish.gitrepo import Git
 from sitegen.output.manifest import MANIFEST_NAME, ManifestUnreadable, parse_manifest
+from sitegen.publish.gitrepo import Git
 
 PUBLISH_NAME = "sitegen"
 PUBLISH_EMAIL = "publish@sitegen.invalid"

@@ -39,7 +39,7 @@ def keep_alive(
 ) -> KeepAliveReport:
     git = open_repository(repo_dir, os.environ if environ is None else environ)
     stamp = git.out("show", "-s", "--format=%ct", "HEAD")
-    last = dt.datetime.fromtimestamp(int(stamp), tz=dt.timezone.utc)
+    last = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
     idle = (now - last).days
     path = store_path / KEEPALIVE_NAME
     if idle < after_days:
@@ -47,7 +47,7 @@ def keep_alive(
     document = {
         "about": "Written by `sitegen keepalive` when the repository had no commit for a long time, so GitHub keeps its scheduled workflow enabled.",
         "previous_commit": last.date().isoformat(),
-        "written": now.astimezone(dt.timezone.utc).date().isoformat(),
+        "written": now.astimezone(dt.UTC).date().isoformat(),
     }
     write_if_changed(path, dump_json(document))
     return KeepAliveReport(last, idle, path, touched=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sitegen.store.models import Paper
 from sitegen.rules.fields import field_text, has_category
 from sitegen.rules.matcher import FieldMatcher, Unit
 from sitegen.rules.nodes import And, Leaf, Node, Not, Or, leaves
 from sitegen.rules.terms import Term
 from sitegen.rules.topic import TopicRule
+from sitegen.store.models import Paper
 
 Predicate = Callable[[set[int]], bool]
 _NO_UNITS: frozenset[int] = frozenset()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.store.models import Paper
 from sitegen.rules.fields import LABELS, has_category, labels
 from sitegen.rules.nodes import And, Leaf, Node, Not, Or, leaves
 from sitegen.rules.reference import PaperTexts, find
 from sitegen.rules.topic import TopicRule
+from sitegen.store.models import Paper
 
 
 @dataclass(frozen=True)

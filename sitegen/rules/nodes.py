@@ -7,7 +7,6 @@ so matching, explaining and checking have one structure to handle.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from sitegen.rules.terms import Term
 
@@ -37,7 +36,7 @@ class Or:
     text: str
 
 
-Node = Union[Leaf, Not, And, Or]
+Node = Leaf | Not | And | Or
 
 
 def leaves(node: Node, positive: bool = True) -> list[tuple[Leaf, bool]]:

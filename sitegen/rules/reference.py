@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.errors import RuleTimeout
-from sitegen.store.models import Paper
 from sitegen.rules.fields import field_text, has_category
 from sitegen.rules.nodes import And, Leaf, Node, Not, Or
 from sitegen.rules.normalize import cased, fold, with_offsets
 from sitegen.rules.terms import Term
 from sitegen.rules.topic import TopicRule
 from sitegen.rules.user_regex import SEARCH_TIMEOUT
+from sitegen.store.models import Paper
 
 SNIPPET_CONTEXT = 40  # characters of context on each side of a highlighted match
 _SPACES = re.compile(r"\s+")

@@ -6,9 +6,9 @@ import multiprocessing
 from collections.abc import Mapping
 
 from sitegen.gcpause import gc_paused
-from sitegen.store.models import Paper
 from sitegen.output.parallel import default_workers
-from sitegen.rules.tagging import TaggingNotes, Tagger, TopicMatch
+from sitegen.rules.tagging import Tagger, TaggingNotes, TopicMatch
+from sitegen.store.models import Paper
 
 Tags = tuple[TopicMatch, ...]
 MIN_PAPERS_PER_WORKER = 3000  # below this, forking costs more than it saves
@@ -39,7 +39,7 @@ def tag_papers(tagger: Tagger, papers: Mapping[str, Paper], known: Mapping[str, 
             tagger.notes.merge(notes)
         fresh = {
             missing[start + offset].arxiv_id: tags
-            for (start, _), (part, _) in zip(slices, parts)
+            for (start, _), (part, _) in zip(slices, parts, strict=True)
             for offset, tags in enumerate(part)
         }
     return {arxiv_id: known[arxiv_id] if arxiv_id in known else fresh[arxiv_id] for arxiv_id in papers}

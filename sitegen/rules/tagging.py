@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from sitegen.config.load import TopicConfig
 from sitegen.errors import ConfigError
-from sitegen.store.models import Paper
 from sitegen.rules.engine import CompiledTopic, Engine, Undecided
 from sitegen.rules.fields import labels
 from sitegen.rules.matcher import MAX_TIMEOUTS
 from sitegen.rules.topic import TopicRule, TopicRuleError, compile_topic
 from sitegen.rules.user_regex import SEARCH_TIMEOUT
+from sitegen.store.models import Paper
 
 MAX_TIMEOUT_WARNINGS = 20  # per build: past this, timeouts are only counted
 

@@ -15,8 +15,8 @@ messages); the `regex` package runs it in its re-compatible mode (V0), for the t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from functools import partial
 
 import regex

@@ -32,10 +32,10 @@ from pathlib import Path
 import orjson
 
 from sitegen.errors import BuildError, StoreError
-from sitegen.store.models import Paper
 from sitegen.search.chunk import BLOCK, FIELD_GAP, K1, LEVELS, SHARD_BYTES, chunk_files, shard_key, teaser
 from sitegen.search.text import MAX_WORD, MIN_WORD, STOPWORDS, normalize
 from sitegen.store.files import atomic_write
+from sitegen.store.models import Paper
 
 __all__ = ["normalize", "shard_key", "teaser", "write_search_index", "SearchIndexReport"]
 
@@ -125,7 +125,7 @@ def manifest_bytes(names: Sequence[str], chunks: Sequence[Sequence[Paper]], spli
                 # The shard files' prefixes that were split further (search_chunk.shard_key).
                 "splits": " ".join(chunk_splits),
             }
-            for name, chunk, chunk_splits in zip(names, chunks, splits)
+            for name, chunk, chunk_splits in zip(names, chunks, splits, strict=True)
         ],
     }
     return orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n"
@@ -141,7 +141,7 @@ def write_search_index(
         chunks.append(papers_oldest_first[start : start + size])
     names = [versions_digest(chunk, versions) if versions is not None else chunk_digest(chunk) for chunk in chunks]
     previous = _previous_chunks(folder)
-    pending = [(folder / name, chunk) for name, chunk in zip(names, chunks) if not (name in previous and (folder / name).is_dir())]
+    pending = [(folder / name, chunk) for name, chunk in zip(names, chunks, strict=True) if not (name in previous and (folder / name).is_dir())]
     try:
         for target, _ in pending:
             if target.exists():

@@ -21,16 +21,16 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from sitegen.config.load import TopicConfig
-from sitegen.store.models import Paper
+from sitegen.output.fingerprint import digest
 from sitegen.site.feed_channel import Channel
 from sitegen.site.feed_items import ALL_SLUG, listing_datetime
 from sitegen.site.feed_xml import Entry
 from sitegen.site.feeds import FeedRenderer
-from sitegen.output.fingerprint import digest
 from sitegen.site.opml import render_opml
 from sitegen.site.orgs import Org, org_path
 from sitegen.site.pages import topic_path
 from sitegen.site.periods import WEEK, period_bounds
+from sitegen.store.models import Paper
 from sitegen.text.clean import xml_safe
 
 Output = tuple[str, bytes]

@@ -14,7 +14,7 @@ from sitegen.site.templating import render_markdown
 from sitegen.text.clean import xml_safe
 
 # An empty feed has no newest item; a fixed date keeps it byte-identical from build to build.
-EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 FORMATS = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
 ICON_PATH = "static/favicon.svg"
 IMAGE_PATH = "static/favicon.png"  # RSS 2.0 allows only GIF, JPEG or PNG for <image>

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from sitegen.store.models import Paper
 from sitegen.site.pages import paper_path, topic_path
 from sitegen.site.site import SiteModel
-from sitegen.text.readable import readable
+from sitegen.store.models import Paper
 from sitegen.text.clean import clean_line, clean_paragraphs, xml_safe
+from sitegen.text.readable import readable
 
 ALL_SLUG = "all"
 # arXiv caps abstracts at 1,920 characters and titles far below these; longer text is broken or
@@ -77,7 +77,7 @@ def item_id(arxiv_id: str) -> str:
 
 
 def listing_datetime(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 SECONDS_PER_DAY = 86_400

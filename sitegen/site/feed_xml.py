@@ -15,7 +15,6 @@ from sitegen import GENERATOR_NAME, GENERATOR_URL, __version__
 from sitegen.site.feed_channel import Channel, updated
 from sitegen.site.feed_items import FeedItem
 
-
 Entry = tuple[FeedItem, str]  # an item and its body for this feed (FeedItem.html(slug))
 
 

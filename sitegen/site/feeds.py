@@ -20,7 +20,6 @@ from collections.abc import Iterator
 
 import jinja2
 
-from sitegen.store.models import Paper
 from sitegen.site.feed_channel import FORMATS, Channel, markdown_to_text
 from sitegen.site.feed_items import ALL_SLUG, ItemFactory
 from sitegen.site.feed_xml import Entry, render_rss_and_atom, render_xml
@@ -28,6 +27,7 @@ from sitegen.site.json_feed import render_json_feed
 from sitegen.site.opml import render_opml
 from sitegen.site.pages import topic_path
 from sitegen.site.site import SiteModel
+from sitegen.store.models import Paper
 from sitegen.text.clean import xml_safe
 
 LOG = logging.getLogger(__name__)

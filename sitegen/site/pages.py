@@ -26,15 +26,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from sitegen.store.ids import paper_dir
 from sitegen.errors import BuildError
-from sitegen.store.models import Paper
 from sitegen.search.related import Related
 from sitegen.site.bibtex import bibtex_entry
 from sitegen.site.calendar import months as calendar_months
 from sitegen.site.site import SiteModel, newest_day_then_upvotes
 from sitegen.site.status import SourceStatus
 from sitegen.site.templating import render_markdown
+from sitegen.store.ids import paper_dir
+from sitegen.store.models import Paper
 
 ABOUT_FILE = "about.md"  # beside sitegen.toml; when present, the site gets an about/ page
 AUTHORS_SHOWN = 12  # a paper page shows this many authors, the rest fold into <details>

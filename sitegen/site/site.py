@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sitegen.config.load import Config, TopicConfig
-from sitegen.store.models import Paper
 from sitegen.rules.tag_all import tag_papers
-from sitegen.rules.tagging import TaggingNotes, Tagger, TopicMatch
+from sitegen.rules.tagging import Tagger, TaggingNotes, TopicMatch
+from sitegen.store.models import Paper
 
 
 @dataclass(frozen=True)

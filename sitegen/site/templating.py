@@ -10,8 +10,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from sitegen.site.markdown_text import render_markdown
-from sitegen.text.readable import readable
 from sitegen.text.clean import paragraphs, safe_url
+from sitegen.text.readable import readable
 
 
 def make_environment(templates: Path) -> jinja2.Environment:

@@ -15,9 +15,9 @@ from typing import Any
 
 import msgspec
 
-from sitegen.store.ids import is_canonical_arxiv_id
 from sitegen.errors import StoreError
 from sitegen.store.day_file import PARAGRAPH_FIELDS, SCHEMA_VERSION, PaperRecord
+from sitegen.store.ids import is_canonical_arxiv_id
 
 _OBJECT = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _RECORD = msgspec.json.Decoder(PaperRecord)

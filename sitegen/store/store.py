@@ -10,14 +10,13 @@ Each write is atomic and happens only when the bytes change, so an idempotent ru
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import StoreError
-from sitegen.store.models import DayListing, Paper
 from sitegen.gcpause import gc_paused
 from sitegen.store.codec import paper_to_json
 from sitegen.store.day_file import SCHEMA_VERSION, DayFileRejected, decode_day_file
@@ -25,6 +24,7 @@ from sitegen.store.day_file_errors import explain
 from sitegen.store.files import dump_json, write_if_changed
 from sitegen.store.ledger import DayHealth, LastError, Ledger
 from sitegen.store.merge import merge_paper
+from sitegen.store.models import DayListing, Paper
 
 
 @dataclass

@@ -63,7 +63,7 @@ _LETTER_RUN = re.compile(r"[^\W\d_]{2}")
 _DOTLESS = {"ı": "i", "ȷ": "j"}
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 # Commands whose argument is not text for a reader (colours, cross-references, spacing).
-_DROPPED_WITH_ARGUMENT = frozenset("color label cite citep citet ref eqref vspace hspace".split())
+_DROPPED_WITH_ARGUMENT = frozenset(["color", "label", "cite", "citep", "citet", "ref", "eqref", "vspace", "hspace"])
 
 
 def readable_tex(text: str) -> str:

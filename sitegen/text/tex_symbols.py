@@ -59,9 +59,7 @@ TEXT_LETTERS: dict[str, str] = {
 
 # Operator names print as their name in upright letters.
 OPERATORS = frozenset(
-    "log ln lg exp sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh max min arg argmax "
-    "argmin sup inf lim liminf limsup det dim ker gcd lcm Pr mod bmod pmod trace tr rank diag "
-    "softmax sign sgn var Var Cov KL".split()
+    ["log", "ln", "lg", "exp", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "max", "min", "arg", "argmax", "argmin", "sup", "inf", "lim", "liminf", "limsup", "det", "dim", "ker", "gcd", "lcm", "Pr", "mod", "bmod", "pmod", "trace", "tr", "rank", "diag", "softmax", "sign", "sgn", "var", "Var", "Cov", "KL"]
 )
 
 # Escaped characters: "\%" is a percent sign, and so on.
@@ -84,32 +82,30 @@ MATH_ACCENTS: dict[str, str] = {
 
 # Commands whose one argument is shown as it is (emphasis and fonts carry no meaning in a feed).
 WRAPPERS = frozenset(
-    "text textrm textit textbf textsf texttt textsc textup textmd textsl textnormal emph "
-    "underline mbox hbox fbox mathrm mathit mathbf mathsf mathtt mathcal mathscr mathfrak "
-    "mathnormal boldsymbol bm pmb operatorname url uline".split()
+    ["text", "textrm", "textit", "textbf", "textsf", "texttt", "textsc", "textup", "textmd", "textsl", "textnormal", "emph", "underline", "mbox", "hbox", "fbox", "mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathcal", "mathscr", "mathfrak", "mathnormal", "boldsymbol", "bm", "pmb", "operatorname", "url", "uline"]
 )
 # Font switches ("{\em word}"): they change style only, so they vanish.
-SWITCHES = frozenset("em it bf rm sc tt sl sf itshape bfseries scshape ttfamily rmfamily upshape normalfont displaystyle textstyle scriptstyle".split())
+SWITCHES = frozenset(["em", "it", "bf", "rm", "sc", "tt", "sl", "sf", "itshape", "bfseries", "scshape", "ttfamily", "rmfamily", "upshape", "normalfont", "displaystyle", "textstyle", "scriptstyle"])
 # Sizing around delimiters (\left( ... \right)): the delimiter is what shows.
-DELIMITER_SIZES = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
+DELIMITER_SIZES = frozenset(["left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"])
 
 DOUBLE_STRUCK: dict[str, str] = {
     "R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ", "H": "ℍ", "1": "𝟙",
 }
 
 SUPERSCRIPTS: dict[str, str] = {
-    **dict(zip("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")),
+    **dict(zip("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾", strict=True)),
     "−": "⁻", "n": "ⁿ", "i": "ⁱ",
-    **dict(zip("abcdefghjklmoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")),
-    **dict(zip("ABDEGHIJKLMNOPRTUVW", "ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")),
-    **dict(zip("αβγδεθφχ", "ᵅᵝᵞᵟᵋᶿᵠᵡ")),
+    **dict(zip("abcdefghjklmoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True)),
+    **dict(zip("ABDEGHIJKLMNOPRTUVW", "ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True)),
+    **dict(zip("αβγδεθφχ", "ᵅᵝᵞᵟᵋᶿᵠᵡ", strict=True)),
     # Not raised, but read right: x^* is "x*", f^\prime is "f′", 360^\circ is "360°".
     "*": "*", "∗": "*", "′": "′", "∘": "°", "°": "°", "†": "†", "‡": "‡", ".": ".", ",": ",", " ": "",
 }
 SUBSCRIPTS: dict[str, str] = {
-    **dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")),
+    **dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True)),
     "−": "₋",
-    **dict(zip("aehijklmnoprstuvx", "ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")),
-    **dict(zip("βγρφχ", "ᵦᵧᵨᵩᵪ")),
+    **dict(zip("aehijklmnoprstuvx", "ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)),
+    **dict(zip("βγρφχ", "ᵦᵧᵨᵩᵪ", strict=True)),
     ".": ".", ",": ",", " ": "",
 }

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sitegen.fetch.clock import Clock
 from sitegen.config.load import ArxivConfig
 from sitegen.errors import FetchError, ParseError
-from sitegen.store.models import Paper
+from sitegen.fetch.clock import Clock
 from sitegen.fetch.sources import arxiv_api, arxiv_schedule
 from sitegen.fetch.sources.arxiv_listing import SOURCE, ListingPage, parse_listing
 from sitegen.fetch.sources.base import DayResult
 from sitegen.fetch.sources.day_check import require_window
 from sitegen.fetch.sources.http import Fetcher
 from sitegen.store.ledger import DayHealth
+from sitegen.store.models import Paper
 
 API_PAGE_SIZE = 500  # arXiv allows up to 2000; a few hundred a day is typical for a category
 MAX_API_PAGES = 20
@@ -136,7 +136,7 @@ class ArxivSource:
         conditional = known is not None and known.good and (known.count or 0) < API_PAGE_SIZE
         papers: dict[str, Paper] = {}
         start, seen, total, skipped = 0, 0, 0, 0
-        for page_number in range(MAX_API_PAGES):
+        for _page in range(MAX_API_PAGES):
             url = arxiv_api.query_url(self.config.api_base_url, self.config.categories, window, start, API_PAGE_SIZE)
             response = self.fetcher.get(url, conditional=conditional and start == 0)
             if response.not_modified:

@@ -66,4 +66,4 @@ def submission_window(listing_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     open_ = _previous_weekday(close)
     start = dt.datetime(open_.year, open_.month, open_.day, CUTOFF_HOUR, tzinfo=EASTERN)
     end = dt.datetime(close.year, close.month, close.day, CUTOFF_HOUR, tzinfo=EASTERN)
-    return start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

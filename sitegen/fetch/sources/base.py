@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from sitegen.store.models import Paper
 from sitegen.fetch.sources.http import Fetcher
 from sitegen.store.ledger import DayHealth
+from sitegen.store.models import Paper
 
 # States of a DayResult: the ledger's states ("ok", "empty", "suspect"), plus
 # "unchanged": every request was answered 304, so the stored listing and its ledger entry stand;

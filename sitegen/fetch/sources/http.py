@@ -36,9 +36,9 @@ import httpx
 import tenacity
 
 from sitegen import GENERATOR_URL, __version__
-from sitegen.fetch.clock import Clock, SystemClock
 from sitegen.config.load import FetchConfig
 from sitegen.errors import FetchError, SourceUnreachable
+from sitegen.fetch.clock import Clock, SystemClock
 from sitegen.fetch.sources.http_cache import HttpCache
 from sitegen.fetch.sources.limits import ACCEPT_ENCODING, BodyTooLarge, Deadline, deadline_transport, read_body
 
@@ -88,7 +88,7 @@ def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -163,7 +163,7 @@ class _Schedule:
     both read the same delay, computed once per attempt, so jitter is drawn once.
     """
 
-    def __init__(self, fetcher: "Fetcher") -> None:
+    def __init__(self, fetcher: Fetcher) -> None:
         self.fetcher = fetcher
         self.delays: dict[int, tuple[float, float | None]] = {}
         self.gave_up: str | None = None

@@ -6,12 +6,12 @@ import datetime as dt
 
 from sitegen.config.load import HuggingFaceConfig
 from sitegen.errors import FetchError, ParseError, SourceError, SourceUnreachable
-from sitegen.store.models import Paper
 from sitegen.fetch.sources.base import DayResult
 from sitegen.fetch.sources.day_check import distinct_items, hf_api_items, hf_page_items, item_days, require_day
 from sitegen.fetch.sources.http import Fetcher
 from sitegen.fetch.sources.huggingface_parse import SOURCE, parse_api_json, parse_page_html
 from sitegen.store.ledger import DayHealth
+from sitegen.store.models import Paper
 
 PAGE_SIZE = 100  # the API's default limit is 50 and silently cuts longer days; ask for more
 MAX_PAGES = 20  # a runaway guard: no day has had more than a few hundred papers
@@ -27,13 +27,13 @@ class HuggingFaceSource:
 
     def default_days(self, now: dt.datetime) -> list[dt.date]:
         """The last `refetch_days` days up to today: recent lists grow and upvotes change."""
-        today = now.astimezone(dt.timezone.utc).date()
+        today = now.astimezone(dt.UTC).date()
         return [today - dt.timedelta(days=offset) for offset in range(self.config.refetch_days - 1, -1, -1)]
 
     def initial_days(self, now: dt.datetime, count: int) -> list[dt.date]:
         """Back from today to the `count`-th weekday; the weekends between are asked too (cheap,
         and Hugging Face sometimes lists papers on them) but not counted."""
-        today = now.astimezone(dt.timezone.utc).date()
+        today = now.astimezone(dt.UTC).date()
         first, weekdays = today, 0
         for _ in range(count * 2 + 7):  # bounded: `count` weekdays lie within this many days
             if first.weekday() < 5:

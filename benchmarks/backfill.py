@@ -56,7 +56,10 @@ def main() -> None:
     days = date_range(args.until - dt.timedelta(days=args.days - 1), args.until)
     answers, origin = load_days(days)
     stand_in = StandIn(hf_days=answers, latency=args.latency)
-    print(f"{len(days)} days {days[0]}..{days[-1]}, {sum(map(len, answers.values()))} listed papers ({origin}); latency {args.latency * 1000:.0f} ms/request")
+    print(
+        f"{len(days)} days {days[0]}..{days[-1]}, {sum(map(len, answers.values()))} listed papers ({origin}); latency "
+        f"{args.latency * 1000:.0f} ms/request"
+    )
     with serve(stand_in), tempfile.TemporaryDirectory() as folder:
         config = load_config(write_config(Path(folder), stand_in.base_url, arxiv=False, fetch={"timeout": 10, "retries": 2}))
         for label in ("backfill into an empty store", "same range again (conditional requests)"):

@@ -51,7 +51,10 @@ def main() -> None:
     files.update({f"days/{i}/index.html": (_digest(i, "key"), _digest(i, "bytes")) for i in range(2000)})
     files = dict(sorted(files.items()))
     matches = [TopicMatch(f"topic-{t}", (f"matched 'term {t}' in the title",)) for t in range(args.topics)]
-    tags = {arxiv_id: (_digest(arxiv_id, "v"), (matches[i % args.topics], matches[i * 7 % args.topics])) for i, arxiv_id in enumerate(ids)}
+    tags = {
+        arxiv_id: (_digest(arxiv_id, "v"), (matches[i % args.topics], matches[i * 7 % args.topics]))
+        for i, arxiv_id in enumerate(ids)
+    }
     versions = {arxiv_id: version for arxiv_id, (version, _) in tags.items()}
     theme = b"theme-fingerprint"
     assert placeholder_cache().format == CACHE_FORMAT
@@ -66,8 +69,11 @@ def main() -> None:
         return cache.tags_for(theme, versions)
 
     rows = [
-        ("save", _best(args.repeat, lambda: _ENCODER.encode(make_cache(files, theme, tags))),
-         _best(args.repeat, lambda: pickle.dumps(old_document, protocol=pickle.HIGHEST_PROTOCOL))),
+        (
+            "save",
+            _best(args.repeat, lambda: _ENCODER.encode(make_cache(files, theme, tags))),
+            _best(args.repeat, lambda: pickle.dumps(old_document, protocol=pickle.HIGHEST_PROTOCOL)),
+        ),
         ("load", _best(args.repeat, load_packed), _best(args.repeat, lambda: pickle.loads(pickled))),
     ]
     print(f"{args.papers} papers, {len(files)} files, {args.topics} distinct topic matches")

@@ -43,7 +43,15 @@ START_DAY = dt.date(2024, 1, 1)
 
 # Filler of academic prose, and topic phrases: each paper draws one or two themes (as real
 # papers do), so keyword topics match a realistic share of the archive rather than everything.
-FILLER = ["we", "propose", "a", "novel", "framework", "method", "approach", "that", "which", "to", "of", "the", "and", "in", "for", "on", "with", "by", "from", "our", "results", "show", "significantly", "outperforms", "strong", "baselines", "across", "several", "tasks", "experiments", "demonstrate", "achieves", "improves", "performance", "accuracy", "while", "reducing", "cost", "compute", "latency", "data", "study", "analysis", "setting", "problem", "design", "simple", "effective", "scalable", "general", "robust", "new", "existing", "prior", "work", "limited", "however", "recent", "advances", "remain", "challenging", "address", "gap", "introduce", "present", "evaluate", "extensive", "public", "release", "open", "source", "further", "provide", "insights", "findings", "suggest"]
+FILLER = [
+    "we", "propose", "a", "novel", "framework", "method", "approach", "that", "which", "to", "of", "the", "and", "in", "for",
+    "on", "with", "by", "from", "our", "results", "show", "significantly", "outperforms", "strong", "baselines", "across",
+    "several", "tasks", "experiments", "demonstrate", "achieves", "improves", "performance", "accuracy", "while", "reducing",
+    "cost", "compute", "latency", "data", "study", "analysis", "setting", "problem", "design", "simple", "effective", "scalable",
+    "general", "robust", "new", "existing", "prior", "work", "limited", "however", "recent", "advances", "remain", "challenging",
+    "address", "gap", "introduce", "present", "evaluate", "extensive", "public", "release", "open", "source", "further",
+    "provide", "insights", "findings", "suggest",
+]
 THEMES = (
     "large language model", "chain-of-thought reasoning", "test-time scaling", "LLM agents", "tool use",
     "diffusion model", "video generation", "image generation", "multimodal model", "vision-language model",
@@ -54,8 +62,14 @@ THEMES = (
     "graph neural network", "federated learning", "time series", "protein design", "weather forecasting",
 )
 TEX_SNIPPETS = ("$\\mathcal{O}(n^2)$", "$\\alpha$-divergence", "\\textit{zero-shot}", "$k$-NN", "$\\times 2$")
-FIRST = ["Wei", "Li", "Zhang", "Chen", "Wang", "Liu", "Yang", "Maria", "John", "David", "Anna", "Sofia", "Ahmed", "Yuki", "Jose", "Olga", "Priya"]
-LAST = ["Wang", "Li", "Zhang", "Liu", "Chen", "Smith", "Garcia", "Kim", "Nguyen", "Müller", "Rossi", "Tanaka", "Singh", "Ivanova", "Silva"]
+FIRST = [
+    "Wei", "Li", "Zhang", "Chen", "Wang", "Liu", "Yang", "Maria", "John", "David", "Anna", "Sofia", "Ahmed", "Yuki", "Jose",
+    "Olga", "Priya",
+]
+LAST = [
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Smith", "Garcia", "Kim", "Nguyen", "Müller", "Rossi", "Tanaka", "Singh", "Ivanova",
+    "Silva",
+]
 
 
 def draw(rng: random.Random, quantiles: tuple[int, ...]) -> int:

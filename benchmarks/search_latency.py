@@ -35,7 +35,12 @@ sys.path.insert(0, str(REPO / "tests"))
 from real_archive import fill_store, write_config  # noqa: E402
 
 FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 1_440_000 / 8, "uploadThroughput": 675_000 / 8}
-QUERIES = ["low-rank adaptation vision transformer", "mixture of experts routing collapse", "diffusion model video generation", "reinforcement learning reasoning"]
+QUERIES = [
+    "low-rank adaptation vision transformer",
+    "mixture of experts routing collapse",
+    "diffusion model video generation",
+    "reinforcement learning reasoning",
+]
 KEY_DELAY = 125  # ms between keys
 WATCH = """() => {
   window.__t = {};

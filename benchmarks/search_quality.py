@@ -65,7 +65,11 @@ class OldSearch:
         self.postings: defaultdict[str, dict[int, bool]] = defaultdict(dict)
         for number, paper in enumerate(papers):
             org = paper.organization
-            strong = old_words(" ".join((readable_tex(paper.title), org.name if org else "", (org.fullname or "") if org else "", *paper.authors)))
+            strong = old_words(
+                " ".join(
+                    (readable_tex(paper.title), org.name if org else "", (org.fullname or "") if org else "", *paper.authors)
+                )
+            )
             for word in strong:
                 self.postings[word][number] = True
             for word in old_words(readable_tex(paper.abstract)) - strong:
@@ -100,7 +104,11 @@ def make_queries(papers: list[Paper], per_kind: int, seed: int) -> dict[str, lis
     df: Counter[str] = Counter()
     paper_words: dict[str, set[str]] = {}
     for paper in papers:
-        words = set(_PLAIN.findall(normalize(" ".join((paper.title, paper.abstract, paper.ai_summary or "", *paper.authors, *paper.ai_keywords)))))
+        words = set(
+            _PLAIN.findall(
+                normalize(" ".join((paper.title, paper.abstract, paper.ai_summary or "", *paper.authors, *paper.ai_keywords)))
+            )
+        )
         paper_words[paper.arxiv_id] = words
         df.update(words)
     common = sorted(word for word, count in df.items() if 20 <= count <= 400 and word not in STOPWORDS)
@@ -184,7 +192,10 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             before = figures([old.search(q) for q in texts], wanted)
             extra = f" (first: new {new[2]:.1%}, old {before[2]:.1%})" if kind == "d" else ""
-            print(f"| {kind}. {labels[kind]} | {len(pairs)} | {new[0]:.3f} | {new[1]:.1%} | {before[0]:.3f} | {before[1]:.1%} |{extra} node {elapsed:.1f} s")
+            print(
+                f"| {kind}. {labels[kind]} | {len(pairs)} | {new[0]:.3f} | {new[1]:.1%} | {before[0]:.3f} | {before[1]:.1%} "
+                f"|{extra} node {elapsed:.1f} s"
+            )
         for kind in "abc":
             print(f"example {kind}: {queries[kind][0][0]!r} -> {queries[kind][0][1]}")
 

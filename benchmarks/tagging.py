@@ -51,14 +51,32 @@ EXTRA_TOPICS = {
     "graphs": {"any": ("graph neural network*", "GNN", "knowledge graph*", "title:graph*")},
     "time-series": {"any": ("time series", "time-series", "forecasting", "temporal forecasting")},
     "recommenders": {"any": ("recommender*", "recommendation system*", "title:recommend*", "click-through")},
-    "science": {"any": ("protein*", "molecul*", "materials science", "chemistry", "weather forecasting", "climate", "AI for science", "scientific discovery")},
-    "math": {"any": ("theorem proving", "formal proof*", "Lean 4", "Lean4", "olympiad*", "title:math*", "MATH500", "GSM8K", "AIME")},
-    "multilingual": {"any": ("multilingual", "cross-lingual", "low-resource language*", "machine translation", "title:translat*")},
+    "science": {
+        "any": (
+            "protein*",
+            "molecul*",
+            "materials science",
+            "chemistry",
+            "weather forecasting",
+            "climate",
+            "AI for science",
+            "scientific discovery",
+        )
+    },
+    "math": {
+        "any": ("theorem proving", "formal proof*", "Lean 4", "Lean4", "olympiad*", "title:math*", "MATH500", "GSM8K", "AIME")
+    },
+    "multilingual": {
+        "any": ("multilingual", "cross-lingual", "low-resource language*", "machine translation", "title:translat*")
+    },
     "evaluation": {"any": ("LLM-as-a-judge", "LLM as a judge", "LLM judge*", "title:evaluat*", "human evaluation")},
     "memory": {"any": ("title:memory", "long-term memory", "memory-augmented", "episodic memory", "agent memory")},
     "editing-knowledge": {"any": ("knowledge editing", "model editing", "title:editing knowledge", "factual recall")},
     "openai-models": {"any": ("o1", "o1-mini", "o1-preview", "o3", "o3-mini", "o4-mini", "GPT-4o", "title:GPT*")},
-    "video-understanding": {"any": ("video understanding", "video question answering", "VideoQA", "long video*", "video LLM*"), "all": ("video | videos",)},
+    "video-understanding": {
+        "any": ("video understanding", "video question answering", "VideoQA", "long video*", "video LLM*"),
+        "all": ("video | videos",),
+    },
     "popular-diffusion": {"query": "title:(diffusion OR flow) AND NOT survey", "min_upvotes": 20},
 }
 

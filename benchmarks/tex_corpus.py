@@ -117,7 +117,10 @@ def _pylatexenc(texts: list[tuple[str, str]]) -> tuple[dict[str, dict[str, int]]
 
 
 def _table(rows: list[tuple[str, dict[str, dict[str, int]]]]) -> str:
-    lines = ["| converter | titles with \\ | titles with $ | abstracts with \\ | abstracts with $ | either, all texts |", "|---|--:|--:|--:|--:|--:|"]
+    lines = [
+        "| converter | titles with \\ | titles with $ | abstracts with \\ | abstracts with $ | either, all texts |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
     for name, counts in rows:
         title, abstract = counts["title"], counts["abstract"]
         lines.append(

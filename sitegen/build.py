@@ -110,7 +110,9 @@ def build(
         # Each week's ranking is recorded in the store once the week has ended (store/weekly.py).
         ended = completed(weeks)
         recorded = record_week_rankings(
-            config.store.path, ((week.key, [p.arxiv_id for p in week.papers]) for week in ended), read_week_rankings(config.store.path)
+            config.store.path,
+            ((week.key, [p.arxiv_id for p in week.papers]) for week in ended),
+            read_week_rankings(config.store.path),
         )
         rankings = {week.key: recorded[week.key] for week in ended}
         env = make_environment(config.build.templates)
@@ -230,7 +232,9 @@ def _write_pages(pages: PageRenderer, plan: list[Page], writer: SiteWriter, work
     return len(stale)
 
 
-def _write_feeds(feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], writer: SiteWriter, more_in_opml: list[Channel]) -> None:
+def _write_feeds(
+    feeds: FeedRenderer, theme: bytes, versions: dict[str, bytes], writer: SiteWriter, more_in_opml: list[Channel]
+) -> None:
     channels = feeds.channels()
     for channel, papers in channels:
         key = digest(theme, b"feed", channel.slug, *(versions[p.arxiv_id] for p in papers))

@@ -64,7 +64,12 @@ def _days(since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date]
 def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...]) -> FetchReport:
     # Without dates, a source with nothing stored yet (a new site) backfills [fetch] initial_days.
     report = fetch_days(
-        config, Store(config.store.path), _days(since, until), sources=sources or None, progress=CliProgress(), backfill_empty=True
+        config,
+        Store(config.store.path),
+        _days(since, until),
+        sources=sources or None,
+        progress=CliProgress(),
+        backfill_empty=True,
     )
     click.echo(report.summary(), err=True)
     for line in report.warning_lines():
@@ -160,7 +165,9 @@ def build(context: click.Context, output: Path | None, allow_shrink: bool) -> No
 @ALLOW_SHRINK
 @click.pass_context
 @reports_errors
-def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...], allow_shrink: bool) -> None:
+def run(
+    context: click.Context, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...], allow_shrink: bool
+) -> None:
     """Fetch, then build. Exits non-zero if a day is failed after its retries, after building
     from what is stored (the status page shows it), with one line per failed source.
 
@@ -178,10 +185,14 @@ def run(context: click.Context, since: dt.datetime | None, until: dt.datetime | 
 @click.option("--remote", default="origin", show_default=True, help="Remote to push the branch to.")
 @click.option("--no-push", is_flag=True, help="Only commit the branch locally.")
 @click.option("--message", "-m", help="Commit message (default: paper count and the source commit).")
-@click.option("--allow-shrink", is_flag=True, help="Publish even if the published site has more papers (data removed on purpose).")
+@click.option(
+    "--allow-shrink", is_flag=True, help="Publish even if the published site has more papers (data removed on purpose)."
+)
 @click.pass_context
 @reports_errors
-def publish(context: click.Context, branch: str | None, remote: str, no_push: bool, message: str | None, allow_shrink: bool) -> None:
+def publish(
+    context: click.Context, branch: str | None, remote: str, no_push: bool, message: str | None, allow_shrink: bool
+) -> None:
     """Commit the built site as the whole tree of the Pages branch and push it.
 
     Your working tree, index and current branch are not touched. Nothing is committed when the
@@ -205,7 +216,9 @@ def publish(context: click.Context, branch: str | None, remote: str, no_push: bo
 
 
 @main.command()
-@click.option("--after-days", type=click.IntRange(min=1), default=50, show_default=True, help="Idle days before a keep-alive commit is due.")
+@click.option(
+    "--after-days", type=click.IntRange(min=1), default=50, show_default=True, help="Idle days before a keep-alive commit is due."
+)
 @click.pass_context
 @reports_errors
 def keepalive(context: click.Context, after_days: int) -> None:
@@ -308,9 +321,16 @@ def check(context: click.Context, since: dt.datetime | None, old_config: Path | 
 
 @main.command()
 @click.option("--dry-run", is_flag=True, help="Print the plain-text part instead of sending; no secret needed.")
-@click.option("--to-file", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH.eml", help="Write the whole message to this file instead of sending.")
-@click.option("--day", type=DATE, help="The digest of this day (YYYY-MM-DD), or of its week with cadence = \"weekly\".")
-@click.option("--catch-up", is_flag=True, help="Send every missed digest since the last one sent (at most 7), not only the newest.")
+@click.option(
+    "--to-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="PATH.eml",
+    help="Write the whole message to this file instead of sending.",
+)
+@click.option("--day", type=DATE, help='The digest of this day (YYYY-MM-DD), or of its week with cadence = "weekly".')
+@click.option(
+    "--catch-up", is_flag=True, help="Send every missed digest since the last one sent (at most 7), not only the newest."
+)
 @click.pass_context
 @reports_errors
 def digest(context: click.Context, dry_run: bool, to_file: Path | None, day: dt.datetime | None, catch_up: bool) -> None:
@@ -333,6 +353,8 @@ def digest(context: click.Context, dry_run: bool, to_file: Path | None, day: dt.
     if to_file is not None and catch_up:
         raise click.UsageError("--to-file writes one digest; use it with --day, not --catch-up")
     options = DigestOptions(dry_run=dry_run, to_file=to_file, day=day.date() if day else None, catch_up=catch_up)
-    report = run_digest(_config(context), options, os.environ, SystemClock().now(), on_line=lambda line: click.echo(line, err=True))
+    report = run_digest(
+        _config(context), options, os.environ, SystemClock().now(), on_line=lambda line: click.echo(line, err=True)
+    )
     for text in report.texts:
         click.echo(text)

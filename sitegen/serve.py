@@ -58,5 +58,7 @@ def make_server(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
                 f"stop that program or pick another port: sitegen serve --port {port + 1}"
             ) from None
         if error.errno == errno.EACCES:
-            raise SitegenError(f"port {port} needs administrator rights; pick one above 1023: sitegen serve --port 8000") from None
+            raise SitegenError(
+                f"port {port} needs administrator rights; pick one above 1023: sitegen serve --port 8000"
+            ) from None
         raise SitegenError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}") from None

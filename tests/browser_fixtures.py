@@ -16,7 +16,14 @@ from site_server import serve_site
 # Debian's chromium (.ci/run installs it); elsewhere an installed Chrome. Never a downloaded build.
 _FOUND = next((shutil.which(name) for name in ("chromium", "google-chrome", "chromium-browser") if shutil.which(name)), None)
 CHROMIUM = Path("/usr/bin/chromium") if Path("/usr/bin/chromium").exists() else Path(_FOUND or "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO_ROOT / "tests" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -96,7 +103,8 @@ def axe_violations(page: Any, rules: list[str] | None = None) -> list[dict[str, 
     options = {"runOnly": {"type": "rule", "values": rules}} if rules else {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
     return page.evaluate(
         """async (options) => (await axe.run(document, options)).violations.map(
-             (v) => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary)}))""",
+             (v) => ({id: v.id, help: v.help,
+                      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary)}))""",
         options,
     )
 

@@ -76,7 +76,9 @@ def fill(store_root: Path, days: list[dt.date]) -> Store:
     return store
 
 
-def write_site(folder: Path, email: str = "", days: list[dt.date] | None = None, sender: str = "Digest feeds <feeds@example.org>") -> Config:
+def write_site(
+    folder: Path, email: str = "", days: list[dt.date] | None = None, sender: str = "Digest feeds <feeds@example.org>"
+) -> Config:
     """A site folder: the store filled with `days` (default: all of week 22 and 23), and a config."""
     folder.mkdir(parents=True, exist_ok=True)
     fill(folder / "data", days if days is not None else [*WEEK_22, OFF_TOPIC_DAY, *WEEK_23])
@@ -87,8 +89,8 @@ title = "Digest feeds"
 base_url = "{SITE}"
 
 [build]
-templates = "{(REPO_ROOT / 'templates').as_posix()}"
-static = "{(REPO_ROOT / 'static').as_posix()}"
+templates = "{(REPO_ROOT / "templates").as_posix()}"
+static = "{(REPO_ROOT / "static").as_posix()}"
 
 [sources.huggingface]
 base_url = "http://127.0.0.1:9"

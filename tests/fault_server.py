@@ -140,7 +140,10 @@ class StandIn:
         start = int(query.get("start", ["0"])[0])
         size = int(query.get("max_results", ["10"])[0])
         low = dt.datetime.strptime(window.group(1), "%Y%m%d%H%M").replace(tzinfo=dt.UTC) if window else None
-        high = dt.datetime.strptime(window.group(2), "%Y%m%d%H%M").replace(tzinfo=dt.UTC) + dt.timedelta(seconds=59) if window else None
+        high = None
+        if window:
+            last_minute = dt.datetime.strptime(window.group(2), "%Y%m%d%H%M").replace(tzinfo=dt.UTC)
+            high = last_minute + dt.timedelta(seconds=59)
         hits = sorted(
             (e for e in self.api_entries if set(e.categories) & cats and (low is None or low <= e.published <= high)),
             key=lambda e: (e.published, e.arxiv_id),
@@ -154,7 +157,8 @@ def atom_feed(entries: list[ApiEntry], total: int, start: int, size: int) -> byt
         "<?xml version='1.0' encoding='UTF-8'?>\n"
         '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
         "  <id>https://arxiv.org/api/standin</id>\n  <title>arXiv Query</title>\n  <updated>2026-04-12T00:00:00Z</updated>\n"
-        f"  <opensearch:itemsPerPage>{size}</opensearch:itemsPerPage>\n  <opensearch:totalResults>{total}</opensearch:totalResults>\n"
+        f"  <opensearch:itemsPerPage>{size}</opensearch:itemsPerPage>\n  "
+        f"<opensearch:totalResults>{total}</opensearch:totalResults>\n"
         f"  <opensearch:startIndex>{start}</opensearch:startIndex>\n"
     ]
     for e in entries:
@@ -176,26 +180,51 @@ def atom_feed(entries: list[ApiEntry], total: int, start: int, size: int) -> byt
 
 
 def listing_html(
-    day: dt.date | None, category: str, new: Sequence[ApiEntry] = (), cross: Sequence[ApiEntry] = (), replaced: Sequence[ApiEntry] = ()
+    day: dt.date | None,
+    category: str,
+    new: Sequence[ApiEntry] = (),
+    cross: Sequence[ApiEntry] = (),
+    replaced: Sequence[ApiEntry] = (),
 ) -> bytes:
     """A `/list/<cat>/new` page in the shape of the real one (see ../shared/data/arxiv/)."""
     if day is None:
-        return f"<!DOCTYPE html><html><head><title>{category}</title></head><body><div id='dlpage'><h1>{category}</h1><p>No updates today.</p></div></body></html>".encode()
+        return (
+            f"<!DOCTYPE html><html><head><title>{category}</title></head><body><div id='dlpage'><h1>{category}</h1>"
+            "<p>No updates today.</p></div></body></html>"
+        ).encode()
     blocks = []
     number = 0
-    for title, entries, marker in (("New submissions", new, ""), ("Cross submissions", cross, "cross"), ("Replacement submissions", replaced, "(replaced)")):
+    for title, entries, marker in (
+        ("New submissions", new, ""),
+        ("Cross submissions", cross, "cross"),
+        ("Replacement submissions", replaced, "(replaced)"),
+    ):
         if not entries:
             continue
         items = []
         for e in entries:
             number += 1
             note = f"(cross-list from {e.categories[0]})" if marker == "cross" else marker
-            authors = ", ".join(f'<a href="https://arxiv.org/search/cs?searchtype=author&amp;query={escape(a)}">{escape(a)}</a>' for a in e.authors)
-            subjects = "; ".join(
-                (f'<span class="primary-subject">Subject ({c})</span>' if i == 0 else f"Subject ({c})") for i, c in enumerate(e.categories)
+            authors = ", ".join(
+                f'<a href="https://arxiv.org/search/cs?searchtype=author&amp;query={escape(a)}">{escape(a)}</a>'
+                for a in e.authors
             )
-            comment = f"<div class='list-comments mathjax'><span class='descriptor'>Comments:</span>\n          {escape(e.comment)}\n        </div>" if e.comment else ""
-            journal = f"<div class='list-journal-ref'><span class='descriptor'>Journal-ref:</span>\n          {escape(e.journal_ref)}\n        </div>" if e.journal_ref else ""
+            subjects = "; ".join(
+                (f'<span class="primary-subject">Subject ({c})</span>' if i == 0 else f"Subject ({c})")
+                for i, c in enumerate(e.categories)
+            )
+            comment = (
+                "<div class='list-comments mathjax'><span class='descriptor'>Comments:</span>\n          "
+                f"{escape(e.comment)}\n        </div>"
+                if e.comment
+                else ""
+            )
+            journal = (
+                "<div class='list-journal-ref'><span class='descriptor'>Journal-ref:</span>\n          "
+                f"{escape(e.journal_ref)}\n        </div>"
+                if e.journal_ref
+                else ""
+            )
             abstract = "\n<br>".join(escape(p) for p in e.summary.split("\n\n"))
             items.append(
                 f"""    <dt>
@@ -221,17 +250,21 @@ def listing_html(
           {abstract}
         </p>
       </div>
-    </dd>"""
+    </dd>"""  # noqa: E501 -- arXiv's listing markup, as served
             )
-        blocks.append(f"      <dl id='articles'>\n    <h3>{title} (showing {len(entries)} of {len(entries)} entries)</h3>\n" + "\n".join(items) + "\n</dl>")
+        blocks.append(
+            f"      <dl id='articles'>\n    <h3>{title} (showing {len(entries)} of {len(entries)} entries)</h3>\n"
+            + "\n".join(items)
+            + "\n</dl>"
+        )
     total = len(new) + len(cross) + len(replaced)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><title>{category}</title></head><body><div id='dlpage'>
   <h1>{category}</h1>
-<h3>Showing new listings for {day.strftime('%A')}, {day.day} {day.strftime('%B %Y')}</h3>
+<h3>Showing new listings for {day.strftime("%A")}, {day.day} {day.strftime("%B %Y")}</h3>
       <div class='paging'>Total of {total} entries
     </div>
-{''.join(blocks)}
+{"".join(blocks)}
 </div></body></html>
 """.encode()
 

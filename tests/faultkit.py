@@ -48,7 +48,15 @@ def write_config(
     theme: bool = False,
 ) -> Path:
     """A sitegen.toml for the stand-in, with small timeouts and backoffs so faults cost little."""
-    settings = {"timeout": 0.5, "retries": 3, "backoff": 0.01, "max_backoff": 0.05, "max_wait": 30, "heal_days": 14, "give_up_after": 3}
+    settings = {
+        "timeout": 0.5,
+        "retries": 3,
+        "backoff": 0.01,
+        "max_backoff": 0.05,
+        "max_wait": 30,
+        "heal_days": 14,
+        "give_up_after": 3,
+    }
     settings.update(fetch or {})
     lines = ['[site]\ntitle = "Test feeds"\n', "[fetch]"] + [f"{k} = {v}" for k, v in settings.items()]
     if huggingface:
@@ -88,7 +96,9 @@ def hf_item(arxiv_id: str, title: str, upvotes: int = 1, authors: tuple[str, ...
     }
 
 
-def entry(arxiv_id: str, published: dt.datetime, categories: tuple[str, ...] = ("cs.LG",), version: int = 1, **kwargs: Any) -> ApiEntry:
+def entry(
+    arxiv_id: str, published: dt.datetime, categories: tuple[str, ...] = ("cs.LG",), version: int = 1, **kwargs: Any
+) -> ApiEntry:
     return ApiEntry(
         arxiv_id=arxiv_id,
         title=kwargs.pop("title", f"Paper {arxiv_id} on $\\mathcal{{O}}(n)$ diffusion"),

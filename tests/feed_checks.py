@@ -66,7 +66,10 @@ def check_atom(content: bytes) -> list[str]:
         _require(feed_has_author or entry.find(f"{ATOM}author") is not None, f"{entry_id}: no author in entry or feed")
         alternates = [link for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
         _require(entry.find(f"{ATOM}content") is not None or bool(alternates), f"{entry_id}: neither content nor alternate link")
-        _require(len({(link.get("type"), link.get("hreflang")) for link in alternates}) == len(alternates), f"{entry_id}: duplicate alternate links")
+        _require(
+            len({(link.get("type"), link.get("hreflang")) for link in alternates}) == len(alternates),
+            f"{entry_id}: duplicate alternate links",
+        )
         for link in entry.findall(f"{ATOM}link"):
             _require(_HTTP_URL.match(link.get("href", "")) is not None, f"{entry_id}: link not absolute http(s)")
         ids.append(entry_id or "")
@@ -76,7 +79,7 @@ def check_atom(content: bytes) -> list[str]:
 
 def check_rss(content: bytes) -> list[str]:
     root = etree.fromstring(content)
-    _require(root.tag == "rss" and root.get("version") == "2.0", "root must be <rss version=\"2.0\">")
+    _require(root.tag == "rss" and root.get("version") == "2.0", 'root must be <rss version="2.0">')
     channels = root.findall("channel")
     _require(len(channels) == 1, "exactly one <channel>")
     channel = channels[0]
@@ -96,11 +99,16 @@ def check_rss(content: bytes) -> list[str]:
         guid = item.find("guid")
         _require(guid is not None and bool(guid.text), "every item needs a <guid>")
         assert guid is not None
-        _require(bool(item.findtext("title")) or bool(item.findtext("description")), f"{guid.text}: title or description required")
+        _require(
+            bool(item.findtext("title")) or bool(item.findtext("description")), f"{guid.text}: title or description required"
+        )
         if guid.get("isPermaLink", "true") == "true":
             _require(_HTTP_URL.match(guid.text or "") is not None, f"{guid.text}: a permalink guid must be a URL")
         _require(_HTTP_URL.match(item.findtext("link") or "") is not None, f"{guid.text}: <link> must be absolute http(s)")
-        _require(item.find("author") is None or "@" in (item.findtext("author") or ""), f"{guid.text}: <author> must be an e-mail address")
+        _require(
+            item.find("author") is None or "@" in (item.findtext("author") or ""),
+            f"{guid.text}: <author> must be an e-mail address",
+        )
         if item.find("pubDate") is not None:
             _check_rfc822(item.findtext("pubDate") or "", f"{guid.text} <pubDate>")
         ids.append(guid.text or "")
@@ -138,7 +146,12 @@ def serve_folder(folder: Path) -> Iterator[str]:
     """Serve `folder` over HTTP on 127.0.0.1; yields the base URL ending in "/"."""
 
     class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".xml": "application/xml", ".json": "application/feed+json", ".opml": "text/x-opml"}
+        extensions_map = {
+            **SimpleHTTPRequestHandler.extensions_map,
+            ".xml": "application/xml",
+            ".json": "application/feed+json",
+            ".opml": "text/x-opml",
+        }
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(folder), **kwargs)

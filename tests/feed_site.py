@@ -18,12 +18,19 @@ from sitegen.store.models import Paper
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "https://example.org/papers/"
 TOPICS: dict[str, Any] = {
-    "diffusion": {"title": "Diffusion models", "description": "Diffusion *everywhere*, [with links](https://x.org).", "any": ["diffusion"], "none": ["survey"]},
+    "diffusion": {
+        "title": "Diffusion models",
+        "description": "Diffusion *everywhere*, [with links](https://x.org).",
+        "any": ["diffusion"],
+        "none": ["survey"],
+    },
     "agents": {"title": "Agents", "description": "LLM agents.", "any": ["agent"]},
 }
 
 
-def make_config(topics: dict[str, Any] | None = None, max_items: int = 50, base_url: str = BASE_URL, title: str = "Test feeds") -> Config:
+def make_config(
+    topics: dict[str, Any] | None = None, max_items: int = 50, base_url: str = BASE_URL, title: str = "Test feeds"
+) -> Config:
     document = {
         "site": {"title": title, "description": "Papers for *tests*.", "base_url": base_url, "language": "en"},
         "feeds": {"max_items": max_items},

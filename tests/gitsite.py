@@ -96,7 +96,14 @@ def make_site_repo(root: Path, env: dict[str, str], site_extra: str = "", tail: 
     add_papers(repo, dt.date(2025, 3, 3), ["2503.00001", "2503.00002"])
     add_papers(repo, dt.date(2025, 3, 4), ["2503.00003"])
     git(repo, "add", "-A", env=env)
-    git(repo, "commit", "-q", "-m", "Initial archive", env={**env, "GIT_AUTHOR_DATE": "1741000000 +0000", "GIT_COMMITTER_DATE": "1741000000 +0000"})
+    git(
+        repo,
+        "commit",
+        "-q",
+        "-m",
+        "Initial archive",
+        env={**env, "GIT_AUTHOR_DATE": "1741000000 +0000", "GIT_COMMITTER_DATE": "1741000000 +0000"},
+    )
     return repo
 
 

@@ -62,7 +62,9 @@ class HFStandIn:
             return 200, json.dumps(items).encode(), "application/json"
         if path.startswith("/papers/date/"):
             day = path.rsplit("/", 1)[1]
-            props = html.escape(json.dumps({"dailyPapers": listed_on(self.days.get(day, []), day), "dateString": day}), quote=True)
+            props = html.escape(
+                json.dumps({"dailyPapers": listed_on(self.days.get(day, []), day), "dateString": day}), quote=True
+            )
             page = f'<!doctype html><html><body><div data-target="DailyPapers" data-props="{props}"></div></body></html>'
             return 200, page.encode(), "text/html; charset=utf-8"
         return 404, b"not found", "text/plain"

@@ -33,7 +33,9 @@ class Trickle:
     stop: threading.Event = field(default_factory=threading.Event)
 
     def head(self) -> bytes:
-        return f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(self.body)}\r\nConnection: close\r\n\r\n".encode()
+        length = len(self.body)
+        headers = f"Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n"
+        return f"HTTP/1.1 200 OK\r\n{headers}\r\n".encode()
 
 
 @contextmanager

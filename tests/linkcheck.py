@@ -16,9 +16,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
-LINK_XPATH = "//a[@href]/@href | //link[@href]/@href | //script[@src]/@src | //img[@src]/@src | //form[@action]/@action | //iframe[@src]/@src | //source[@src]/@src"
+LINK_XPATH = (
+    "//a[@href]/@href | //link[@href]/@href | //script[@src]/@src | //img[@src]/@src | //form[@action]/@action"
+    " | //iframe[@src]/@src | //source[@src]/@src"
+)
 # Elements whose URL the browser fetches by itself when the page loads: must never leave the site.
-SUBRESOURCE_XPATH = "//script[@src]/@src | //img[@src]/@src | //iframe[@src]/@src | //source[@src]/@src | //link[@rel='stylesheet' or @rel='icon' or @rel='preload' or @rel='modulepreload']/@href"
+SUBRESOURCE_XPATH = (
+    "//script[@src]/@src | //img[@src]/@src | //iframe[@src]/@src | //source[@src]/@src"
+    " | //link[@rel='stylesheet' or @rel='icon' or @rel='preload' or @rel='modulepreload']/@href"
+)
 
 
 def page_url(base_url: str, relative: str) -> str:

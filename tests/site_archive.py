@@ -114,7 +114,9 @@ def fill_store(store_path: Path) -> dict[str, Paper]:
         store.add_listing(DayListing(source="huggingface", day=day, papers=tuple(papers)))
     # Source health for the status page: ok days, a weekend, and one failed day.
     health = {day: DayHealth("ok", count=3 + index % 3 + (day == DAYS[-1])) for index, day in enumerate(DAYS)}
-    health.update({dt.date(2026, 5, 23): DayHealth("empty", note="weekend"), dt.date(2026, 5, 24): DayHealth("empty", note="weekend")})
+    health.update(
+        {dt.date(2026, 5, 23): DayHealth("empty", note="weekend"), dt.date(2026, 5, 24): DayHealth("empty", note="weekend")}
+    )
     failed_at = "2026-05-30T06:00:00+00:00"
     health[dt.date(2026, 5, 30)] = DayHealth("failed", error="HTTP 503 after 3 attempts", at=failed_at)
     store.record_health("huggingface", health, LastError(dt.date(2026, 5, 30), "HTTP 503 after 3 attempts", failed_at))

@@ -65,7 +65,27 @@ def test_the_path_function_takes_only_canonical_ids_not_fixable_ones(raw: str) -
         canonical_arxiv_id(raw)
 
 
-ID_PIECES = ["2405", ".", "15738", "0704", "0001", "v2", "hep-th", "HEP-TH", "math", ".GT", "/", "9901001", "..", " ", "\n", "１", "x", "\x00", "\\"]
+ID_PIECES = [
+    "2405",
+    ".",
+    "15738",
+    "0704",
+    "0001",
+    "v2",
+    "hep-th",
+    "HEP-TH",
+    "math",
+    ".GT",
+    "/",
+    "9901001",
+    "..",
+    " ",
+    "\n",
+    "１",
+    "x",
+    "\x00",
+    "\\",
+]
 
 
 @settings(deadline=None)

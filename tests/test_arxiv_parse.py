@@ -44,7 +44,9 @@ def test_our_listing_fixture_new_cross_replacements():
     assert new.arxiv_id == "2609.00001" and new.version == 1
     assert new.categories == ("cs.LG", "stat.ML")
     assert new.title == "Paper 2609.00001 on $\\mathcal{O}(n)$ diffusion"  # TeX kept for the renderer
-    assert new.abstract == "First paragraph of 2609.00001 & friends <3.\n\nSecond paragraph."  # entities decoded, <br> = paragraph
+    assert (
+        new.abstract == "First paragraph of 2609.00001 & friends <3.\n\nSecond paragraph."
+    )  # entities decoded, <br> = paragraph
     assert new.authors == ("Ada Lovelace", "Hidden Person", "Alan Turing")
     assert (new.arxiv_comments, new.journal_ref) == ("12 pages", "J. Tests 1 (2026)")
     assert new.listing_days == (MONDAY,) and new.sources == ("arxiv",)
@@ -80,10 +82,11 @@ def test_no_updates_today_is_an_expected_empty_page():
         (b"\xff\xfe<html>", "not valid UTF-8 .byte 0."),
         (
             b"<html><body><h3>Showing new listings for Monday, 28 September 2026</h3><div class='paging'>Total of 3 entries</div>"
-            b"<dl id='articles'><h3>New submissions (showing 3 of 3 entries)</h3><div class='item'>new layout</div></dl></body></html>",
+            b"<dl id='articles'><h3>New submissions (showing 3 of 3 entries)</h3><div class='item'>new "
+            b"layout</div></dl></body></html>",
             "says it shows 3 entries but none could be parsed",
         ),
-        (b"<html><body><dl id='articles'><dt></dt></dl></body></html>", "no \"Showing new listings for <date>\" heading"),
+        (b"<html><body><dl id='articles'><dt></dt></dl></body></html>", 'no "Showing new listings for <date>" heading'),
     ],
     ids=["changed-layout", "invalid-utf8", "claims-n-parses-none", "no-date"],
 )

@@ -53,7 +53,9 @@ def test_switch_between_daily_weekly_and_monthly(visit: Visit) -> None:
     expect(page).to_have_url(visit.site + "weeks/2026-W53/")
     page.get_by_role("navigation", name="Time scale").get_by_role("link", name="Monthly").click()
     expect(page).to_have_url(visit.site + "months/2027-01/")
-    expect(page.get_by_role("navigation", name="Time scale").get_by_role("link", name="Monthly")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("navigation", name="Time scale").get_by_role("link", name="Monthly")).to_have_attribute(
+        "aria-current", "page"
+    )
     page.get_by_role("navigation", name="Time scale").get_by_role("link", name="Daily").click()
     expect(page).to_have_url(visit.site + "days/2027-01-12/")  # the month's newest day
 
@@ -86,7 +88,9 @@ def test_without_javascript_the_organizations_list_is_complete_and_sorted(browse
     session.close()
 
 
-@pytest.mark.parametrize("path", ["weeks/2026-W53/", "months/2026-12/", "orgs/", f"orgs/{B.HOSTILE_SLUG}/", "orgs/many-papers/page/1/"])
+@pytest.mark.parametrize(
+    "path", ["weeks/2026-W53/", "months/2026-12/", "orgs/", f"orgs/{B.HOSTILE_SLUG}/", "orgs/many-papers/page/1/"]
+)
 def test_the_new_pages_are_accessible(visit: Visit, path: str) -> None:
     if not AXE.exists():
         pytest.skip("npm ci installs axe-core (.ci/run does)")
@@ -95,4 +99,3 @@ def test_the_new_pages_are_accessible(visit: Visit, path: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     page.set_viewport_size({"width": 390, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
-

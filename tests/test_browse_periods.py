@@ -67,7 +67,14 @@ def test_ranking_most_upvoted_first_then_newer_then_id() -> None:
         _paper("2603.00005", monday, 0),
     ]
     (week,) = build_periods(WEEK, papers, friday)
-    assert [p.arxiv_id for p in week.papers] == ["2603.00001", "2603.00002", "2603.00003", "2603.00009", "2603.00004", "2603.00005"]
+    assert [p.arxiv_id for p in week.papers] == [
+        "2603.00001",
+        "2603.00002",
+        "2603.00003",
+        "2603.00009",
+        "2603.00004",
+        "2603.00005",
+    ]
 
 
 def test_slug_collisions_go_to_the_older_organization_and_never_move() -> None:
@@ -117,7 +124,9 @@ def test_slugs_of_the_real_organizations_are_unique_safe_and_stable() -> None:
     assert len(names) > 300
     slugs = org_slugs(names)
     assert len(set(slugs.values())) == len(names)
-    assert all(SAFE_SLUG.match(slug) and len(slug) <= 69 for slug in slugs.values()), [s for s in slugs.values() if not SAFE_SLUG.match(s)]
+    assert all(SAFE_SLUG.match(slug) and len(slug) <= 69 for slug in slugs.values()), [
+        s for s in slugs.values() if not SAFE_SLUG.match(s)
+    ]
     # Stable as the archive grows: the slugs of the organizations known half-way do not change.
     earlier = org_slugs(_real_org_names(files[: len(files) * 3 // 4]))
     assert earlier and all(slugs[name] == slug for name, slug in earlier.items())
@@ -135,7 +144,9 @@ def test_config_keys_for_weeks_and_organizations(tmp_path: Path) -> None:
     path.write_text(base)
     config = load_config(path, environ={})
     assert (config.feeds.weekly_items, config.orgs.enabled, config.orgs.min_papers, config.orgs.feed_items) == (10, True, 3, 10)
-    path.write_text(base + '[feeds]\nweekly_items = 0\n[orgs]\nenabled = "no"\nmin_paper = 2\n[topics.weekly]\ntitle = "W"\nany = ["w"]\n')
+    path.write_text(
+        base + '[feeds]\nweekly_items = 0\n[orgs]\nenabled = "no"\nmin_paper = 2\n[topics.weekly]\ntitle = "W"\nany = ["w"]\n'
+    )
     with pytest.raises(ConfigError) as error:
         load_config(path, environ={})
     text = str(error.value)

@@ -18,7 +18,9 @@ from sitegen.store import Store
 from sitegen.store.models import DayListing
 
 BASE = LOCAL_PREVIEW_URL  # no base_url in the config: the local preview address
-WEEKLY_FEEDS = [f"feeds/{slug}.{kind}" for slug in ("weekly", "diffusion.weekly", "agents.weekly") for kind in ("rss.xml", "atom.xml", "json")]
+WEEKLY_FEEDS = [
+    f"feeds/{slug}.{kind}" for slug in ("weekly", "diffusion.weekly", "agents.weekly") for kind in ("rss.xml", "atom.xml", "json")
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,9 @@ def _html(output: Path, path: str) -> lxml.html.HtmlElement:
 
 def _ids(page: lxml.html.HtmlElement) -> list[str]:
     """The arXiv ids of the papers a week, month or organization page lists, in order."""
-    return [href.rstrip("/").rsplit("/", 1)[-1] for href in page.xpath("//ol[contains(@class,'rows')]/li/a[@class='row-title']/@href")]
+    return [
+        href.rstrip("/").rsplit("/", 1)[-1] for href in page.xpath("//ol[contains(@class,'rows')]/li/a[@class='row-title']/@href")
+    ]
 
 
 def test_weeks_rank_their_papers_and_link_their_neighbours_across_the_year(site: Path) -> None:
@@ -52,7 +56,14 @@ def test_weeks_rank_their_papers_and_link_their_neighbours_across_the_year(site:
     running = _html(site, "weeks/2027-W02/index.html").text_content()
     assert "Best of the week so far" in running and "still running" in running
     # The week across the turn of the year is split between its months.
-    assert _ids(_html(site, "months/2026-12/index.html")) == ["2612.00002", "2612.00006", "2612.00003", "2612.00004", "2612.00001", "2612.00005"]
+    assert _ids(_html(site, "months/2026-12/index.html")) == [
+        "2612.00002",
+        "2612.00006",
+        "2612.00003",
+        "2612.00004",
+        "2612.00001",
+        "2612.00005",
+    ]
     assert _ids(_html(site, "months/2027-01/index.html"))[:2] == ["2701.00002", "2701.00006"]
 
 
@@ -66,7 +77,9 @@ def test_the_switch_and_the_archive_reach_every_period(site: Path) -> None:
     index = _html(site, "index.html").xpath("//nav[@class='switch']//a/@href")
     assert index == ["./", "weeks/2027-W02/", "months/2027-01/"]
     archive = set(_html(site, "archive/index.html").xpath("//a/@href"))
-    periods = {f"../weeks/{p.name}/" for p in (site / "weeks").iterdir()} | {f"../months/{p.name}/" for p in (site / "months").iterdir()}
+    periods = {f"../weeks/{p.name}/" for p in (site / "weeks").iterdir()} | {
+        f"../months/{p.name}/" for p in (site / "months").iterdir()
+    }
     assert periods <= archive
     sitemap = (site / "sitemap.xml").read_text()
     assert f"{BASE}weeks/2026-W53/" in sitemap and f"{BASE}orgs/{B.HOSTILE_SLUG}/" in sitemap and f"{BASE}orgs/" in sitemap
@@ -75,9 +88,19 @@ def test_the_switch_and_the_archive_reach_every_period(site: Path) -> None:
 def test_weekly_feeds_hold_the_best_of_completed_weeks(site: Path) -> None:
     rss = lxml.etree.fromstring((site / "feeds/weekly.rss.xml").read_bytes())
     # Two per week (weekly_items = 2), newest completed week first; W02 is still running.
-    assert [guid.rsplit("/", 1)[-1] for guid in rss.xpath("//item/guid/text()")] == ["2701.00002", "2701.00001", "2612.00002", "2612.00003"]
+    assert [guid.rsplit("/", 1)[-1] for guid in rss.xpath("//item/guid/text()")] == [
+        "2701.00002",
+        "2701.00001",
+        "2612.00002",
+        "2612.00003",
+    ]
     diffusion = lxml.etree.fromstring((site / "feeds/diffusion.weekly.rss.xml").read_bytes())
-    assert [g.rsplit("/", 1)[-1] for g in diffusion.xpath("//item/guid/text()")] == ["2701.00002", "2701.00001", "2612.00003", "2612.00001"]
+    assert [g.rsplit("/", 1)[-1] for g in diffusion.xpath("//item/guid/text()")] == [
+        "2701.00002",
+        "2701.00001",
+        "2612.00003",
+        "2612.00001",
+    ]
     store = site.parent / "data"
     assert sorted(p.name for p in (store / "weeks").iterdir()) == ["2026-W52.json", "2026-W53.json"]
     # Listed in the OPML file and on the topics page.
@@ -85,7 +108,6 @@ def test_weekly_feeds_hold_the_best_of_completed_weeks(site: Path) -> None:
     assert f"{BASE}feeds/weekly.rss.xml" in opml and f"{BASE}feeds/agents.weekly.rss.xml" in opml
     topics = (site / "topics/index.html").read_text()
     assert f"{BASE}feeds/weekly.json" in topics and f"{BASE}feeds/diffusion.weekly.atom.xml" in topics
-
 
 
 def test_weekly_feeds_never_change_after_the_week_ended(tmp_path: Path) -> None:
@@ -114,7 +136,13 @@ def test_organizations_pages_feeds_and_links(site: Path) -> None:
     ]
     assert not (site / "orgs/solo-lab").exists() and not (site / "feeds/orgs/solo-lab.rss.xml").exists()
     # Newest first, in stable chunks of page_size (5) counted from the oldest.
-    assert _ids(_html(site, "orgs/many-papers/index.html")) == ["2701.00007", "2701.00003", "2701.00001", "2612.00005", "2612.00001"]
+    assert _ids(_html(site, "orgs/many-papers/index.html")) == [
+        "2701.00007",
+        "2701.00003",
+        "2701.00001",
+        "2612.00005",
+        "2612.00001",
+    ]
     # Cards and paper pages link the organization when it has a page.
     day = _html(site, "days/2027-01-12/index.html")
     assert day.xpath("//a[@class='org']/@href") == ["../../orgs/big-votes/", "../../orgs/many-papers/"]
@@ -124,7 +152,9 @@ def test_organizations_pages_feeds_and_links(site: Path) -> None:
     feed = json.loads((site / "feeds/orgs/big-votes.json").read_text())
     assert [item["id"].rsplit("/", 1)[-1] for item in feed["items"]] == ["2701.00006", "2701.00002", "2612.00002"]
     opml = lxml.etree.fromstring((site / "feeds/orgs.opml").read_bytes())
-    assert opml.xpath("//outline/@xmlUrl") == [f"{BASE}feeds/orgs/{slug}.rss.xml" for slug in ("many-papers", "big-votes", B.HOSTILE_SLUG)]
+    assert opml.xpath("//outline/@xmlUrl") == [
+        f"{BASE}feeds/orgs/{slug}.rss.xml" for slug in ("many-papers", "big-votes", B.HOSTILE_SLUG)
+    ]
     alternates = _html(site, "orgs/big-votes/index.html").xpath("//link[@rel='alternate']/@href")
     assert f"{BASE}feeds/orgs/big-votes.atom.xml" in alternates
 
@@ -149,8 +179,15 @@ def test_a_hostile_organization_name_is_text_everywhere(site: Path) -> None:
 
 def test_the_new_pages_are_valid_html_and_their_links_work(site: Path) -> None:
     assert broken_links(site, BASE) == []
-    pages = ["weeks/2026-W53/index.html", "weeks/2027-W02/index.html", "months/2026-12/index.html", "orgs/index.html",
-             f"orgs/{B.HOSTILE_SLUG}/index.html", "orgs/many-papers/page/1/index.html", "archive/index.html"]
+    pages = [
+        "weeks/2026-W53/index.html",
+        "weeks/2027-W02/index.html",
+        "months/2026-12/index.html",
+        "orgs/index.html",
+        f"orgs/{B.HOSTILE_SLUG}/index.html",
+        "orgs/many-papers/page/1/index.html",
+        "archive/index.html",
+    ]
     result = _vnu(*(str(site / page) for page in pages))
     assert result.returncode == 0 and result.stderr == "", result.stderr
 

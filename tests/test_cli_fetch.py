@@ -56,7 +56,10 @@ def test_run_exits_non_zero_with_one_line_per_failed_source_and_still_builds(tmp
     assert len(lines) == 2
     assert lines[0].startswith(f"error: huggingface failed on 1 day(s) ({MONDAY}); first error: http://127.0.0.1:")
     assert "HTTP 503 after 4 attempts" in lines[0]
-    assert lines[1].startswith(f"error: arxiv failed on 1 day(s) ({MONDAY}); first error: ") and "HTTP 502 after 4 attempts" in lines[1]
+    assert (
+        lines[1].startswith(f"error: arxiv failed on 1 day(s) ({MONDAY}); first error: ")
+        and "HTTP 502 after 4 attempts" in lines[1]
+    )
     assert "Traceback" not in result.stderr
     status = json.loads((tmp_path / "output" / "status.json").read_text())
     by_name = {s["name"]: s for s in status["sources"]}
@@ -95,12 +98,17 @@ def test_an_unknown_source_is_a_clear_error(tmp_path, server):
     write_config(tmp_path, server.base_url, arxiv=False)
     result = sitegen(tmp_path, "fetch", "--source", "arxiv")
     assert result.returncode == 1
-    assert errors(result) == [f"error: source 'arxiv' is not configured in {tmp_path / 'sitegen.toml'} (configured: huggingface); add [sources.arxiv]"]
+    assert errors(result) == [
+        f"error: source 'arxiv' is not configured in {tmp_path / 'sitegen.toml'} (configured: huggingface); add [sources.arxiv]"
+    ]
 
 
 def test_a_run_killed_between_days_leaves_a_loadable_store_and_the_next_run_completes_it(tmp_path, server):
     days = [dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(12)]
-    server.hf_days = {d.isoformat(): [hf_item(f"2609.{i:05d}", f"Paper {i}"), hf_item(f"2609.{i + 100:05d}", f"Other {i}")] for i, d in enumerate(days, 1)}
+    server.hf_days = {
+        d.isoformat(): [hf_item(f"2609.{i:05d}", f"Paper {i}"), hf_item(f"2609.{i + 100:05d}", f"Other {i}")]
+        for i, d in enumerate(days, 1)
+    }
     # Day 4 stalls (both the API and the page fallback) longer than the client waits, so the kill
     # lands between days 3 and 4 however slowly the machine runs; a fixed latency per answer left
     # the poller about 1 s of slack under load.
@@ -110,8 +118,22 @@ def test_a_run_killed_between_days_leaves_a_loadable_store_and_the_next_run_comp
     write_config(tmp_path, server.base_url, arxiv=False, fetch={"timeout": 30, "retries": 0})
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--config", str(tmp_path / "sitegen.toml"), "fetch", "--since", "2026-09-01", "--until", "2026-09-12"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "sitegen",
+            "--config",
+            str(tmp_path / "sitegen.toml"),
+            "fetch",
+            "--since",
+            "2026-09-01",
+            "--until",
+            "2026-09-12",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     ledger = tmp_path / "data" / "sources" / "huggingface.json"
     deadline = time.monotonic() + 20

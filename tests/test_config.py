@@ -45,14 +45,15 @@ title = "x"
     with pytest.raises(ConfigError) as raised:
         load_config(path, environ={})
     assert raised.value.problems == [
-        'site.title: is required (a string)',
-        'site.base_url: must be an http(s) URL such as "https://owner.github.io/repo/", got \'ftp://example.org\'',
+        "site.title: is required (a string)",
+        "site.base_url: must be an http(s) URL such as \"https://owner.github.io/repo/\", got 'ftp://example.org'",
         'site.titel: unknown key; did you mean "title"?',
         "sources.huggingface.refetch_days: must be an integer, got a string",
         "topics.diffusion.any[1]: must not be empty",
         "topics.diffusion.any[2]: must be a string, got an integer",
         'topics.diffusion.nonee: unknown key; did you mean "none"?',
-        "topics.\"Bad Slug\": a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]",
+        'topics."Bad Slug": a topic\'s key is its URL slug: use lower-case letters, digits and hyphens, e.g. '
+        '[topics.llm-reasoning]',
     ]
     assert str(raised.value).startswith(f"{path}: 8 config problems:\n  site.title")
 

@@ -93,7 +93,9 @@ def test_the_daily_digest_reaches_every_recipient_and_no_one_sees_another(tmp_pa
     assert all(p.get_content_charset() == "utf-8" for p in parts)
     # Every paper of the day in each of its topics, most upvoted first, once per section.
     friday = {p.arxiv_id: p for p in day_papers(FRIDAY)}
-    expected_diffusion = sorted((i for i, p in friday.items() if "iffusion" in p.title), key=lambda i: (-(friday[i].upvotes or 0), i))
+    expected_diffusion = sorted(
+        (i for i, p in friday.items() if "iffusion" in p.title), key=lambda i: (-(friday[i].upvotes or 0), i)
+    )
     expected_agents = sorted((i for i, p in friday.items() if "gents" in p.title), key=lambda i: (-(friday[i].upvotes or 0), i))
     assert sections(message) == {"Diffusion & friends": expected_diffusion, "Agents": expected_agents}
     assert expected_agents[0] == HOSTILE_ID and expected_diffusion[-1] == ARXIV_ONLY_ID
@@ -134,13 +136,21 @@ def test_a_digest_is_sent_once_whatever_reruns_and_retries(tmp_path: Path) -> No
         # A rerun the same hour, a second workflow run later that day, a retried job.
         assert send(config, port, now) == ["nothing to send: no daily digest is due (every finished day with papers was sent)"]
         send(config, port, now + dt.timedelta(hours=7))
-        assert send(config, port, now, day=FRIDAY) == [f"the daily digest of 2026-05-29 was sent at {first['daily 2026-05-29']['at']}; not sending it again"]
+        assert send(config, port, now, day=FRIDAY) == [
+            f"the daily digest of 2026-05-29 was sent at {first['daily 2026-05-29']['at']}; not sending it again"
+        ]
     assert len(inbox.received) == 1
     assert ledger(config) == first
     assert first == {
         "daily 2026-05-29": {
-            "cadence": "daily", "day": "2026-05-29", "last_day": "2026-05-29", "period": "2026-05-29", "papers": 6, "recipients": 3,
-            "message_id": inbox.received[0].message["Message-ID"], "at": "2026-05-30T06:00:00+00:00",
+            "cadence": "daily",
+            "day": "2026-05-29",
+            "last_day": "2026-05-29",
+            "period": "2026-05-29",
+            "papers": 6,
+            "recipients": 3,
+            "message_id": inbox.received[0].message["Message-ID"],
+            "at": "2026-05-30T06:00:00+00:00",
         }
     }
 
@@ -171,8 +181,12 @@ def test_a_day_with_no_papers_sends_nothing(tmp_path: Path) -> None:
     config = write_site(tmp_path, 'topics = ["diffusion", "agents"]')
     inbox = Inbox()
     with smtp_server(inbox) as port:
-        assert send(config, port, at(FRIDAY), day=OFF_TOPIC_DAY) == ["nothing to send: the daily digest of 2026-05-28 has no papers"]
-        assert send(config, port, at(FRIDAY), day=dt.date(2026, 5, 30)) == ["nothing to send: the daily digest of 2026-05-30 has no papers"]
+        assert send(config, port, at(FRIDAY), day=OFF_TOPIC_DAY) == [
+            "nothing to send: the daily digest of 2026-05-28 has no papers"
+        ]
+        assert send(config, port, at(FRIDAY), day=dt.date(2026, 5, 30)) == [
+            "nothing to send: the daily digest of 2026-05-30 has no papers"
+        ]
         # The newest finished day (Thursday) has no paper in the topics: Wednesday's is sent.
         send(config, port, at(FRIDAY))
     assert [r.message["Message-ID"].split(".")[2] for r in inbox.received] == ["2026-05-27"]
@@ -219,7 +233,10 @@ def test_a_refused_send_changes_nothing_and_the_next_run_sends_it(tmp_path: Path
 def test_a_server_that_is_not_there_is_one_clear_error(tmp_path: Path) -> None:
     config = write_site(tmp_path)
     port = free_port()
-    with pytest.raises(DigestError, match=rf"^the daily digest of 2026-05-29 was not sent: cannot connect to 127\.0\.0\.1:{port} \(Connection refused\)"):
+    with pytest.raises(
+        DigestError,
+        match=rf"^the daily digest of 2026-05-29 was not sent: cannot connect to 127\.0\.0\.1:{port} \(Connection refused\)",
+    ):
         send(config, port, at(dt.date(2026, 5, 30)))
     assert not (config.store.path / "digests" / "sent.json").exists()
 
@@ -235,7 +252,9 @@ def test_one_refused_recipient_is_reported_and_the_others_are_not_mailed_again(t
 
     inbox = PickyInbox()
     with smtp_server(inbox) as port:
-        with pytest.raises(DigestError, match=r"went to 2 recipient\(s\) only: .* refused 1 of 3 recipient\(s\) \(550 5\.1\.1 no such user\)"):
+        with pytest.raises(
+            DigestError, match=r"went to 2 recipient\(s\) only: .* refused 1 of 3 recipient\(s\) \(550 5\.1\.1 no such user\)"
+        ):
             send(config, port, at(dt.date(2026, 5, 30)))
         send(config, port, at(dt.date(2026, 5, 30), 12))
     assert [sorted(r.rcpt_tos) for r in inbox.received] == [["ada@example.org", "zoe@example.com"]]
@@ -254,7 +273,9 @@ def test_the_weekly_digest_waits_for_the_week_to_end(tmp_path: Path) -> None:
         send(config, port, at(dt.date(2026, 6, 8), 1))
         send(config, port, at(dt.date(2026, 6, 8), 7))
     first, second = (r.message for r in inbox.received)
-    assert first["Message-ID"].startswith("<digest.weekly.2026-W22.") and second["Message-ID"].startswith("<digest.weekly.2026-W23.")
+    assert first["Message-ID"].startswith("<digest.weekly.2026-W22.") and second["Message-ID"].startswith(
+        "<digest.weekly.2026-W23."
+    )
     assert first["Subject"] == "Digest feeds: 3 new papers, 2026-W22"
     # The top three of the whole week by upvotes (no topics set: every paper), then "and N more".
     week = [p for day in [*WEEK_22, OFF_TOPIC_DAY] for p in stored_papers(day)]

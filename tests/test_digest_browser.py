@@ -51,7 +51,9 @@ def test_the_html_part_fits_a_phone_and_loads_nothing(browser: Any, digest_html:
         expect(page.locator("h3", has_text="onerror=alert(1)")).to_have_text(HOSTILE)
         expect(page.locator("script, img, iframe, object")).to_have_count(0)
         # Every paper's title and links are inside the viewport's width.
-        widest = page.evaluate("Math.max(...[...document.querySelectorAll('h3, p, a')].map(e => e.getBoundingClientRect().right))")
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('h3, p, a')].map(e => e.getBoundingClientRect().right))"
+        )
         assert widest <= WIDTH
         background = page.evaluate("getComputedStyle(document.querySelector('.d-card')).backgroundColor")
         assert background == ("rgb(27, 31, 36)" if scheme == "dark" else "rgb(255, 255, 255)")

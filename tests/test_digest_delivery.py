@@ -31,7 +31,10 @@ def test_starttls_and_login_on_a_server_that_requires_both(tmp_path: Path, certi
     inbox = Inbox(users={USER: PASSWORD})
     options = {"tls_context": certificate.server_context(), "require_starttls": True, "auth_required": True}
     with smtp_server(inbox, **options) as port:
-        environ = {"SITEGEN_SMTP_URL": f"smtp://feeds%40example.org:{ENCODED}@localhost:{port}", "SITEGEN_EMAIL_TO": "ada@example.org"}
+        environ = {
+            "SITEGEN_SMTP_URL": f"smtp://feeds%40example.org:{ENCODED}@localhost:{port}",
+            "SITEGEN_EMAIL_TO": "ada@example.org",
+        }
         run_digest(config, DigestOptions(), environ, at(dt.date(2026, 5, 30)), ssl_context=certificate.client_context())
     [received] = inbox.received
     assert received.tls and received.login == USER and received.rcpt_tos == ["ada@example.org"]
@@ -44,7 +47,10 @@ def test_implicit_tls_with_smtps(tmp_path: Path, certificate) -> None:  # type: 
     config = write_site(tmp_path)
     inbox = Inbox(users={USER: PASSWORD})
     with smtp_server(inbox, ssl_context=certificate.server_context(), auth_required=True, auth_require_tls=False) as port:
-        environ = {"SITEGEN_SMTP_URL": f"smtps://feeds%40example.org:{ENCODED}@localhost:{port}", "SITEGEN_EMAIL_TO": "ada@example.org"}
+        environ = {
+            "SITEGEN_SMTP_URL": f"smtps://feeds%40example.org:{ENCODED}@localhost:{port}",
+            "SITEGEN_EMAIL_TO": "ada@example.org",
+        }
         run_digest(config, DigestOptions(), environ, at(dt.date(2026, 5, 30)), ssl_context=certificate.client_context())
     assert [r.tls for r in inbox.received] == [True]
 
@@ -53,8 +59,13 @@ def test_an_untrusted_certificate_is_refused_before_the_password_is_sent(tmp_pat
     config = write_site(tmp_path)
     inbox = Inbox(users={USER: PASSWORD})
     with smtp_server(inbox, tls_context=certificate.server_context(), require_starttls=True, auth_required=True) as port:
-        environ = {"SITEGEN_SMTP_URL": f"smtp://feeds%40example.org:{ENCODED}@localhost:{port}", "SITEGEN_EMAIL_TO": "ada@example.org"}
-        with pytest.raises(DigestError, match=rf"TLS with localhost:{port} failed \(certificate verify failed: self.signed certificate\)"):
+        environ = {
+            "SITEGEN_SMTP_URL": f"smtp://feeds%40example.org:{ENCODED}@localhost:{port}",
+            "SITEGEN_EMAIL_TO": "ada@example.org",
+        }
+        with pytest.raises(
+            DigestError, match=rf"TLS with localhost:{port} failed \(certificate verify failed: self.signed certificate\)"
+        ):
             run_digest(config, DigestOptions(), environ, at(dt.date(2026, 5, 30)))  # the system's trust store only
     assert inbox.received == []
 
@@ -96,7 +107,9 @@ def test_a_wrong_password_fails_with_one_line_and_never_shows_it(tmp_path: Path,
     assert "E-mail digest" in status_page and "refused the login" in status_page
     status = json.loads((tmp_path / "output" / "status.json").read_text(encoding="utf-8"))
     assert "refused the login" in status["digest"]["last_error"]["error"] and status["digest"]["last_sent"] is None
-    everything = result.stdout + result.stderr + "".join(p.read_text() for p in digests.iterdir()) + status_page + json.dumps(status)
+    everything = (
+        result.stdout + result.stderr + "".join(p.read_text() for p in digests.iterdir()) + status_page + json.dumps(status)
+    )
     for secret in (PASSWORD, ENCODED, "s3cret"):
         assert secret not in everything
 
@@ -133,7 +146,13 @@ def test_a_bad_smtp_url_is_explained_without_quoting_it(url: str, problem: str) 
 
 def test_the_smtp_url_and_recipients_as_documented() -> None:
     gmail = parse_smtp_url(f"smtp://me%40gmail.com:{ENCODED}@smtp.gmail.com:587")
-    assert (gmail.host, gmail.port, gmail.username, gmail.password, gmail.implicit_tls) == ("smtp.gmail.com", 587, "me@gmail.com", PASSWORD, False)
+    assert (gmail.host, gmail.port, gmail.username, gmail.password, gmail.implicit_tls) == (
+        "smtp.gmail.com",
+        587,
+        "me@gmail.com",
+        PASSWORD,
+        False,
+    )
     assert PASSWORD not in repr(gmail)
     assert parse_smtp_url("smtps://u:p@mail.example.org").port == 465
     assert parse_smtp_url("smtp://relay.local").port == 25 and parse_smtp_url("smtp://relay.local").username is None
@@ -147,9 +166,9 @@ def test_the_email_table_is_checked_like_every_other(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         write_site(tmp_path, email, sender="not an address")
     assert error.value.problems == [
-        'email.from: must be an e-mail address such as "Paper feeds <feeds@example.org>", got \'not an address\'',
+        "email.from: must be an e-mail address such as \"Paper feeds <feeds@example.org>\", got 'not an address'",
         "email.subject: unknown placeholder {when}; use {site}, {count}, {date}, {topics}",
-        "email.cadence: must be \"daily\" or \"weekly\", got 'hourly'",
+        'email.cadence: must be "daily" or "weekly", got \'hourly\'',
         'email.topics[0]: no topic "difusion" in [topics]; did you mean "diffusion"?',
         "email.max_papers: must be at least 1, got 0",
         'email.cadance: unknown key; did you mean "cadence"?',

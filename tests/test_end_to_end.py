@@ -149,7 +149,9 @@ def test_invalid_json_falls_back_to_the_web_page(tmp_path: Path, hf: HFStandIn) 
         (b'{"papers": "moved"}', "expected a JSON array of papers, got an object"),
     ],
 )
-def test_answers_not_understood_are_errors_never_empty_days(tmp_path: Path, hf: HFStandIn, api_body: bytes, api_message: str) -> None:
+def test_answers_not_understood_are_errors_never_empty_days(
+    tmp_path: Path, hf: HFStandIn, api_body: bytes, api_message: str
+) -> None:
     hf.fail("/api/daily_papers?date=2026-05-26", 200, api_body, "application/json")
     hf.fail("/papers/date/2026-05-26", 200, b"<html><body>new layout</body></html>", "text/html")
     config = write_config(tmp_path, hf.base_url)

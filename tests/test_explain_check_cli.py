@@ -95,7 +95,9 @@ def sitegen(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_explain_says_why_for_every_topic(site: Path) -> None:
     result = sitegen(site, "explain", "https://arxiv.org/abs/2603.00001v2")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 2603.00001  Chain-of-Thought Reasoning in Small Language Models
 listed 2026-03-02 · 40 upvotes · https://arxiv.org/abs/2603.00001
 
@@ -119,7 +121,8 @@ OUT  robotics (Robotics)
 
 OUT  music (Music)
      ✗ any: none of 'music' matched in the title and the abstract
-"""
+"""  # noqa: E501 -- the CLI's output, verbatim
+    )
 
 
 def test_explain_shows_which_clause_excluded_a_paper(site: Path) -> None:
@@ -145,7 +148,9 @@ def test_explain_unknown_paper_is_a_clear_error(site: Path) -> None:
 def test_check_counts_shares_recent_titles_and_warnings(site: Path) -> None:
     result = sitegen(site, "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 Config sitegen.toml is valid: 4 topics.
 Archive: 6 papers first listed 2026-03-02 to 2026-05-20; last 30 days = 2026-04-21 to 2026-05-20 (2 papers).
 
@@ -162,6 +167,7 @@ music             0    0.0%             0
 warning: reasoning: matches 33.3% of all papers (more than 25%); narrow it with `all` or `none` terms so its feed stays readable
 warning: music: matches no paper; try `sitegen explain ARXIV_ID` on a paper that should be in it
 """
+    )
 
 
 def test_check_since_limits_the_archive(site: Path) -> None:
@@ -174,8 +180,10 @@ def test_check_since_limits_the_archive(site: Path) -> None:
 def test_check_against_lists_added_and_removed_papers(site: Path) -> None:
     result = sitegen(site, "check", "--against", str(site / "old.toml"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n\n")[-1] == f"""\
-Changes against {site / 'old.toml'}:
+    assert (
+        result.stdout.split("\n\n")[-1]
+        == f"""\
+Changes against {site / "old.toml"}:
   reasoning: +1 added, -0 removed
     + 2026-04-15 2604.00004 Robots That Reason
   video: +0 added, -1 removed
@@ -185,12 +193,15 @@ Changes against {site / 'old.toml'}:
   speech (removed topic): had 1 paper
     - 2026-05-20 2605.00006 Speech Tokenizers | <b>$x$</b>
 """
+    )
 
 
 def test_check_against_markdown_for_a_job_summary(site: Path) -> None:
     result = sitegen(site, "check", "--against", str(site / "old.toml"), "--markdown", "--max-listed", "1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 ## sitegen check
 
 Config sitegen.toml is valid: 4 topics.
@@ -234,7 +245,8 @@ music (new topic): 0 papers.
 </details>
 
 Unchanged: `robotics`.
-"""
+"""  # noqa: E501 -- the CLI's output, verbatim
+    )
 
 
 def test_check_with_an_empty_store_only_validates(tmp_path: Path) -> None:
@@ -251,7 +263,9 @@ def test_check_against_a_broken_old_config_names_it(site: Path) -> None:
     (site / "old.toml").write_text('[site]\ntitle = "x"\n[topics.a]\ntitle = "A"\nany = ["re:("]\n', encoding="utf-8")
     result = sitegen(site, "check", "--against", str(site / "old.toml"))
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: {site / 'old.toml'}: 1 config problem:\n  topics.a.any[0]: invalid regular expression")
+    assert result.stderr.startswith(
+        f"error: {site / 'old.toml'}: 1 config problem:\n  topics.a.any[0]: invalid regular expression"
+    )
 
 
 def test_check_against_caps_long_lists(site: Path) -> None:
@@ -259,9 +273,7 @@ def test_check_against_caps_long_lists(site: Path) -> None:
     result = sitegen(site, "check", "--against", str(site / "old.toml"), "--max-listed", "1")
     assert result.returncode == 0, result.stderr
     assert (
-        "  reasoning: +2 added, -0 removed\n"
-        "    + 2026-04-15 2604.00004 Robots That Reason\n"
-        "    + … and 1 more\n"
+        "  reasoning: +2 added, -0 removed\n    + 2026-04-15 2604.00004 Robots That Reason\n    + … and 1 more\n"
     ) in result.stdout
 
 

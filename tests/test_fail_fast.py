@@ -59,7 +59,11 @@ def test_an_unreachable_host_ends_the_run_in_seconds_with_one_line(tmp_path, cas
     assert "Traceback" not in result.stderr
     assert result.stderr.count(cause) == 1  # said once
     # The summary counts what happened: nothing fetched, one day failed, the rest skipped.
-    assert f"fetched 0 day(s): 0 new paper(s), 0 updated (huggingface: 0 day(s) fetched, 1 failed, {planned - 1} skipped in 1 request(s))" in result.stderr
+    assert (
+        f"fetched 0 day(s): 0 new paper(s), 0 updated (huggingface: 0 day(s) fetched, 1 failed, {planned - 1} skipped in 1 "
+        "request(s))"
+        in result.stderr
+    )
     # Still built: the status page says which days need another try.
     status = json.loads((tmp_path / "output" / "status.json").read_text())
     (hf,) = status["sources"]
@@ -84,7 +88,9 @@ def test_off_a_terminal_each_source_gets_one_line_with_its_time(tmp_path):
     result = sitegen(tmp_path, "fetch", "--since", "2026-09-21", "--until", "2026-09-25")
     stage = [line for line in result.stderr.splitlines() if line.startswith("huggingface: ")]
     assert len(stage) == 1
-    assert re.fullmatch(r"huggingface: 0 day\(s\) fetched, 1 failed, 4 skipped in 1 request\(s\) \(\d+\.\d s\) - given up for this run", stage[0])
+    assert re.fullmatch(
+        r"huggingface: 0 day\(s\) fetched, 1 failed, 4 skipped in 1 request\(s\) \(\d+\.\d s\) - given up for this run", stage[0]
+    )
     assert "Fetching" not in result.stderr  # no bar in a log
 
 
@@ -93,7 +99,18 @@ def test_on_a_terminal_the_bar_stops_with_the_source(tmp_path):
     controller, terminal = pty.openpty()
     try:
         env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-        command = [sys.executable, "-m", "sitegen", "--config", str(tmp_path / "sitegen.toml"), "fetch", "--since", "2026-09-01", "--until", "2026-09-30"]
+        command = [
+            sys.executable,
+            "-m",
+            "sitegen",
+            "--config",
+            str(tmp_path / "sitegen.toml"),
+            "fetch",
+            "--since",
+            "2026-09-01",
+            "--until",
+            "2026-09-30",
+        ]
         process = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=terminal, env=env, timeout=15, cwd=tmp_path)
     finally:
         os.close(terminal)
@@ -111,4 +128,6 @@ def test_on_a_terminal_the_bar_stops_with_the_source(tmp_path):
     assert process.returncode == 1
     assert "Fetching Hugging Face" in text  # a bar was drawn for 30 days
     assert "100%" not in text  # ... and not run on through the 29 days skipped
-    assert re.search(r"huggingface: 0 day\(s\) fetched, 1 failed, 29 skipped in 1 request\(s\) \(\d+\.\d s\) - given up for this run", text)
+    assert re.search(
+        r"huggingface: 0 day\(s\) fetched, 1 failed, 29 skipped in 1 request\(s\) \(\d+\.\d s\) - given up for this run", text
+    )

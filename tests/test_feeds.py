@@ -27,8 +27,16 @@ FORMATS = ("rss.xml", "atom.xml", "json")
 PAPERS = [
     paper("2405.00001", "2026-05-25", "Fast diffusion samplers", "We make diffusion fast.\n\nSecond paragraph.", upvotes=10),
     paper("2405.00002", "2026-05-25", "A survey of diffusion", "A survey, so not in the diffusion topic."),
-    paper("2503.00003", "2026-05-26", "Web agents that browse", "An agent for the web.", github_repo="https://github.com/o/agents"),
-    paper("2510.00004", ("2026-05-27", "2026-05-29"), r"Diffusion agents with $\alpha$-divergence", "Agent meets diffusion.", ai_summary="It plans with diffusion."),
+    paper(
+        "2503.00003", "2026-05-26", "Web agents that browse", "An agent for the web.", github_repo="https://github.com/o/agents"
+    ),
+    paper(
+        "2510.00004",
+        ("2026-05-27", "2026-05-29"),
+        r"Diffusion agents with $\alpha$-divergence",
+        "Agent meets diffusion.",
+        ai_summary="It plans with diffusion.",
+    ),
     paper("2605.00005", "2026-05-29", "Agents at scale", "Many agents.", authors=(), project_page="javascript:alert(1)"),
     paper("2605.00006", "2026-05-29", "Unrelated title", "Nothing here matches."),
 ]
@@ -92,7 +100,11 @@ def test_reader_library_reads_all_three_formats(outputs: dict[str, bytes], tmp_p
                     body = "".join(c.value for c in entry.content) or entry.summary or ""
                     assert PAPERS_BY_ID[arxiv_id].abstract.split("\n\n")[0] in body
                 feed = reader.get_feed(url)
-                assert feed.title == ("Test feeds" if slug == "all" else f"Test feeds: {dict(all='', diffusion='Diffusion models', agents='Agents')[slug]}")
+                assert feed.title == (
+                    "Test feeds"
+                    if slug == "all"
+                    else f"Test feeds: {dict(all='', diffusion='Diffusion models', agents='Agents')[slug]}"
+                )
         reader.close()
 
 
@@ -101,15 +113,23 @@ def test_all_feed_has_each_paper_once_with_all_its_topics(outputs: dict[str, byt
     entries = {e.findtext(f"{ATOM}id"): e for e in root.findall(f"{ATOM}entry")}
     assert len(entries) == len(root.findall(f"{ATOM}entry")) == len(PAPERS)
     both = entries[_abs("2510.00004")]
-    assert [(c.get("term"), c.get("label")) for c in both.findall(f"{ATOM}category")] == [("diffusion", "Diffusion models"), ("agents", "Agents")]
-    assert [c.get("scheme") for c in both.findall(f"{ATOM}category")] == [f"{BASE_URL}topics/diffusion/", f"{BASE_URL}topics/agents/"]
+    assert [(c.get("term"), c.get("label")) for c in both.findall(f"{ATOM}category")] == [
+        ("diffusion", "Diffusion models"),
+        ("agents", "Agents"),
+    ]
+    assert [c.get("scheme") for c in both.findall(f"{ATOM}category")] == [
+        f"{BASE_URL}topics/diffusion/",
+        f"{BASE_URL}topics/agents/",
+    ]
     content = both.findtext(f"{ATOM}content")
     assert "Why it matched: Diffusion models: matched &#39;diffusion&#39; in the title" in content
     assert "Agents: matched &#39;agent&#39; in the title" in content
     # In a topic feed the same item says why it is in *that* feed, and keeps all its categories.
     topic_item = json_items(outputs["feeds/agents.json"])[_abs("2510.00004")]
     assert topic_item["tags"] == ["Diffusion models", "Agents"]
-    assert "Why it matched: Agents:" in topic_item["content_html"] and "Diffusion models: matched" not in topic_item["content_html"]
+    assert (
+        "Why it matched: Agents:" in topic_item["content_html"] and "Diffusion models: matched" not in topic_item["content_html"]
+    )
     rss = etree.fromstring(outputs["feeds/all.rss.xml"])
     assert [c.text for c in rss.find("channel/item").findall("category")] == []  # 2605.00006 has no topic
     assert len(rss.findall("channel/item")) == len(PAPERS)
@@ -158,10 +178,7 @@ def _items_by_id(path: str, content: bytes) -> dict[str, bytes]:
 
 
 def test_items_keep_their_bytes_when_counts_change_or_a_revision_or_new_day_arrives(outputs: dict[str, bytes]) -> None:
-    changed = [
-        dataclasses.replace(p, upvotes=(p.upvotes or 0) + 500, github_stars=99, num_comments=7, version=3)
-        for p in PAPERS
-    ]
+    changed = [dataclasses.replace(p, upvotes=(p.upvotes or 0) + 500, github_stars=99, num_comments=7, version=3) for p in PAPERS]
     # A relisting on a later day and a brand-new paper on a new day.
     changed[0] = dataclasses.replace(changed[0], listing_days=changed[0].listing_days + (dt.date(2026, 6, 1),))
     changed.append(paper("2606.00007", "2026-06-01", "New diffusion agents", "Fresh."))
@@ -175,7 +192,10 @@ def test_items_keep_their_bytes_when_counts_change_or_a_revision_or_new_day_arri
     assert list(_items_by_id("feeds/all.json", after["feeds/all.json"]))[0] == _abs("2606.00007")
     # The paper's own text changing is the one thing that changes its item.
     retitled = render_feeds(make_config(), [dataclasses.replace(PAPERS[0], title="Faster diffusion samplers"), *PAPERS[1:]])
-    old, new = _items_by_id("feeds/all.rss.xml", outputs["feeds/all.rss.xml"]), _items_by_id("feeds/all.rss.xml", retitled["feeds/all.rss.xml"])
+    old, new = (
+        _items_by_id("feeds/all.rss.xml", outputs["feeds/all.rss.xml"]),
+        _items_by_id("feeds/all.rss.xml", retitled["feeds/all.rss.xml"]),
+    )
     assert [i for i in old if old[i] != new[i]] == [_abs("2405.00001")]
 
 
@@ -213,7 +233,9 @@ def test_max_items_default_and_per_topic(outputs: dict[str, bytes]) -> None:
     limited = render_feeds(make_config(topics=topics, max_items=2), PAPERS)
     for ext in FORMATS:
         assert check_feed(f"feeds/all.{ext}", limited[f"feeds/all.{ext}"]) == [_abs(i) for i in EXPECTED["all"][:2]]
-        assert check_feed(f"feeds/diffusion.{ext}", limited[f"feeds/diffusion.{ext}"]) == [_abs(i) for i in EXPECTED["diffusion"][:2]]
+        assert check_feed(f"feeds/diffusion.{ext}", limited[f"feeds/diffusion.{ext}"]) == [
+            _abs(i) for i in EXPECTED["diffusion"][:2]
+        ]
         assert check_feed(f"feeds/agents.{ext}", limited[f"feeds/agents.{ext}"]) == [_abs(EXPECTED["agents"][0])]
 
 
@@ -221,7 +243,10 @@ def test_no_feed_file_exceeds_one_megabyte_oldest_items_dropped() -> None:
     # 400 papers with abstracts just under the per-item cap: about 1.6 MB per feed before the cap.
     long_abstract = ("Diffusion agents " * 230).strip()
     count = 400
-    papers = [paper(f"2401.{n:05d}", (dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat(), f"Paper {n}", long_abstract) for n in range(count)]
+    papers = [
+        paper(f"2401.{n:05d}", (dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat(), f"Paper {n}", long_abstract)
+        for n in range(count)
+    ]
     feeds = render_feeds(make_config(max_items=count), papers)
     newest_first = [_abs(f"2401.{n:05d}") for n in reversed(range(count))]
     for path, content in feeds.items():
@@ -236,7 +261,11 @@ def test_no_feed_file_exceeds_one_megabyte_oldest_items_dropped() -> None:
         roomier = render_feeds(make_config(max_items=count), papers, max_bytes=len(feeds[path]) + 1)
         assert len(check_feed(path, roomier[path])) == kept, path
     small = render_feeds(make_config(topics={}, max_items=count), papers, max_bytes=200_000)
-    assert 0 < len(check_feed("feeds/all.json", small["feeds/all.json"])) < len(check_feed("feeds/all.json", feeds["feeds/all.json"]))
+    assert (
+        0
+        < len(check_feed("feeds/all.json", small["feeds/all.json"]))
+        < len(check_feed("feeds/all.json", feeds["feeds/all.json"]))
+    )
 
 
 def test_channel_metadata_in_every_format(outputs: dict[str, bytes]) -> None:
@@ -270,7 +299,19 @@ def test_channel_metadata_in_every_format(outputs: dict[str, bytes]) -> None:
     assert feed["icon"] == feed["favicon"] == f"{BASE_URL}static/favicon.svg"
     assert feed["_generator"]["name"] == "sitegen"
     assert json.loads(outputs["feeds/all.json"])["home_page_url"] == BASE_URL
-    assert list(feed) == ["version", "title", "home_page_url", "feed_url", "description", "icon", "favicon", "authors", "language", "_generator", "items"]
+    assert list(feed) == [
+        "version",
+        "title",
+        "home_page_url",
+        "feed_url",
+        "description",
+        "icon",
+        "favicon",
+        "authors",
+        "language",
+        "_generator",
+        "items",
+    ]
 
 
 def test_opml_lists_every_feed_with_its_title(outputs: dict[str, bytes]) -> None:
@@ -287,7 +328,9 @@ def test_opml_lists_every_feed_with_its_title(outputs: dict[str, bytes]) -> None
 def test_hostile_text_is_harmless_and_round_trips() -> None:
     title = "Bad \x00\x08 title ]]> </script><script>alert(1)</script> \ud800 end"
     abstract = "Line ]]> and </script> and <!-- and & and \x1b[31m and \ufffe."
-    hostile = paper("2501.00001", "2026-05-01", title, abstract, authors=("Evil\x0c Name", "</script>"), github_repo="javascript:alert(1)")
+    hostile = paper(
+        "2501.00001", "2026-05-01", title, abstract, authors=("Evil\x0c Name", "</script>"), github_repo="javascript:alert(1)"
+    )
     feeds = render_feeds(make_config(), [hostile])
     clean_title = "Bad title ]]> </script><script>alert(1)</script> \ufffd end"
     for ext in FORMATS:
@@ -315,10 +358,21 @@ def test_built_pages_link_their_feeds_and_show_copyable_urls(tmp_path: Path) -> 
     assert len(pages) > 10
     for page in pages:
         html = page.read_text()
-        for ext, media in (("rss.xml", "application/rss+xml"), ("atom.xml", "application/atom+xml"), ("json", "application/feed+json")):
-            assert f'<link rel="alternate" type="{media}" title="Test feeds ({_label(ext)})" href="{BASE_URL}feeds/all.{ext}">' in html, page
+        for ext, media in (
+            ("rss.xml", "application/rss+xml"),
+            ("atom.xml", "application/atom+xml"),
+            ("json", "application/feed+json"),
+        ):
+            assert (
+                f'<link rel="alternate" type="{media}" title="Test feeds ({_label(ext)})" href="{BASE_URL}feeds/all.{ext}">'
+                in html
+            ), page
     topic_page = (site / "topics/agents/index.html").read_text()
-    assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="Test feeds: Agents \(Atom\)" href="[^"]+feeds/agents.atom.xml">', topic_page)
+    assert re.search(
+        r'<link rel="alternate" type="application/atom\+xml" title="Test feeds: Agents \(Atom\)" '
+        r'href="[^"]+feeds/agents.atom.xml">',
+        topic_page,
+    )
     assert topic_page.index("feeds/agents.rss.xml") < topic_page.index("feeds/all.rss.xml")  # the topic's own feed first
     # A paper page names only the site-wide feeds (not three links per topic it is in, on
     # every paper page); its topics link to their pages, which name the topic's feeds.

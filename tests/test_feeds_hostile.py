@@ -45,7 +45,11 @@ def _xml_titles(xml: bytes, entry: str, id_tag: str, title_tag: str) -> dict[str
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Seen once from a random draw: feedparser re-decodes Latin-1-looking text as UTF-8 ("Â¡" -> "¡").
 @example(titles=["Â¡"], abstracts=["Ã©tude", "", ""], author="Ã\xa0")
-@given(titles=st.lists(hostile_text, min_size=1, max_size=3), abstracts=st.lists(hostile_text, min_size=3, max_size=3), author=hostile_text)
+@given(
+    titles=st.lists(hostile_text, min_size=1, max_size=3),
+    abstracts=st.lists(hostile_text, min_size=3, max_size=3),
+    author=hostile_text,
+)
 def test_hostile_titles_and_abstracts_keep_every_feed_well_formed(titles: list[str], abstracts: list[str], author: str) -> None:
     papers = [
         paper(f"2501.{n:05d}", f"2026-05-{n + 1:02d}", title, abstracts[n], authors=(author, "Plain Name"))
@@ -56,9 +60,13 @@ def test_hostile_titles_and_abstracts_keep_every_feed_well_formed(titles: list[s
     # What a reader must show: the readable, cleaned text (ids of papers whose title is empty
     # after cleaning stand in as their title).
     titles_shown = {
-        f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_line(readable_tex(p.title)) or p.arxiv_id, MAX_TITLE_CHARS)[0] for p in papers
+        f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_line(readable_tex(p.title)) or p.arxiv_id, MAX_TITLE_CHARS)[0]
+        for p in papers
     }
-    abstracts_shown = {f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_paragraphs(readable_tex(p.abstract)), MAX_TEXT_CHARS)[0] for p in papers}
+    abstracts_shown = {
+        f"https://arxiv.org/abs/{p.arxiv_id}": shorten(clean_paragraphs(readable_tex(p.abstract)), MAX_TEXT_CHARS)[0]
+        for p in papers
+    }
     for path, content in feeds.items():
         if path.endswith(".opml"):
             continue
@@ -92,10 +100,22 @@ def test_a_huge_abstract_on_top_neither_empties_the_feed_nor_pushes_the_newest_o
 
     huge = "Diffusion " * 120_000  # 1.2 MB
     count = 50
-    papers = [paper(f"2601.{n:05d}", (dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat(), f"Diffusion paper {n}", "Diffusion abstract.") for n in range(count - 1)]
-    papers.append(paper("2603.00001", "2026-03-01", "Diffusion " * 50_000, huge, authors=tuple(f"Author {n}" for n in range(5_000))))
+    papers = [
+        paper(
+            f"2601.{n:05d}",
+            (dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat(),
+            f"Diffusion paper {n}",
+            "Diffusion abstract.",
+        )
+        for n in range(count - 1)
+    ]
+    papers.append(
+        paper("2603.00001", "2026-03-01", "Diffusion " * 50_000, huge, authors=tuple(f"Author {n}" for n in range(5_000)))
+    )
     feeds = render_feeds(make_config(), papers)
-    newest_first = ["https://arxiv.org/abs/2603.00001"] + [f"https://arxiv.org/abs/2601.{n:05d}" for n in reversed(range(count - 1))]
+    newest_first = ["https://arxiv.org/abs/2603.00001"] + [
+        f"https://arxiv.org/abs/2601.{n:05d}" for n in reversed(range(count - 1))
+    ]
     for path in ("feeds/all.rss.xml", "feeds/all.atom.xml", "feeds/all.json", "feeds/diffusion.rss.xml", "feeds/diffusion.json"):
         assert len(feeds[path]) < MAX_FEED_BYTES, path
         assert check_feed(path, feeds[path]) == newest_first, path  # every item, newest first
@@ -105,7 +125,9 @@ def test_a_huge_abstract_on_top_neither_empties_the_feed_nor_pushes_the_newest_o
     assert "and 4900 more" in top["content_html"] and top["title"].endswith("\u2026") and len(top["title"]) <= 400
 
 
-def test_text_the_tex_converter_cannot_handle_is_shown_as_written(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_text_the_tex_converter_cannot_handle_is_shown_as_written(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """No single paper stops a build: if making its TeX readable fails, its text is shown as written."""
     import logging
 
@@ -120,7 +142,10 @@ def test_text_the_tex_converter_cannot_handle_is_shown_as_written(monkeypatch: p
 
     monkeypatch.setattr(readable_module, "readable_tex", fails_on_one)
     hostile = "$" + "\\frac{" * 500
-    papers = [paper("2601.00001", "2026-01-01", "Plain diffusion"), paper("2601.00002", "2026-01-02", hostile, "An <b>abstract</b>.")]
+    papers = [
+        paper("2601.00001", "2026-01-01", "Plain diffusion"),
+        paper("2601.00002", "2026-01-02", hostile, "An <b>abstract</b>."),
+    ]
     with caplog.at_level(logging.WARNING):
         feeds = render_feeds(make_config(), papers)
     items = json.loads(feeds["feeds/all.json"])["items"]

@@ -47,7 +47,10 @@ def listings(day: dt.date = MONDAY) -> dict[str, bytes]:
 def stand_in() -> StandIn:
     return StandIn(
         hf_days={
-            "2026-09-28": [hf_item("2609.00001", "Shared paper on diffusion (HF spelling)", upvotes=42), hf_item(HF_ONLY, "Only on HF")],
+            "2026-09-28": [
+                hf_item("2609.00001", "Shared paper on diffusion (HF spelling)", upvotes=42),
+                hf_item(HF_ONLY, "Only on HF"),
+            ],
             "2026-09-25": [hf_item("2609.10001", "Friday paper")],
         },
         listings=listings(),
@@ -62,7 +65,12 @@ def server():
 
 def run(root: Path, server: StandIn, clock: FakeClock | None = None, **kwargs) -> tuple[FetchReport, Store, FakeClock]:
     clock = clock or FakeClock(NOW)
-    cfg = config(root, server.base_url, fetch=kwargs.pop("fetch", None), **{k: kwargs.pop(k) for k in list(kwargs) if k in ("arxiv_extra", "categories")})
+    cfg = config(
+        root,
+        server.base_url,
+        fetch=kwargs.pop("fetch", None),
+        **{k: kwargs.pop(k) for k in list(kwargs) if k in ("arxiv_extra", "categories")},
+    )
     store = Store(cfg.store.path)
     report = fetch(cfg, store, kwargs.pop("days", None), sources=kwargs.pop("sources", None), clock=clock)
     return report, Store(cfg.store.path), clock
@@ -114,7 +122,10 @@ def test_a_changed_answer_is_fetched_in_full_and_merged(tmp_path, server):
 
 RECOVERABLE = {
     "429-retry-after-seconds": ([Status(429, headers=(("Retry-After", "5"),))], 1),
-    "429-retry-after-date": ([Status(429, headers=(("Retry-After", email.utils.format_datetime(NOW + dt.timedelta(seconds=5), usegmt=True)),))], 1),
+    "429-retry-after-date": (
+        [Status(429, headers=(("Retry-After", email.utils.format_datetime(NOW + dt.timedelta(seconds=5), usegmt=True)),))],
+        1,
+    ),
     "503-burst": ([Status(503)] * 3, 3),
     "connection-reset": ([Reset()], 1),
     "stall-past-read-timeout": ([Stall(1.5)], 1),
@@ -145,7 +156,7 @@ def test_invalid_utf8_and_a_changed_layout_fall_back_to_the_web_page_then_fail_c
     report, store, _ = run(tmp_path, server, sources=("huggingface",))
     (failure,) = report.failures
     assert "/api/daily_papers?date=2026-09-28&limit=100&p=0: the answer is not valid JSON" in failure.message
-    assert "fallback: " in failure.message and "/papers/date/2026-09-28: no div[data-target=\"DailyPapers\"]" in failure.message
+    assert "fallback: " in failure.message and '/papers/date/2026-09-28: no div[data-target="DailyPapers"]' in failure.message
     day = health(store, "huggingface", MONDAY)
     assert day.state == "failed" and day.at == "2026-09-28T12:00:00+00:00" and day.error == failure.message
     assert len(server.requests) == 3  # Sunday, Monday's API, Monday's page: a parse error is not retried
@@ -218,9 +229,15 @@ def test_arxiv_429_with_retry_after_is_honoured(tmp_path, server):
 @pytest.mark.parametrize(
     ("fault", "message"),
     [
-        (Body(b"<html><body><h1>arXiv is being redesigned</h1></body></html>"), "/list/cs.LG/new: no listing blocks (dl#articles)"),
+        (
+            Body(b"<html><body><h1>arXiv is being redesigned</h1></body></html>"),
+            "/list/cs.LG/new: no listing blocks (dl#articles)",
+        ),
         (Body(listings()["cs.LG"].replace(b"Subject", b"\xff")), "/list/cs.LG/new: the page is not valid UTF-8"),
-        (Body(listings()["cs.LG"].replace(b"<dt>", b"<div>").replace(b"</dt>", b"</div>")), "says it shows 2 entries but none could be parsed"),
+        (
+            Body(listings()["cs.LG"].replace(b"<dt>", b"<div>").replace(b"</dt>", b"</div>")),
+            "says it shows 2 entries but none could be parsed",
+        ),
     ],
     ids=["changed-layout", "invalid-utf8", "claims-n-parses-none"],
 )
@@ -307,8 +324,10 @@ def test_backfill_through_the_api_pages_politely_and_skips_weekends(tmp_path, se
     report, store, clock = run(tmp_path, server, sources=("arxiv",), days=days)
     papers = store.papers()
     assert {p: papers[p].listing_days for p in papers} == {
-        "2609.20001": (dt.date(2026, 9, 18),), "2609.20002": (dt.date(2026, 9, 18),),
-        "2609.20003": (dt.date(2026, 9, 18),), "2609.20004": (dt.date(2026, 9, 22),),
+        "2609.20001": (dt.date(2026, 9, 18),),
+        "2609.20002": (dt.date(2026, 9, 18),),
+        "2609.20003": (dt.date(2026, 9, 18),),
+        "2609.20004": (dt.date(2026, 9, 22),),
     }
     assert papers["2609.20003"].version == 3 and papers["2609.20002"].categories == ("math.OC", "cs.LG")
     assert [health(store, "arxiv", d).state for d in days] == ["ok", "empty", "empty", "suspect", "ok"]
@@ -320,7 +339,9 @@ def test_backfill_through_the_api_pages_politely_and_skips_weekends(tmp_path, se
 def test_backfill_without_cross_lists_keeps_primaries_only(tmp_path, server):
     friday = dt.datetime(2026, 9, 17, 12, 0, tzinfo=UTC)
     server.api_entries = [entry("2609.20001", friday, ("cs.LG",)), entry("2609.20002", friday, ("math.OC", "cs.LG"))]
-    _, store, _ = run(tmp_path, server, sources=("arxiv",), days=[dt.date(2026, 9, 18)], arxiv_extra="include_cross_lists = false")
+    _, store, _ = run(
+        tmp_path, server, sources=("arxiv",), days=[dt.date(2026, 9, 18)], arxiv_extra="include_cross_lists = false"
+    )
     assert set(store.papers()) == {"2609.20001"}
 
 

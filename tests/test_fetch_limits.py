@@ -26,7 +26,9 @@ from sitegen.store import Store
 
 MONDAY = dt.date(2026, 9, 28)
 NOW = dt.datetime(2026, 9, 29, 3, 0, tzinfo=UTC)
-POLICY = FetchConfig(timeout=0.5, retries=0, backoff=0.01, max_backoff=0.05, max_wait=5.0, deadline=0.4, max_download_mb=0.5, max_decoded_mb=1.0)
+POLICY = FetchConfig(
+    timeout=0.5, retries=0, backoff=0.01, max_backoff=0.05, max_wait=5.0, deadline=0.4, max_download_mb=0.5, max_decoded_mb=1.0
+)
 
 
 def fetcher(policy: FetchConfig = POLICY, hosts: dict[str, str] | None = None) -> http.Fetcher:
@@ -62,7 +64,9 @@ def test_a_gzip_bomb_stops_at_the_decoded_limit_without_filling_memory():
         get = fetcher()
         tracemalloc.start()
         try:
-            with pytest.raises(FetchError, match=r"answer refused: the body decompresses to more than 1,000,000 bytes .*max_decoded_mb"):
+            with pytest.raises(
+                FetchError, match=r"answer refused: the body decompresses to more than 1,000,000 bytes .*max_decoded_mb"
+            ):
                 get.get(f"{base}/api/daily_papers?date=2026-09-28")
             _, peak = tracemalloc.get_traced_memory()
         finally:
@@ -86,7 +90,10 @@ def test_a_body_over_the_download_limit_is_refused(chunked):
     body = b"x" * 600_000  # the limit is 0.5 MB
     if chunked:
         raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        raw += b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[i : i + 50_000] for i in range(0, len(body), 50_000))) + b"0\r\n\r\n"
+        raw += (
+            b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[i : i + 50_000] for i in range(0, len(body), 50_000)))
+            + b"0\r\n\r\n"
+        )
     else:
         raw = response(body)
     canned = Canned(raw)
@@ -126,7 +133,9 @@ def test_redirects_within_the_host_or_to_a_host_the_source_names_are_followed():
 
 @pytest.fixture
 def server():
-    with serve(StandIn(hf_days={MONDAY.isoformat(): [hf_item("2609.00001", "Diffusion A"), hf_item("2609.00002", "Diffusion B")]})) as running:
+    with serve(
+        StandIn(hf_days={MONDAY.isoformat(): [hf_item("2609.00001", "Diffusion A"), hf_item("2609.00002", "Diffusion B")]})
+    ) as running:
         yield running
 
 
@@ -155,7 +164,9 @@ def test_a_service_that_ignores_the_date_fails_the_day_and_stores_nothing(tmp_pa
     tuesday = MONDAY + dt.timedelta(days=1)
     server.always["/api/daily_papers"] = Body(listed_on(tuesday, "2609.09999"), "application/json")
     props = json.dumps({"dailyPapers": json.loads(listed_on(tuesday, "2609.09999"))}).replace('"', "&quot;")
-    server.always["/papers/date/"] = Body(f'<html><body><div data-target="DailyPapers" data-props="{props}"></div></body></html>'.encode())
+    server.always["/papers/date/"] = Body(
+        f'<html><body><div data-target="DailyPapers" data-props="{props}"></div></body></html>'.encode()
+    )
     report, store = run(tmp_path, server, arxiv=False)
     (failure,) = report.failures
     assert failure.day == MONDAY and "listed for other days (2026-09-29 (1)), not 2026-09-28" in failure.message

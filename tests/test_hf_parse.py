@@ -104,7 +104,10 @@ def test_html_page_fallback_reads_data_props() -> None:
         (b"{not json", "http://x/api: the answer is not valid JSON"),
         (b'{"error": "gone"}', "http://x/api: expected a JSON array of papers, got an object"),
         (b'[{"title": "no paper object"}]', "http://x/api item 0: expected an object with a 'paper' object, got an object"),
-        (b'[{"paper": {"id": "not-an-id", "title": "x"}}]', "http://x/api item 0: paper.id is missing or not an arXiv id ('not-an-id')"),
+        (
+            b'[{"paper": {"id": "not-an-id", "title": "x"}}]',
+            "http://x/api item 0: paper.id is missing or not an arXiv id ('not-an-id')",
+        ),
     ],
 )
 def test_api_answers_not_understood_are_errors_naming_the_url(body: bytes, message: str) -> None:

@@ -76,7 +76,9 @@ def test_503_forever_gives_up_after_the_retries_naming_the_url(stand_in):
 def test_a_wait_beyond_the_budget_is_not_made(stand_in):
     stand_in.fail("/api/", Status(429, headers=(("Retry-After", "3600"),)))
     get, clock = fetcher()
-    with pytest.raises(FetchError, match=r"asked to wait 3600 s \(Retry-After\), but only 60.0 s of \[fetch\] max_wait = 60 s remain"):
+    with pytest.raises(
+        FetchError, match=r"asked to wait 3600 s \(Retry-After\), but only 60.0 s of \[fetch\] max_wait = 60 s remain"
+    ):
         get.get(url(stand_in))
     assert get.requests == 1 and clock.sleeps == []
 
@@ -149,7 +151,14 @@ def test_body_faults_pass_through_to_the_parser(stand_in):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("120", 120.0), (" 5 ", 5.0), ("Mon, 28 Sep 2026 12:01:00 GMT", 60.0), ("Mon, 28 Sep 2026 11:00:00 GMT", 0.0), ("soon", None), (None, None)],
+    [
+        ("120", 120.0),
+        (" 5 ", 5.0),
+        ("Mon, 28 Sep 2026 12:01:00 GMT", 60.0),
+        ("Mon, 28 Sep 2026 11:00:00 GMT", 0.0),
+        ("soon", None),
+        (None, None),
+    ],
 )
 def test_retry_after_forms(value, expected):
     assert http.retry_after_seconds(value, START) == expected

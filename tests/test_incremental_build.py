@@ -70,14 +70,22 @@ def test_adding_a_day_rewrites_only_what_changed(site: Path) -> None:
         f"days/{new_day}/index.html",  # the new day
         f"days/{previous_day}/index.html",  # its neighbour's "next" link
         *(f"papers/{p.arxiv_id}/index.html" for p in new),
-        "index.html", "archive/index.html", "topics/index.html",  # site-wide pages with counts
-        "topics/diffusion/index.html", "topics/agents/index.html",  # the affected topics' first pages
+        "index.html",
+        "archive/index.html",
+        "topics/index.html",  # site-wide pages with counts
+        "topics/diffusion/index.html",
+        "topics/agents/index.html",  # the affected topics' first pages
         *(f"feeds/{slug}.{kind}" for slug in ("all", "diffusion", "agents") for kind in ("rss.xml", "atom.xml", "json")),
-        "sitemap.xml", "sitegen-manifest.json",
-        "status/index.html", "status.json",  # each source's paper count (a real fetch changes its ledger too)
+        "sitemap.xml",
+        "sitegen-manifest.json",
+        "status/index.html",
+        "status.json",  # each source's paper count (a real fetch changes its ledger too)
         # Its week (still running) and month; its organization's first page, feeds and the list.
-        "weeks/2026-W11/index.html", "months/2026-03/index.html",
-        "orgs/index.html", "orgs/agent-lab/index.html", *(f"feeds/orgs/agent-lab.{kind}" for kind in ("rss.xml", "atom.xml", "json")),
+        "weeks/2026-W11/index.html",
+        "months/2026-03/index.html",
+        "orgs/index.html",
+        "orgs/agent-lab/index.html",
+        *(f"feeds/orgs/agent-lab.{kind}" for kind in ("rss.xml", "atom.xml", "json")),
     }
     if chunks_after > chunks_before:  # a chunk filled up: it appears, and the one before links to it
         expected |= {f"topics/diffusion/page/{chunks_after}/index.html", f"topics/diffusion/page/{chunks_before}/index.html"}
@@ -102,16 +110,31 @@ def test_a_day_in_a_new_week_ends_the_last_one_and_publishes_it_in_the_weekly_fe
     new = _add_day(Store(config.store.path), 14, ["agent"], 300)  # Monday 16 March, week W12
     second = build(load_config(site, environ={}))
     expected = {
-        f"days/{_day(14)}/index.html", f"days/{_day(13)}/index.html",
+        f"days/{_day(14)}/index.html",
+        f"days/{_day(13)}/index.html",
         *(f"papers/{p.arxiv_id}/index.html" for p in new),
-        "index.html", "archive/index.html", "topics/index.html", "topics/agents/index.html",
+        "index.html",
+        "archive/index.html",
+        "topics/index.html",
+        "topics/agents/index.html",
         *(f"feeds/{slug}.{kind}" for slug in ("all", "agents") for kind in ("rss.xml", "atom.xml", "json")),
-        "sitemap.xml", "sitegen-manifest.json", "status/index.html", "status.json",
+        "sitemap.xml",
+        "sitegen-manifest.json",
+        "status/index.html",
+        "status.json",
         # The new week; the last one, which ended ("so far" goes, a "next" link comes); the month.
-        "weeks/2026-W12/index.html", "weeks/2026-W11/index.html", "months/2026-03/index.html",
-        "orgs/index.html", "orgs/agent-lab/index.html", *(f"feeds/orgs/agent-lab.{kind}" for kind in ("rss.xml", "atom.xml", "json")),
+        "weeks/2026-W12/index.html",
+        "weeks/2026-W11/index.html",
+        "months/2026-03/index.html",
+        "orgs/index.html",
+        "orgs/agent-lab/index.html",
+        *(f"feeds/orgs/agent-lab.{kind}" for kind in ("rss.xml", "atom.xml", "json")),
         # W11 ended: it joins the weekly feeds of everything and of the topics it has papers in.
-        *(f"feeds/{slug}.{kind}" for slug in ("weekly", "diffusion.weekly", "agents.weekly") for kind in ("rss.xml", "atom.xml", "json")),
+        *(
+            f"feeds/{slug}.{kind}"
+            for slug in ("weekly", "diffusion.weekly", "agents.weekly")
+            for kind in ("rss.xml", "atom.xml", "json")
+        ),
     }
     assert set(second.write.written) == expected
     assert b"2026-W11" in (output / "feeds/weekly.rss.xml").read_bytes()
@@ -147,5 +170,9 @@ def test_a_broken_template_is_a_clear_error_naming_it(site: Path) -> None:
     shutil.copytree(config.build.templates, theme)
     (theme / "day.html").write_text('{% extends "base.html" %}{% block main %}{{ no_such_value }}{% endblock %}')
     site.write_text(site.read_text().replace(config.build.templates.as_posix(), theme.as_posix()))
-    with pytest.raises(BuildError, match=r"day\.html: UndefinedError: 'no_such_value' is undefined \(rendering days/2026-03-02/index\.html\); fix the template"):
+    with pytest.raises(
+        BuildError,
+        match=r"day\.html: UndefinedError: 'no_such_value' is undefined "
+        r"\(rendering days/2026-03-02/index\.html\); fix the template",
+    ):
         build(load_config(site, environ={}))

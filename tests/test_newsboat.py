@@ -52,7 +52,9 @@ def _expected(until: str) -> dict[str, str]:
     for day, name in DAYS.items():
         if day <= until:
             for item in _items(name):
-                papers.setdefault(f"https://arxiv.org/abs/{item['paper']['id']}", clean_line(readable_tex(item["paper"]["title"])))
+                papers.setdefault(
+                    f"https://arxiv.org/abs/{item['paper']['id']}", clean_line(readable_tex(item["paper"]["title"]))
+                )
     return papers
 
 

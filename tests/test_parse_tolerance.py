@@ -40,7 +40,9 @@ def _real_items() -> list[dict[str, object]]:
         (lambda item: item.update(paper="not an object"), "expected an object with a 'paper' object"),
     ],
 )
-def test_one_malformed_item_is_skipped_with_a_warning_and_the_rest_kept(caplog: pytest.LogCaptureFixture, break_item: object, named: str) -> None:
+def test_one_malformed_item_is_skipped_with_a_warning_and_the_rest_kept(
+    caplog: pytest.LogCaptureFixture, break_item: object, named: str
+) -> None:
     items = _real_items()
     break_item(items[1])  # type: ignore[operator]
     with caplog.at_level(logging.WARNING):
@@ -65,4 +67,6 @@ def test_a_day_where_no_item_parses_is_an_error_not_an_empty_day() -> None:
         item["paper"].pop("id")
     with pytest.raises(ParseError) as raised:
         parse_api_json(json.dumps(items).encode(), DAY, URL)
-    assert str(raised.value).startswith(f"{URL} item 0: paper.id is missing") and "none of the 3 item(s) could be read" in str(raised.value)
+    assert str(raised.value).startswith(f"{URL} item 0: paper.id is missing") and "none of the 3 item(s) could be read" in str(
+        raised.value
+    )

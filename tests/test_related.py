@@ -19,9 +19,18 @@ from sitegen.store.models import DayListing, Paper
 
 DAY = dt.date(2026, 3, 2)
 TOPICS = {
-    "lora": ("Low-rank adapters for vision transformers", "We fine-tune a vision transformer with low-rank adapters; the adapter rank controls parameter count."),
-    "moe": ("Routing collapse in mixture of experts", "Sparse mixture of experts models suffer routing collapse; we balance expert load with an auxiliary routing loss."),
-    "fish": ("Tracking zebrafish larvae", "We track zebrafish larvae in aquariums with cameras and count fins and swimming bouts."),
+    "lora": (
+        "Low-rank adapters for vision transformers",
+        "We fine-tune a vision transformer with low-rank adapters; the adapter rank controls parameter count.",
+    ),
+    "moe": (
+        "Routing collapse in mixture of experts",
+        "Sparse mixture of experts models suffer routing collapse; we balance expert load with an auxiliary routing loss.",
+    ),
+    "fish": (
+        "Tracking zebrafish larvae",
+        "We track zebrafish larvae in aquariums with cameras and count fins and swimming bouts.",
+    ),
 }
 
 
@@ -48,7 +57,18 @@ def test_related_papers_share_content_and_say_which_words() -> None:
     newest_lora = "2603.00009"
     found = related[newest_lora]
     assert found and {r.arxiv_id for r in found} == {"2603.00000", "2603.00003", "2603.00006"}  # the other LoRA papers
-    assert set(found[0].shares) <= {"adapter", "rank", "low", "vision", "transformer", "controls", "count", "parameter", "tune", "fine"}
+    assert set(found[0].shares) <= {
+        "adapter",
+        "rank",
+        "low",
+        "vision",
+        "transformer",
+        "controls",
+        "count",
+        "parameter",
+        "tune",
+        "fine",
+    }
     assert len(found[0].shares) == 3
     assert related["2603.00000"] == ()  # the first paper has nothing before it
 
@@ -72,7 +92,13 @@ def test_adding_a_day_leaves_old_paper_pages_unchanged_and_equals_a_clean_build(
     config_path = write_config(tmp_path, "http://127.0.0.1:9")
     store = Store(tmp_path / "data")
     for day in range(4):
-        store.add_listing(DayListing("huggingface", DAY + dt.timedelta(days=day), tuple(p for p in _archive() if p.first_day == DAY + dt.timedelta(days=day))))
+        store.add_listing(
+            DayListing(
+                "huggingface",
+                DAY + dt.timedelta(days=day),
+                tuple(p for p in _archive() if p.first_day == DAY + dt.timedelta(days=day)),
+            )
+        )
     config = load_config(config_path, environ={})
     build(config)
     before = _pages(config.build.output)
@@ -112,6 +138,9 @@ def test_kept_word_counts_give_the_same_lists_as_reading_every_paper() -> None:
 
 
 def test_a_paper_without_words_has_no_related_papers_and_breaks_nothing() -> None:
-    papers = [*_archive(), Paper(arxiv_id="2603.00099", title="", abstract="", authors=(), listing_days=(DAY + dt.timedelta(days=9),))]
+    papers = [
+        *_archive(),
+        Paper(arxiv_id="2603.00099", title="", abstract="", authors=(), listing_days=(DAY + dt.timedelta(days=9),)),
+    ]
     related = related_papers(papers)
     assert related["2603.00099"] == () and related["2603.00009"]

@@ -24,11 +24,18 @@ def problems(topic_table: dict) -> list[str]:
 
 
 LIST_ERRORS = [
-    (["re:(unclosed"], 'topics.t.any[0]: invalid regular expression "(unclosed": missing ), unterminated subpattern at position 0'),
+    (
+        ["re:(unclosed"],
+        'topics.t.any[0]: invalid regular expression "(unclosed": missing ), unterminated subpattern at position 0',
+    ),
     (["re:x?"], 'topics.t.any[0]: regular expression "x?" matches an empty string, so it would match every paper'),
     (["re:"], 'topics.t.any[0]: "re:" needs a regular expression after the colon'),
     (["titel:diffusion"], 'topics.t.any[0]: unknown field "titel" in "titel:diffusion"; did you mean "title"?'),
-    (["venue:NeurIPS"], 'topics.t.any[0]: unknown field "venue" in "venue:NeurIPS"; fields are title, abstract, authors, org, keywords, categories'),
+    (
+        ["venue:NeurIPS"],
+        'topics.t.any[0]: unknown field "venue" in "venue:NeurIPS"; fields are title, abstract, authors, org, keywords, '
+        'categories',
+    ),
     (["title:"], 'topics.t.any[0]: "title:" needs a term after the colon'),
     (["rea*son"], 'topics.t.any[0]: "rea*son": "*" may only end a term, as a prefix wildcard such as reason*'),
     (["reason *"], 'topics.t.any[0]: "reason *": "*" must follow a word directly, as in reason*'),
@@ -96,7 +103,8 @@ def test_every_problem_of_every_topic_at_once() -> None:
         'topics.a.nne: unknown key; did you mean "none"?',
         'topics.a.any[0]: invalid regular expression "(": missing ), unterminated subpattern at position 0',
         'topics.a.all[0]: "LLM || language model" has an empty alternative next to "|"',
-        f'topics.b.query: syntax error at column 6: expected a term or "(" after AND, found the end of the query{caret("x AND", 6)}',
+        'topics.b.query: syntax error at column 6: expected a term or "(" after AND, found the end of the '
+        f'query{caret("x AND", 6)}',
     ]
 
 
@@ -118,5 +126,6 @@ def test_cli_reports_rule_errors_and_exits_1(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"error: {config}: 1 config problem:\n"
-        f'  topics.t.query: syntax error at column 9: expected a term or "(" after OR, found the end of the query{caret("video OR", 9)}\n'
+        '  topics.t.query: syntax error at column 9: expected a term or "(" after OR, found the end of the '
+        f'query{caret("video OR", 9)}\n'
     )

@@ -56,7 +56,11 @@ def test_hostile_markdown_in_about_and_topic_descriptions_renders_as_text(tmp_pa
     result = run_sitegen(config, "build")
     assert result.returncode == 0, result.stderr
     output = tmp_path / "output"
-    for page in (output / "about" / "index.html", output / "topics" / "diffusion" / "index.html", output / "topics" / "index.html"):
+    for page in (
+        output / "about" / "index.html",
+        output / "topics" / "diffusion" / "index.html",
+        output / "topics" / "index.html",
+    ):
         assert _dangerous(page) == [], page
         text = lxml.html.fromstring(page.read_bytes()).text_content()
         # The words stay readable: a refused link becomes its text, raw HTML shows as written.
@@ -74,7 +78,9 @@ def test_a_static_link_to_a_file_outside_is_refused_before_anything_is_written(t
     secret.write_text("the owner's private key", encoding="utf-8")
     (static / "notes.txt").symlink_to(secret)
     config = make_site(tmp_path / "site")
-    config.write_text(config.read_text(encoding="utf-8").replace((REPO_ROOT / "static").as_posix(), static.as_posix()), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace((REPO_ROOT / "static").as_posix(), static.as_posix()), encoding="utf-8"
+    )
     result = run_sitegen(config, "build")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"{static / 'notes.txt'}: a link to {secret}, outside the static folder" in result.stderr

@@ -224,7 +224,8 @@ def test_a_pickle_planted_as_the_build_cache_is_never_run(user_repo: Path, tmp_p
     result = run_sitegen(config, "build")
     assert result.returncode == 0, result.stderr
     assert not marker.exists()
-    assert f"warning: {output / CACHE_NAME}: ignoring the build cache: it is not a build cache this sitegen can read" in result.stderr
+    ignored = f"warning: {output / CACHE_NAME}: ignoring the build cache: it is not a build cache this sitegen can read"
+    assert ignored in result.stderr
     assert "nothing is lost" in result.stderr
     assert "built 2 paper(s)" in result.stderr
     # The build replaced it with a cache it can read: the next build has no warning.

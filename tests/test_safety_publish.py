@@ -85,7 +85,11 @@ def test_a_local_branch_with_the_users_work_is_never_moved(repo: Path, tmp_path:
     git(repo, "branch", "-q", "drafts", "main", env=env)
     message = refused(repo, tmp_path, env, "--no-push", "--branch", "drafts")
     tip = git(repo, "rev-parse", "drafts", env=env)
-    assert f"refusing to publish to the drafts branch in this repository: its tip {tip[:12]} ('Describe the site') was not made by sitegen publish" in message
+    assert (
+        f"refusing to publish to the drafts branch in this repository: its tip {tip[:12]} ('Describe the site') was not made "
+        "by sitegen publish"
+        in message
+    )
     assert "git branch -D drafts" in message
     # Pushing to a remote that lacks it changes nothing either: the local ref would be moved.
     refused(repo, tmp_path, env, "--branch", "drafts")
@@ -114,7 +118,10 @@ def test_publish_commits_say_who_made_them_and_can_be_republished(repo: Path, tm
     assert sitegen(repo, "build", env=env).returncode == 0
     result = sitegen(repo, "publish", "--message", "Site of the week", env=env)
     assert result.returncode == 0, result.stderr
-    assert git(bare(tmp_path), "log", "-1", "--format=%s|%(trailers:key=Published-by,valueonly)", "gh-pages", env=env) == "Site of the week|sitegen"
+    assert (
+        git(bare(tmp_path), "log", "-1", "--format=%s|%(trailers:key=Published-by,valueonly)", "gh-pages", env=env)
+        == "Site of the week|sitegen"
+    )
 
 
 @pytest.mark.parametrize("made_by", ["earlier sitegen", "manifest only"])
@@ -125,10 +132,18 @@ def test_a_pages_branch_published_by_an_earlier_sitegen_is_still_accepted(
     sitegen-manifest.json at the root (as tests/test_publish.py shows). Either mark is enough."""
     assert sitegen(repo, "publish", "--no-push", env=env).returncode == 0
     tree = git(repo, "rev-parse", "gh-pages^{tree}", env=env)
-    identity = {"GIT_AUTHOR_NAME": "sitegen", "GIT_AUTHOR_EMAIL": "publish@sitegen.invalid",
-                "GIT_COMMITTER_NAME": "sitegen", "GIT_COMMITTER_EMAIL": "publish@sitegen.invalid"}
-    old_message = "Publish 3 paper(s) from 0123456789ab\n\n2 listing day(s), newest day 2025-03-04. Built and published by sitegen.\n"
-    old = git(repo, "commit-tree", tree, "-m", old_message.strip(), env={**env, **identity} if made_by == "earlier sitegen" else env)
+    identity = {
+        "GIT_AUTHOR_NAME": "sitegen",
+        "GIT_AUTHOR_EMAIL": "publish@sitegen.invalid",
+        "GIT_COMMITTER_NAME": "sitegen",
+        "GIT_COMMITTER_EMAIL": "publish@sitegen.invalid",
+    }
+    old_message = (
+        "Publish 3 paper(s) from 0123456789ab\n\n2 listing day(s), newest day 2025-03-04. Built and published by sitegen.\n"
+    )
+    old = git(
+        repo, "commit-tree", tree, "-m", old_message.strip(), env={**env, **identity} if made_by == "earlier sitegen" else env
+    )
     assert "Published-by" not in git(repo, "cat-file", "commit", old, env=env)
     git(repo, "push", "-q", "--force", "origin", f"{old}:refs/heads/gh-pages", env=env)
     git(repo, "update-ref", "refs/heads/gh-pages", old, env=env)

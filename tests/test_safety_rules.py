@@ -112,7 +112,10 @@ def test_check_warns_about_a_timed_out_regex(tmp_path: Path) -> None:
     config = write_site(tmp_path, (hostile,), '[topics.explosive]\ntitle = "B"\nany = ["re:(a|aa)+$"]\n')
     result = run_sitegen(config, "check")
     assert result.returncode == 0, result.stderr
-    assert "topics.explosive: the regular expression 're:(a|aa)+$' ran out of its 0.1 s time budget on paper 2605.00010" in result.stdout + result.stderr
+    assert (
+        "topics.explosive: the regular expression 're:(a|aa)+$' ran out of its 0.1 s time budget on paper 2605.00010"
+        in result.stdout + result.stderr
+    )
 
 
 def test_explain_reports_a_timeout_as_a_clear_error() -> None:
@@ -137,7 +140,9 @@ def test_regexes_too_costly_to_compile_are_refused(pattern: str, problem: str) -
     assert problem in caught.value.message
 
 
-@pytest.mark.parametrize("pattern", [r"\bo[1-4](?:-mini|-preview)?\b", "a{1,100}", "[{}]{3}x", r"(\w+\s?){2,10}end", "(" * 20 + "a" + ")" * 20])
+@pytest.mark.parametrize(
+    "pattern", [r"\bo[1-4](?:-mini|-preview)?\b", "a{1,100}", "[{}]{3}x", r"(\w+\s?){2,10}end", "(" * 20 + "a" + ")" * 20]
+)
 def test_ordinary_regexes_are_accepted(pattern: str) -> None:
     assert parse_term(f"re:{pattern}").is_regex
 
@@ -160,7 +165,9 @@ def test_queries_too_deep_or_too_big_are_config_errors(query: str, problem: str)
 # --- property: the rule compiler with hostile input -------------------------------------------
 
 # Regex and query syntax, quotes, field prefixes, operators, and any other character.
-_SYNTAX = st.sampled_from(list("()[]{}|*+?^$\\.,:-\"'!#<>=~ \n\t") + ["re:", "title:", "AND", "OR", "NOT", "(?", "\\1", "{9999}", "a"])
+_SYNTAX = st.sampled_from(
+    list("()[]{}|*+?^$\\.,:-\"'!#<>=~ \n\t") + ["re:", "title:", "AND", "OR", "NOT", "(?", "\\1", "{9999}", "a"]
+)
 HOSTILE = st.lists(st.one_of(_SYNTAX, st.characters(), st.text(max_size=3)), max_size=40).map("".join)
 
 

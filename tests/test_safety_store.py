@@ -133,7 +133,32 @@ def test_wrongly_typed_field_fails_the_cli_without_a_traceback(tmp_path: Path, s
 
 # -- properties -----------------------------------------------------------------------------
 
-PIECES = ["\x00", "\x07", "\n", "\n\n", "\t", "\r", "\x1b", "\x7f", "\x85", "\x9f", "\u00a0", "\u2028", "\ufffe", "\ud800", "\\", "\\n", "\\u0007", '"', "é", "😀", "$\\nabla$", "\\textbf{x}", "a", " "]
+PIECES = [
+    "\x00",
+    "\x07",
+    "\n",
+    "\n\n",
+    "\t",
+    "\r",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u00a0",
+    "\u2028",
+    "\ufffe",
+    "\ud800",
+    "\\",
+    "\\n",
+    "\\u0007",
+    '"',
+    "é",
+    "😀",
+    "$\\nabla$",
+    "\\textbf{x}",
+    "a",
+    " ",
+]
 hostile_text = st.one_of(st.text(max_size=30), st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
 TEXT_FIELDS = ["title", "abstract", "ai_summary", "submitter", "journal_ref", "github_repo"]
 
@@ -162,8 +187,15 @@ def test_fast_path_agrees_with_the_exact_strict_decoder(field: str, text: str) -
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=hostile_text, abstract=hostile_text, author=hostile_text, raw_id=st.sampled_from(["2504.00001v3", "HEP-TH/9901001", " 2504.00002 "]))
-def test_whatever_a_source_sends_is_cleaned_into_a_file_that_loads_back(tmp_path_factory: pytest.TempPathFactory, title: str, abstract: str, author: str, raw_id: str) -> None:
+@given(
+    title=hostile_text,
+    abstract=hostile_text,
+    author=hostile_text,
+    raw_id=st.sampled_from(["2504.00001v3", "HEP-TH/9901001", " 2504.00002 "]),
+)
+def test_whatever_a_source_sends_is_cleaned_into_a_file_that_loads_back(
+    tmp_path_factory: pytest.TempPathFactory, title: str, abstract: str, author: str, raw_id: str
+) -> None:
     """Ingest cleaning (text.clean_*, the id normaliser) and the strict decoder agree: the store
     never writes a file it would refuse to load."""
     from sitegen.store.models import normalize_arxiv_id

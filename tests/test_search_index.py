@@ -21,7 +21,15 @@ from sitegen.store import Store
 
 def test_index_finds_words_of_titles_abstracts_authors_and_organizations(subpath_site: Path) -> None:  # noqa: F811
     index = subpath_site / "search/index"
-    found = ask(index, {"query": A.SEARCH_WORD}, {"query": "number17"}, {"query": "org:acme"}, {"query": "divergence"}, {"query": "Ångström"}, {"query": "the"})
+    found = ask(
+        index,
+        {"query": A.SEARCH_WORD},
+        {"query": "number17"},
+        {"query": "org:acme"},
+        {"query": "divergence"},
+        {"query": "Ångström"},
+        {"query": "the"},
+    )
     assert found[0]["ids"] == [A.SEARCH_PAPER]  # only in the abstract
     assert A.LONG_AUTHORS_PAPER in found[1]["ids"]  # an author's name
     assert "2605.00003" in found[2]["ids"]  # the organization
@@ -30,7 +38,12 @@ def test_index_finds_words_of_titles_abstracts_authors_and_organizations(subpath
     assert found[5]["ids"] == []  # a stop word is not indexed
     papers = Store(subpath_site.parent / "data").papers()
     manifest = orjson.loads((index / "manifest.json").read_bytes())
-    ids = [doc[0] for chunk in manifest["chunks"] for block in sorted((index / chunk["dir"] / "d").glob("*.json"), key=lambda p: int(p.stem)) for doc in orjson.loads(block.read_bytes())]
+    ids = [
+        doc[0]
+        for chunk in manifest["chunks"]
+        for block in sorted((index / chunk["dir"] / "d").glob("*.json"), key=lambda p: int(p.stem))
+        for doc in orjson.loads(block.read_bytes())
+    ]
     assert sorted(ids) == sorted(papers) and len(ids) == len(set(ids))
     assert manifest["papers"] == len(papers)
 
@@ -43,7 +56,9 @@ def test_teaser_cuts_at_a_word() -> None:
 
 
 def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_chunk_sizes_depend_on_the_count_alone() -> None:
@@ -65,7 +80,9 @@ def test_only_changed_chunks_are_rebuilt(tmp_path: Path, monkeypatch: pytest.Mon
     assert again.built == 0 and _files(index) == before
 
     # A new day: only the newest chunk changes; the others keep their files untouched.
-    new = dataclasses.replace(papers[0], arxiv_id="2606.00001", title="A new day for zebrafish", listing_days=(dt.date(2026, 6, 1),))
+    new = dataclasses.replace(
+        papers[0], arxiv_id="2606.00001", title="A new day for zebrafish", listing_days=(dt.date(2026, 6, 1),)
+    )
     grown = write_search_index(index, [*papers, new])
     assert (grown.chunks, grown.built, grown.removed) == (4, 1, 1)
     after = _files(index)

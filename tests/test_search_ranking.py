@@ -25,7 +25,15 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is needed to run stat
 FILLER = "We study a setting and report results on several benchmarks with careful ablations."
 
 
-def paper(arxiv_id: str, title: str, abstract: str = FILLER, day: int = 1, authors: tuple[str, ...] = ("Ann Author",), org: str | None = None, summary: str | None = None) -> Paper:
+def paper(
+    arxiv_id: str,
+    title: str,
+    abstract: str = FILLER,
+    day: int = 1,
+    authors: tuple[str, ...] = ("Ann Author",),
+    org: str | None = None,
+    summary: str | None = None,
+) -> Paper:
     return Paper(
         arxiv_id=arxiv_id,
         title=title,
@@ -38,13 +46,51 @@ def paper(arxiv_id: str, title: str, abstract: str = FILLER, day: int = 1, autho
 
 
 PAPERS = [
-    paper("2501.00001", "Low-Rank Adaptation of Large Language Models", "We freeze the weights and inject trainable rank decomposition matrices into each layer.", day=1, authors=("Edward Hu",), org="microsoft"),
-    paper("2501.00002", "Vision Transformers Need Registers", "Registers remove artifacts in the feature maps of vision transformers.", day=2, authors=("Timothée Darcet",), org="meta"),
-    paper("2501.00003", "Parameter-efficient tuning for ViT", "A low-rank adapter for a vision transformer: adaptation with few parameters.", day=3, authors=("Zhang Wei",)),
-    paper("2501.00004", "Routing in sparse models", "Mixture of experts layers suffer routing collapse; experts of a mixture balance load.", day=4),
-    paper("2501.00005", "Experts everywhere", "A mixture of many experts, with a new routing scheme against collapse.", day=5, authors=("Geoffrey Hinton", "Ann Author")),
+    paper(
+        "2501.00001",
+        "Low-Rank Adaptation of Large Language Models",
+        "We freeze the weights and inject trainable rank decomposition matrices into each layer.",
+        day=1,
+        authors=("Edward Hu",),
+        org="microsoft",
+    ),
+    paper(
+        "2501.00002",
+        "Vision Transformers Need Registers",
+        "Registers remove artifacts in the feature maps of vision transformers.",
+        day=2,
+        authors=("Timothée Darcet",),
+        org="meta",
+    ),
+    paper(
+        "2501.00003",
+        "Parameter-efficient tuning for ViT",
+        "A low-rank adapter for a vision transformer: adaptation with few parameters.",
+        day=3,
+        authors=("Zhang Wei",),
+    ),
+    paper(
+        "2501.00004",
+        "Routing in sparse models",
+        "Mixture of experts layers suffer routing collapse; experts of a mixture balance load.",
+        day=4,
+    ),
+    paper(
+        "2501.00005",
+        "Experts everywhere",
+        "A mixture of many experts, with a new routing scheme against collapse.",
+        day=5,
+        authors=("Geoffrey Hinton", "Ann Author"),
+    ),
     paper("2501.00006", "大语言模型的推理能力", "我们研究大语言模型在数学推理上的表现。", day=6),
-    paper("2501.00007", "Protein folding with diffusion", FILLER, day=400, org="nvidia", summary="Folding proteins by denoising diffusion."),
+    paper(
+        "2501.00007",
+        "Protein folding with diffusion",
+        FILLER,
+        day=400,
+        org="nvidia",
+        summary="Folding proteins by denoising diffusion.",
+    ),
     paper("2501.00008", "Another diffusion sampler", FILLER, day=401),
     paper("2501.00009", "Graph networks", "Message passing on graphs, with a diffusion kernel mentioned once.", day=402),
     paper("2501.00010", "Identical twins A", "Quantum annealing schedules.", day=500),
@@ -128,7 +174,9 @@ def test_equal_scores_are_ordered_newest_first_then_by_id_every_time(index: Path
 
 
 def test_highlighting_marks_matched_words_only(index: Path) -> None:
-    answer = ask(index, {"highlight": "Vision Transformers need registers, not 语言模型", "words": ["transformer", "语言", "言模"]})[0]
+    answer = ask(
+        index, {"highlight": "Vision Transformers need registers, not 语言模型", "words": ["transformer", "语言", "言模"]}
+    )[0]
     marked = [text for text, hit in answer["pieces"] if hit]
     assert marked == ["Transformers", "语言模"]
     assert "".join(text for text, _ in answer["pieces"]) == "Vision Transformers need registers, not 语言模型"
@@ -143,7 +191,9 @@ def test_python_and_javascript_cut_text_into_the_same_terms(index: Path) -> None
     if REAL_DATA.is_dir():
         for path in sorted(REAL_DATA.glob("*.json"))[::25]:
             for item in json.loads(path.read_bytes())[:10]:
-                texts.append(item["paper"]["title"] + "\n" + item["paper"]["summary"] + "\n" + item["paper"].get("ai_summary", ""))
+                texts.append(
+                    item["paper"]["title"] + "\n" + item["paper"]["summary"] + "\n" + item["paper"].get("ai_summary", "")
+                )
     answers = ask(index, *({"positioned": text} for text in texts))
     for text, answer in zip(texts, answers, strict=True):
         assert answer["terms"] == positioned(text), text

@@ -189,7 +189,8 @@ def test_focus_is_visible(visit: Visit) -> None:  # noqa: F811
     expect(page.locator(".skip-link")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator(".skip-link")).not_to_be_focused()
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth")
+    outline = page.evaluate("(({outlineStyle, outlineWidth}) => outlineStyle + ' ' + outlineWidth)"
+                            "(getComputedStyle(document.activeElement))")
     assert outline.startswith("solid") and not outline.endswith(" 0px")
 
 

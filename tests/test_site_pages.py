@@ -49,7 +49,9 @@ def test_index_shows_the_latest_day_by_upvotes_topics_and_feeds(subpath_site: Pa
     assert topics[0].startswith("Diffusion ") and "RSS · Atom · JSON" in topics[0]
     for feed in ("all.rss.xml", "all.atom.xml", "all.json", "index.opml"):
         assert doc.xpath(f"//section[@class='subscribe']//a[@href='{SUBPATH_BASE}feeds/{feed}']")
-    assert doc.xpath("//link[@rel='alternate']/@href") == [f"{SUBPATH_BASE}feeds/all.{kind}" for kind in ("rss.xml", "atom.xml", "json")]
+    assert doc.xpath("//link[@rel='alternate']/@href") == [
+        f"{SUBPATH_BASE}feeds/all.{kind}" for kind in ("rss.xml", "atom.xml", "json")
+    ]
 
 
 def test_day_page_has_neighbours_and_topic_filters(subpath_site: Path, papers: dict) -> None:  # noqa: F811
@@ -148,7 +150,12 @@ def test_paper_page_has_every_field(subpath_site: Path) -> None:  # noqa: F811
         "Project page": "https://acme.example/p6",
     }
     facts = dict(zip(_texts(doc, "//dl[@class='facts']//dt"), _texts(doc, "//dl[@class='facts']//dd"), strict=True))
-    assert facts == {"Published": "17 May 2026", "Listed": "19 May 2026", "Upvotes": "▲ 19 upvotes", "Comments": "2 on Hugging Face"}
+    assert facts == {
+        "Published": "17 May 2026",
+        "Listed": "19 May 2026",
+        "Upvotes": "▲ 19 upvotes",
+        "Comments": "2 on Hugging Face",
+    }
     assert _texts(doc, "//section[@class='abstract']/p") == [
         "We study chain-of-thought reasoning in language models. Our method improves results on benchmark 6.",
         "A second paragraph about chain-of-thought reasoning in language models.",
@@ -164,7 +171,10 @@ def test_paper_page_has_every_field(subpath_site: Path) -> None:  # noqa: F811
     citation = [(m.get("name"), m.get("content")) for m in doc.xpath("//meta[starts-with(@name, 'citation_')]")]
     assert citation == [
         ("citation_title", "Reasoning study 6: scaling chain-of-thought reasoning in language models"),
-        ("citation_author", "Ada Lovelace 6"), ("citation_author", "Alan Turing"), ("citation_author", "张伟"), ("citation_author", "Zoë Ångström"),
+        ("citation_author", "Ada Lovelace 6"),
+        ("citation_author", "Alan Turing"),
+        ("citation_author", "张伟"),
+        ("citation_author", "Zoë Ångström"),
         ("citation_date", "2026/05/17"),
         ("citation_online_date", "2026/05/19"),
         ("citation_arxiv_id", "2605.00006"),
@@ -210,13 +220,17 @@ def test_sitemap_robots_and_404(subpath_site: Path, root_site: Path, papers: dic
     for output, base in ((subpath_site, SUBPATH_BASE), (root_site, ROOT_BASE)):
         sitemap = (output / "sitemap.xml").read_text()
         locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
-        pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("index.html") if "search/index/" not in p.as_posix())
+        pages = sorted(
+            p.relative_to(output).as_posix() for p in output.rglob("index.html") if "search/index/" not in p.as_posix()
+        )
         assert sorted(locs) == sorted(base + p[: -len("index.html")] for p in pages)
         assert f"{base}papers/2605.00001/" in locs and base + "404.html" not in locs
         assert (output / "robots.txt").read_text() == f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n"
         not_found = _doc(output, "404.html")
         assert not_found.xpath("//link[@rel='stylesheet']/@href") == [f"{base}static/style.css"]
-        assert all(h.startswith(base) or h.startswith("#") for h in not_found.xpath("//a/@href") if not h.startswith("https://arxiv"))
+        assert all(
+            h.startswith(base) or h.startswith("#") for h in not_found.xpath("//a/@href") if not h.startswith("https://arxiv")
+        )
 
 
 def test_about_page_from_about_md(subpath_site: Path, root_site: Path) -> None:  # noqa: F811

@@ -17,7 +17,9 @@ def test_sitemap_becomes_an_index_past_the_limit(monkeypatch: pytest.MonkeyPatch
     paths = ["index.html", "archive/index.html", "papers/1/index.html", "papers/2/index.html", "search/index.html"]
     files = dict(plumbing.sitemap("https://o.github.io/r/", paths))
     assert sorted(files) == ["sitemap.xml", "sitemaps/1.xml", "sitemaps/2.xml", "sitemaps/3.xml"]
-    assert re.findall(r"<loc>([^<]+)</loc>", files["sitemap.xml"].decode()) == [f"https://o.github.io/r/sitemaps/{n}.xml" for n in (1, 2, 3)]
+    assert re.findall(r"<loc>([^<]+)</loc>", files["sitemap.xml"].decode()) == [
+        f"https://o.github.io/r/sitemaps/{n}.xml" for n in (1, 2, 3)
+    ]
     urls = [u for n in (1, 2, 3) for u in re.findall(r"<loc>([^<]+)</loc>", files[f"sitemaps/{n}.xml"].decode())]
     assert sorted(urls) == sorted(f"https://o.github.io/r/{p[: -len('index.html')]}" for p in paths)
     assert len(dict(plumbing.sitemap("https://o.github.io/r/", paths[:2]))) == 1  # small sites: one file

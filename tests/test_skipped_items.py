@@ -44,9 +44,15 @@ def _parser_skips_malformed_items() -> bool:
     return True
 
 
-@pytest.mark.skipif(not _parser_skips_malformed_items(), reason="the Hugging Face parser still refuses a whole answer for one bad item")
+@pytest.mark.skipif(
+    not _parser_skips_malformed_items(), reason="the Hugging Face parser still refuses a whole answer for one bad item"
+)
 def test_a_malformed_hugging_face_item_is_left_out_and_counted_in_the_ledger(tmp_path):
-    items = [hf_item("2609.00001", "Diffusion A"), {"paper": {"id": "not an id", "title": "Broken"}}, hf_item("2609.00002", "Diffusion B")]
+    items = [
+        hf_item("2609.00001", "Diffusion A"),
+        {"paper": {"id": "not an id", "title": "Broken"}},
+        hf_item("2609.00002", "Diffusion B"),
+    ]
     with serve(StandIn(hf_days={MONDAY.isoformat(): items})) as server:
         cfg = config(tmp_path, server.base_url, arxiv=False)
         report = fetch(cfg, Store(cfg.store.path), [MONDAY], clock=FakeClock(dt.datetime(2026, 9, 29, 3, 0, tzinfo=UTC)))

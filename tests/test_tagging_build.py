@@ -45,7 +45,10 @@ query = "RL AND NOT survey"
     page = html.unescape((output / "papers" / "2605.00001" / "index.html").read_text(encoding="utf-8"))
     assert "Video generation</a>: matched 'video diffusion' in the title; matched 'text-to-video' in the abstract" in page
     feed = html.unescape(html.unescape((output / "feeds" / "video.rss.xml").read_text(encoding="utf-8")))
-    assert "Why it matched: Video generation: matched 'video diffusion' in the title; matched 'text-to-video' in the abstract" in feed
+    assert (
+        "Why it matched: Video generation: matched 'video diffusion' in the title; matched 'text-to-video' in the abstract"
+        in feed
+    )
     # Excluded by `none`, and "world" is not the acronym RL: neither is in a topic.
     for arxiv_id in ("2605.00002", "2605.00003"):
         assert "Topics</h2>" not in (output / "papers" / arxiv_id / "index.html").read_text(encoding="utf-8")

@@ -205,7 +205,8 @@ def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
         assert git(origin, "rev-parse", f"{data_commit}^", env=env) == initial
         assert git(origin, "log", "-1", "--format=%an|%s", data_commit, env=env) == "github-actions[bot]|Update data"
         changed = set(git(origin, "diff", "--name-only", initial, data_commit, env=env).splitlines())
-        assert {"data/papers/2025/2025-03-03.json", "data/papers/2025/2025-03-04.json", "data/sources/huggingface.json"} <= changed
+        days = {"data/papers/2025/2025-03-03.json", "data/papers/2025/2025-03-04.json"}
+        assert days | {"data/sources/huggingface.json"} <= changed
         # The fork had been idle for 60 days: the same commit keeps the schedule alive.
         assert "data/keepalive.json" in changed
         # No SMTP secret: no e-mail, and the step says why.
@@ -268,7 +269,9 @@ def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
     assert "failed" in json.dumps(ledger)
     # Nothing stored was lost, and the Pages branch still holds every paper.
     for day in ("2025-03-03", "2025-03-04", "2025-03-05"):
-        assert show(origin, f"main:data/papers/2025/{day}.json", env) == show(origin, f"{data_commit}:data/papers/2025/{day}.json", env)
+        assert show(origin, f"main:data/papers/2025/{day}.json", env) == show(
+            origin, f"{data_commit}:data/papers/2025/{day}.json", env
+        )
     files = tree_files(origin, "gh-pages", env)
     assert {f"papers/{i}/index.html" for i in ("2503.01001", "2503.01002", "2503.01003", "2503.01004")} <= files
     assert json.loads(show(origin, "gh-pages:sitegen-manifest.json", env))["papers"] == 4

@@ -112,7 +112,8 @@ def render_markdown(report: CheckReport, max_listed: int = 20) -> str:
         for item in report.stats:
             recent = "<br>".join(_md_paper(paper) for paper in item.recent) or "—"
             lines.append(
-                f"| {md_escape(item.title)} (`{item.slug}`) | {item.count:,} | {item.share:.1%} | {item.recent_count:,} | {recent} |"
+                f"| {md_escape(item.title)} (`{item.slug}`) | {item.count:,} | {item.share:.1%} | {item.recent_count:,} | "
+                f"{recent} |"
             )
     if report.warnings:
         lines += ["", f"**Warnings** (topics with no paper or more than {BROAD_SHARE:.0%} of all papers):", ""]

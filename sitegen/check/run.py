@@ -128,7 +128,10 @@ def _warnings(config: Config, stats: tuple[TopicStats, ...], total: int, since: 
 
 
 def _diffs(
-    new_topics: tuple[TopicConfig, ...], old_topics: tuple[TopicConfig, ...], current: dict[str, list[Paper]], ordered: list[Paper]
+    new_topics: tuple[TopicConfig, ...],
+    old_topics: tuple[TopicConfig, ...],
+    current: dict[str, list[Paper]],
+    ordered: list[Paper],
 ) -> tuple[TopicDiff, ...]:
     before = members(old_topics, ordered)
     old_titles = {topic.slug: topic.title for topic in old_topics}

@@ -33,7 +33,9 @@ class EmailConfig:
 def parse_email(table: TableReader, topic_slugs: tuple[str, ...]) -> EmailConfig:
     sender = table.text("from", None, nonempty=True)
     if isinstance(sender, str) and sender.strip() and parse_sender(sender) is None:
-        table.problem(table.key_path("from"), f'must be an e-mail address such as "Paper feeds <feeds@example.org>", got {sender!r}')
+        table.problem(
+            table.key_path("from"), f'must be an e-mail address such as "Paper feeds <feeds@example.org>", got {sender!r}'
+        )
         sender = None
     subject = table.text("subject", DEFAULT_SUBJECT, nonempty=True)
     if isinstance(subject, str):

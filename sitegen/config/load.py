@@ -361,10 +361,14 @@ def _parse_arxiv(table: TableReader) -> ArxivConfig:
     categories = table.text_list("categories")
     for index, category in enumerate(categories):
         if not _ARXIV_CATEGORY.fullmatch(category):
-            table.problem(f"{table.key_path('categories')}[{index}]", f'{category!r} is not an arXiv category name such as "cs.LG" or "quant-ph"')
+            where = f"{table.key_path('categories')}[{index}]"
+            table.problem(where, f'{category!r} is not an arXiv category name such as "cs.LG" or "quant-ph"')
     contact = table.text("contact", None)
     if isinstance(contact, str) and not _CONTACT.fullmatch(contact):
-        table.problem(table.key_path("contact"), f"must be an e-mail address or an http(s) URL (it goes into the User-Agent), got {contact!r}")
+        table.problem(
+            table.key_path("contact"),
+            f"must be an e-mail address or an http(s) URL (it goes into the User-Agent), got {contact!r}",
+        )
         contact = None
     holidays: list[dt.date] = []
     for index, raw in enumerate(table.text_list("holidays")):
@@ -391,7 +395,10 @@ def _parse_topics(table: TableReader) -> tuple[TopicConfig, ...]:
     for slug in table.table:
         topic = table.subtable(slug)
         if not _SLUG.fullmatch(slug):
-            table.problem(topic.path, "a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]")
+            table.problem(
+                topic.path,
+                "a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]",
+            )
         elif slug in RESERVED_SLUGS:
             table.problem(topic.path, f'"{slug}" is reserved (feeds/{slug}.* is used by the site); choose another slug')
         title = topic.text("title", nonempty=True, line=True)

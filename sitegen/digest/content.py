@@ -65,12 +65,16 @@ def period_url(base: str, period: Period) -> str:
     return f"{base}{day_path(period.first)}" if period.cadence == "daily" else f"{base}weeks/{period.key}/"
 
 
-def build_digests(config: Config, env: jinja2.Environment, papers: Iterable[Paper], periods: list[Period]) -> dict[Period, Digest]:
+def build_digests(
+    config: Config, env: jinja2.Environment, papers: Iterable[Paper], periods: list[Period]
+) -> dict[Period, Digest]:
     """Each period's digest; one with no section holds no paper to mail."""
     chosen = {paper.arxiv_id: paper for paper in papers if any(p.contains(paper.first_day) for p in periods)}
     model = build_model(config, chosen)
     items = ItemFactory(env, model)
-    return {period: _digest(config, items, period, [p for p in chosen.values() if period.contains(p.first_day)]) for period in periods}
+    return {
+        period: _digest(config, items, period, [p for p in chosen.values() if period.contains(p.first_day)]) for period in periods
+    }
 
 
 def _digest(config: Config, items: ItemFactory, period: Period, papers: list[Paper]) -> Digest:
@@ -80,7 +84,9 @@ def _digest(config: Config, items: ItemFactory, period: Period, papers: list[Pap
     ranked = sorted((p for p in papers if (p.upvotes or 0) >= email.min_upvotes), key=lambda p: (-(p.upvotes or 0), p.arxiv_id))
     sections: list[Section] = []
     if not email.topics:
-        sections.append(_section(items, ALL_PAPERS, url, [(p, items.item(p).topics) for p in ranked], email.max_papers, every_topic=True))
+        sections.append(
+            _section(items, ALL_PAPERS, url, [(p, items.item(p).topics) for p in ranked], email.max_papers, every_topic=True)
+        )
     titles = {topic.slug: topic.title for topic in config.topics}
     for slug in email.topics:
         members = [(p, reasons) for p in ranked if (reasons := tuple(t for t in items.item(p).topics if t.slug == slug))]
@@ -89,7 +95,13 @@ def _digest(config: Config, items: ItemFactory, period: Period, papers: list[Pap
 
 
 def _section(
-    items: ItemFactory, title: str, url: str, members: list[tuple[Paper, tuple[ItemTopic, ...]]], limit: int, *, every_topic: bool = False
+    items: ItemFactory,
+    title: str,
+    url: str,
+    members: list[tuple[Paper, tuple[ItemTopic, ...]]],
+    limit: int,
+    *,
+    every_topic: bool = False,
 ) -> Section:
     entries = tuple(_entry(items.item(paper), paper, reasons, every_topic) for paper, reasons in members[:limit])
     return Section(clean_line(title), url, entries, max(0, len(members) - limit))

@@ -79,14 +79,18 @@ def parse_smtp_url(url: str) -> SmtpServer:
         port = parts.port
         host = parts.hostname
     except ValueError:
-        raise DigestError(f"{URL_VARIABLE} is not a URL such as smtp://user:password@smtp.example.org:587 (check the port)") from None
+        raise DigestError(
+            f"{URL_VARIABLE} is not a URL such as smtp://user:password@smtp.example.org:587 (check the port)"
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ("smtp", "smtps"):
         raise DigestError(f"{URL_VARIABLE} must start with smtp:// (STARTTLS) or smtps:// (TLS), not {scheme or 'nothing'}://")
     if not host:
         raise DigestError(f"{URL_VARIABLE} has no server name: smtp://user:password@smtp.example.org:587")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise DigestError(f"{URL_VARIABLE} must be only scheme, login and server (no path or query): smtp://user:password@host:587")
+        raise DigestError(
+            f"{URL_VARIABLE} must be only scheme, login and server (no path or query): smtp://user:password@host:587"
+        )
     username = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password is not None else None
     if username and password is None:
@@ -137,7 +141,9 @@ def send(message: EmailMessage, sender: str, delivery: Delivery, *, ssl_context:
     except DigestError:
         raise
     except smtplib.SMTPAuthenticationError as error:
-        raise DigestError(f"{server.where} refused the login ({_reply(server, error)}); check the user and password in {URL_VARIABLE}") from None
+        raise DigestError(
+            f"{server.where} refused the login ({_reply(server, error)}); check the user and password in {URL_VARIABLE}"
+        ) from None
     except smtplib.SMTPRecipientsRefused as error:
         reasons = sorted({_reply(server, reply) for reply in error.recipients.values()})
         raise DigestError(f"{server.where} refused every recipient ({'; '.join(reasons)}); check {TO_VARIABLE}") from None
@@ -151,10 +157,14 @@ def send(message: EmailMessage, sender: str, delivery: Delivery, *, ssl_context:
         raise DigestError(f"{server.where} closed the connection before the message was accepted") from None
     except ssl.SSLCertVerificationError as error:
         reason = f"certificate verify failed: {error.verify_message}"
-        raise DigestError(f"TLS with {server.where} failed ({server.scrub(reason)}); check the host name in {URL_VARIABLE}") from None
+        raise DigestError(
+            f"TLS with {server.where} failed ({server.scrub(reason)}); check the host name in {URL_VARIABLE}"
+        ) from None
     except ssl.SSLError as error:
         reason = error.reason or "handshake failed"
-        raise DigestError(f"TLS with {server.where} failed ({server.scrub(str(reason))}); check the host and port in {URL_VARIABLE}") from None
+        raise DigestError(
+            f"TLS with {server.where} failed ({server.scrub(str(reason))}); check the host and port in {URL_VARIABLE}"
+        ) from None
     except (socket.gaierror, ConnectionError, TimeoutError, OSError) as error:
         raise DigestError(f"cannot connect to {server.where} ({server.scrub(error.strerror or type(error).__name__)})") from None
     return {address: _reply(server, reply) for address, reply in refused.items()}

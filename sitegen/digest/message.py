@@ -50,7 +50,9 @@ def list_id(config: Config, cadence: str) -> str:
 
 def subject(config: Config, digest: Digest) -> str:
     return clean_line(
-        config.email.subject.format(site=clean_line(config.site.title), count=digest.count, date=digest.period.key, topics=digest.topics)
+        config.email.subject.format(
+            site=clean_line(config.site.title), count=digest.count, date=digest.period.key, topics=digest.topics
+        )
     )
 
 

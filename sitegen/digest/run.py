@@ -108,15 +108,19 @@ def _sender(config: Config, delivery: Delivery | None, preview: bool) -> Address
         return Address(config.site.title, addr_spec=login)
     if preview:
         return Address(config.site.title, addr_spec=PREVIEW_SENDER.addr_spec)
-    raise DigestError('[email] from is not set and the SMTP login is not an address: set from = "Name <you@example.org>" in sitegen.toml')
+    raise DigestError(
+        '[email] from is not set and the SMTP login is not an address: set from = "Name <you@example.org>" in sitegen.toml'
+    )
 
 
 def _nothing_to_send(candidates: list[Period], day: dt.date | None, cadence: str) -> str:
     if day is not None:
         return f"nothing to send: the {cadence} digest of {candidates[0].key} has no papers"
     if candidates:
-        return f"nothing to send: no papers for the digest in {', '.join(p.key for p in candidates[:3])}{' …' if len(candidates) > 3 else ''}"
-    return f"nothing to send: no {cadence} digest is due (every finished {'day' if cadence == 'daily' else 'week'} with papers was sent)"
+        more = " …" if len(candidates) > 3 else ""
+        return f"nothing to send: no papers for the digest in {', '.join(p.key for p in candidates[:3])}{more}"
+    period = "day" if cadence == "daily" else "week"
+    return f"nothing to send: no {cadence} digest is due (every finished {period} with papers was sent)"
 
 
 def _preview(message: EmailMessage, digest: Digest, options: DigestOptions, report: DigestReport) -> None:
@@ -126,7 +130,9 @@ def _preview(message: EmailMessage, digest: Digest, options: DigestOptions, repo
         report.texts.append(text.get_content())
     if options.to_file is not None:
         atomic_write(options.to_file, message.as_bytes())
-        report.say(f"wrote the {digest.period.cadence} digest of {digest.period.key} ({digest.count} papers) to {options.to_file}")
+        report.say(
+            f"wrote the {digest.period.cadence} digest of {digest.period.key} ({digest.count} papers) to {options.to_file}"
+        )
     else:
         report.say(f"dry run: the {digest.period.cadence} digest of {digest.period.key} ({digest.count} papers) was not sent")
 
@@ -161,11 +167,15 @@ def _send(
     # The server has it: record it now, so nothing can send it twice.
     ledger.record(period, record)
     report.say(
-        f"sent the {period.cadence} digest of {period.key} ({digest.count} papers) to {accepted} recipient(s) via {delivery.server.where}"
+        f"sent the {period.cadence} digest of {period.key} ({digest.count} papers) to {accepted} recipient(s) via "
+        f"{delivery.server.where}"
     )
     if refused:
         reasons = "; ".join(sorted(set(refused.values())))
-        error = f"{delivery.server.where} refused {len(refused)} of {len(delivery.recipients)} recipient(s) ({reasons}); check SITEGEN_EMAIL_TO"
+        error = (
+            f"{delivery.server.where} refused {len(refused)} of {len(delivery.recipients)} recipient(s) ({reasons}); "
+            "check SITEGEN_EMAIL_TO"
+        )
         ledger.record_failure(DigestFailure(period.cadence, period.key, error, utc_stamp(now)))
         raise DigestError(f"the {period.cadence} digest of {period.key} went to {accepted} recipient(s) only: {error}")
     return record

@@ -44,7 +44,11 @@ class SourceReport:
     def counts(self) -> str:
         """"3 day(s) fetched, 1 failed, 10 skipped in 4 request(s)": zero counts left out."""
         parts = [f"{self.fetched} day(s) fetched"]
-        parts += [f"{n} {label}" for n, label in ((self.without_listing, "without listing"), (self.failed_days, "failed"), (self.skipped, "skipped")) if n]
+        parts += [
+            f"{n} {label}"
+            for n, label in ((self.without_listing, "without listing"), (self.failed_days, "failed"), (self.skipped, "skipped"))
+            if n
+        ]
         return ", ".join(parts) + f" in {self.requests} request(s)"
 
     def failure_line(self) -> str:
@@ -83,7 +87,9 @@ class FetchReport:
 
     def summary(self) -> str:
         parts = "; ".join(f"{s.name}: {s.counts()}" for s in self.sources)
-        return f"fetched {self.days} day(s): {self.new_papers} new paper(s), {self.updated_papers} updated ({parts or 'no source'})"
+        return (
+            f"fetched {self.days} day(s): {self.new_papers} new paper(s), {self.updated_papers} updated ({parts or 'no source'})"
+        )
 
     def failure_lines(self) -> list[str]:
         """One line per source with failed days: the CLI's exit message."""

@@ -69,7 +69,9 @@ def date_range(since: dt.date, until: dt.date) -> list[dt.date]:
     return [since + dt.timedelta(days=offset) for offset in range((until - since).days + 1)]
 
 
-def make_sources(config: Config, names: tuple[str, ...], clock: Clock, cache: HttpCache, rng: random.Random | None = None) -> list[Source]:
+def make_sources(
+    config: Config, names: tuple[str, ...], clock: Clock, cache: HttpCache, rng: random.Random | None = None
+) -> list[Source]:
     """The configured sources among `names`, each with its own client and the run's shared budget."""
     budget = http.WaitBudget(config.fetch.max_wait)
     sources: list[Source] = []
@@ -86,7 +88,14 @@ def make_sources(config: Config, names: tuple[str, ...], clock: Clock, cache: Ht
             client = http.make_client(config.fetch, http.user_agent(arxiv.contact), single_connection=True)
             hosts = _hosts({"[sources.arxiv] base_url": arxiv.base_url, "[sources.arxiv] api_base_url": arxiv.api_base_url})
             fetcher = http.Fetcher(
-                client, config.fetch, clock=clock, budget=budget, cache=cache, interval=arxiv.request_interval, rng=rng, hosts=hosts
+                client,
+                config.fetch,
+                clock=clock,
+                budget=budget,
+                cache=cache,
+                interval=arxiv.request_interval,
+                rng=rng,
+                hosts=hosts,
             )
             sources.append(ArxivSource(arxiv, fetcher, clock))
     return sources
@@ -123,7 +132,9 @@ def fetch(
     unknown = [n for n in names if n not in config.sources.names()]
     if unknown:
         configured = ", ".join(config.sources.names()) or "none"
-        raise SitegenError(f"source {unknown[0]!r} is not configured in {config.path} (configured: {configured}); add [sources.{unknown[0]}]")
+        raise SitegenError(
+            f"source {unknown[0]!r} is not configured in {config.path} (configured: {configured}); add [sources.{unknown[0]}]"
+        )
     cache = HttpCache(store.root / "sources" / FILE_NAME)
     report = FetchReport()
     with ExitStack() as stack:
@@ -143,13 +154,19 @@ def fetch(
     return report
 
 
-def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.date] | None, clock: Clock, progress: FetchProgress) -> SourceReport:
+def _fetch_source(
+    config: Config, store: Store, source: Source, days: list[dt.date] | None, clock: Clock, progress: FetchProgress
+) -> SourceReport:
     report = SourceReport(source.name)
     ledger = store.source_ledger(source.name)
     planned = days if days is not None else source.default_days(clock.now())
     today = clock.now().astimezone(dt.UTC).date()
     horizon = today - dt.timedelta(days=config.fetch.heal_days)
-    heal = [d for d, h in sorted(ledger.days.items()) if h.state in ("failed", "suspect") and horizon < d <= today and d not in planned]
+    heal = [
+        d
+        for d, h in sorted(ledger.days.items())
+        if h.state in ("failed", "suspect") and horizon < d <= today and d not in planned
+    ]
     order = heal + list(planned)
     report.days = len(order)
     failures_in_a_row = 0
@@ -173,7 +190,10 @@ def _fetch_source(config: Config, store: Store, source: Source, days: list[dt.da
                 if isinstance(error, SourceUnreachable):
                     report.gave_up, report.unreachable = str(error), True
                 elif failures_in_a_row >= config.fetch.give_up_after:
-                    report.gave_up = f"gave up on {source.name} for this run after {failures_in_a_row} failed days in a row; last error: {error}"
+                    report.gave_up = (
+                        f"gave up on {source.name} for this run after {failures_in_a_row} failed days in a row; "
+                        f"last error: {error}"
+                    )
                 if report.gave_up:
                     _skip(store, source, order[index + 1 :], clock, report)
                     break  # the bar ends here, not after the skipped days
@@ -230,7 +250,9 @@ def _apply(store: Store, source: Source, result: DayResult, known: DayHealth | N
     if health.state == "ok" and known is not None and known.state == "ok" and (result.count or 0) < (known.count or 0):
         # Fewer papers than the same source listed before: kept (the store loses nothing), flagged
         # until a later answer confirms it.
-        health = DayHealth("suspect", count=result.count, note=f"{result.count} paper(s) listed now, {known.count} before", skipped=skipped)
+        health = DayHealth(
+            "suspect", count=result.count, note=f"{result.count} paper(s) listed now, {known.count} before", skipped=skipped
+        )
     if skipped:
         message = f"{skipped} malformed item(s) skipped, the other {result.count or 0} stored (noted in the ledger)"
         report.skipped_items.append(DayProblem(source.name, result.day, message))
@@ -240,7 +262,14 @@ def _apply(store: Store, source: Source, result: DayResult, known: DayHealth | N
 
 
 def _record_failure(
-    store: Store, source: Source, day: dt.date, known: DayHealth | None, error: str, clock: Clock, report: SourceReport, tried: bool = True
+    store: Store,
+    source: Source,
+    day: dt.date,
+    known: DayHealth | None,
+    error: str,
+    clock: Clock,
+    report: SourceReport,
+    tried: bool = True,
 ) -> None:
     """A day's state is the outcome of its latest attempt: a failed refresh of a stored day is
     failed too (its stored papers stay), so the run ends red and the next runs heal it.
@@ -251,4 +280,6 @@ def _record_failure(
             return
     stamp = utc_stamp(clock.now())
     report.failed.append(DayProblem(source.name, day, error, tried))
-    store.record_health(source.name, {day: DayHealth("failed", error=error, at=stamp)}, LastError(day, error, stamp) if tried else None)
+    store.record_health(
+        source.name, {day: DayHealth("failed", error=error, at=stamp)}, LastError(day, error, stamp) if tried else None
+    )

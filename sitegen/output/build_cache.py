@@ -53,7 +53,11 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         if theme != self.theme:
             return {}
         resolved = [tuple(self.matches[i] for i in combination) for combination in self.combinations]
-        return {arxiv_id: resolved[combination] for arxiv_id, (version, combination) in self.tags.items() if versions.get(arxiv_id) == version}
+        return {
+            arxiv_id: resolved[combination]
+            for arxiv_id, (version, combination) in self.tags.items()
+            if versions.get(arxiv_id) == version
+        }
 
 
 def make_cache(
@@ -149,4 +153,7 @@ def _problem(cache: BuildCache) -> str | None:
 
 
 def _ignored(path: Path, why: str) -> str:
-    return f"{path}: ignoring the build cache: {why}. This build compares files instead (slower, nothing is lost); it writes a new cache"
+    return (
+        f"{path}: ignoring the build cache: {why}. "
+        "This build compares files instead (slower, nothing is lost); it writes a new cache"
+    )

@@ -173,7 +173,9 @@ class SiteWriter:
         except OSError:
             return False
         if not same:
-            self.report.warnings.append(f"{path}: left in place: sitegen wrote it, but it was changed since, and the site no longer has it")
+            self.report.warnings.append(
+                f"{path}: left in place: sitegen wrote it, but it was changed since, and the site no longer has it"
+            )
         return same
 
     def _kept(self, relative: str) -> bool:
@@ -197,7 +199,10 @@ class SiteWriter:
 def _refuse_foreign(output: Path) -> None:
     """A folder with files but no sitegen cache: used only if its manifest says sitegen built it."""
     if not output.is_dir():
-        raise BuildError(f"{output}: the output must be a folder, but this is a file; set [build] output in sitegen.toml (or --output) to a folder")
+        raise BuildError(
+            f"{output}: the output must be a folder, but this is a file; set [build] output in sitegen.toml (or --output) to a "
+            "folder"
+        )
     try:
         parse_manifest((output / MANIFEST_NAME).read_bytes())
         return

@@ -30,12 +30,19 @@ class KeepAliveReport:
 
     def summary(self) -> str:
         if self.touched:
-            return f"no commit for {self.idle_days} day(s) (last {self.last_commit:%Y-%m-%d}): wrote {self.path} so the workflow commits and the schedule stays enabled"
+            return (
+                f"no commit for {self.idle_days} day(s) (last {self.last_commit:%Y-%m-%d}): "
+                f"wrote {self.path} so the workflow commits and the schedule stays enabled"
+            )
         return f"last commit {self.idle_days} day(s) ago ({self.last_commit:%Y-%m-%d}): no keep-alive needed"
 
 
 def keep_alive(
-    repo_dir: Path, store_path: Path, now: dt.datetime, after_days: int = DEFAULT_AFTER_DAYS, environ: Mapping[str, str] | None = None
+    repo_dir: Path,
+    store_path: Path,
+    now: dt.datetime,
+    after_days: int = DEFAULT_AFTER_DAYS,
+    environ: Mapping[str, str] | None = None,
 ) -> KeepAliveReport:
     git = open_repository(repo_dir, os.environ if environ is None else environ)
     stamp = git.out("show", "-s", "--format=%ct", "HEAD")
@@ -45,7 +52,10 @@ def keep_alive(
     if idle < after_days:
         return KeepAliveReport(last, idle, path, touched=False)
     document = {
-        "about": "Written by `sitegen keepalive` when the repository had no commit for a long time, so GitHub keeps its scheduled workflow enabled.",
+        "about": (
+            "Written by `sitegen keepalive` when the repository had no commit for a long time, "
+            "so GitHub keeps its scheduled workflow enabled."
+        ),
         "previous_commit": last.date().isoformat(),
         "written": now.astimezone(dt.UTC).date().isoformat(),
     }

@@ -73,7 +73,9 @@ class PublishReport:
 
     def summary(self) -> str:
         if not self.changed:
-            return f"{self.branch} already holds this site ({self.papers} paper(s), commit {self.commit[:12]}): nothing to publish"
+            return (
+                f"{self.branch} already holds this site ({self.papers} paper(s), commit {self.commit[:12]}): nothing to publish"
+            )
         where = f" and pushed it to {self.remote}" if self.pushed else " (not pushed: --no-push)"
         return f"published {self.papers} paper(s) as commit {self.commit[:12]} on {self.branch}{where}"
 
@@ -101,7 +103,9 @@ def publish(config: Config, options: PublishOptions, environ: Mapping[str, str] 
     tree = _write_tree(git, output, config.site.cname)
     if base is not None:
         if not options.allow_shrink:
-            problem = shrink_problem(_published_manifest(git, base, branch), manifest, f"the published {branch} branch", "publish")
+            problem = shrink_problem(
+                _published_manifest(git, base, branch), manifest, f"the published {branch} branch", "publish"
+            )
             if problem:
                 raise PublishError(problem)
         if git.out("rev-parse", f"{base}^{{tree}}") == tree:
@@ -122,7 +126,9 @@ def _output_manifest(output: Path) -> Manifest:
     try:
         return parse_manifest(path.read_bytes())
     except FileNotFoundError:
-        raise PublishError(f"{output} holds no built site ({MANIFEST_NAME} is missing): run `sitegen build` (or `sitegen run`) first") from None
+        raise PublishError(
+            f"{output} holds no built site ({MANIFEST_NAME} is missing): run `sitegen build` (or `sitegen run`) first"
+        ) from None
     except OSError as error:
         raise PublishError(f"{path}: cannot read ({error.strerror})") from None
     except ManifestUnreadable as error:
@@ -154,10 +160,22 @@ def _write_tree(git: Git, output: Path, cname: str | None) -> str:
         # --force: a global excludes file must not drop site files; no line-ending or attribute
         # filters: the site goes out byte for byte as built.
         site.run(
-            *repo, "-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.attributesFile=/dev/null",
+            *repo,
+            "-c",
+            "core.autocrlf=false",
+            "-c",
+            "core.safecrlf=false",
+            "-c",
+            "core.attributesFile=/dev/null",
             # The build cache (and its temp file, if a build was killed) is the builder's memory,
             # not part of the site.
-            "add", "--all", "--force", "--", ".", f":(exclude){CACHE_NAME}", f":(exclude){CACHE_NAME}.tmp",
+            "add",
+            "--all",
+            "--force",
+            "--",
+            ".",
+            f":(exclude){CACHE_NAME}",
+            f":(exclude){CACHE_NAME}.tmp",
         )
         plumbing = [(".nojekyll", "")]  # GitHub Pages would otherwise run Jekyll and hide "_" folders
         if cname:
@@ -179,7 +197,8 @@ def _remote_tip(git: Git, options: PublishOptions, environ: Mapping[str, str]) -
     listing = git.run("ls-remote", "--symref", options.remote, "HEAD", ref, check=False)
     if listing.returncode != 0:
         raise PublishError(
-            f"cannot read the {options.branch} branch of remote {options.remote!r}; git said:{git.redact(last_lines(listing.stderr))}\n"
+            f"cannot read the {options.branch} branch of remote {options.remote!r}; git "
+            f"said:{git.redact(last_lines(listing.stderr))}\n"
             + _access_advice(git, options.remote, environ)
         )
     default = parse_symref_head(listing.stdout)
@@ -238,8 +257,12 @@ def _recommit(git: Git, sha: str, parent: str | None) -> str:
 
 def _commit(git: Git, tree: str, parent: str | None, message: str, date: str) -> str:
     env = {
-        "GIT_AUTHOR_NAME": PUBLISH_NAME, "GIT_AUTHOR_EMAIL": PUBLISH_EMAIL, "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_NAME": PUBLISH_NAME, "GIT_COMMITTER_EMAIL": PUBLISH_EMAIL, "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": PUBLISH_NAME,
+        "GIT_AUTHOR_EMAIL": PUBLISH_EMAIL,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_NAME": PUBLISH_NAME,
+        "GIT_COMMITTER_EMAIL": PUBLISH_EMAIL,
+        "GIT_COMMITTER_DATE": date,
     }
     parents = ["-p", parent] if parent else []
     text = with_trailer(message)  # how the next publish knows this branch is sitegen's
@@ -254,7 +277,9 @@ def _default_message(git: Git, manifest: Manifest) -> str:
     head = _head(git)
     source = f" from {head[:12]}" if head else ""
     newest = f", newest day {manifest.newest_day.isoformat()}" if manifest.newest_day else ""
-    return f"Publish {manifest.papers} paper(s){source}\n\n{manifest.days} listing day(s){newest}. Built and published by sitegen.\n"
+    return (
+        f"Publish {manifest.papers} paper(s){source}\n\n{manifest.days} listing day(s){newest}. Built and published by sitegen.\n"
+    )
 
 
 def _commit_date(git: Git, environ: Mapping[str, str]) -> str:
@@ -284,7 +309,8 @@ def _push(git: Git, options: PublishOptions, commit: str, base: str | None, envi
             "Nothing was overwritten; run `sitegen publish` again."
         )
     raise PublishError(
-        f"{options.remote!r} rejected the push of the {options.branch} branch; git said:{said}\n" + _access_advice(git, options.remote, environ)
+        f"{options.remote!r} rejected the push of the {options.branch} branch; git said:{said}\n"
+        + _access_advice(git, options.remote, environ)
     )
 
 
@@ -317,4 +343,7 @@ def _access_advice(git: Git, remote: str, environ: Mapping[str, str]) -> str:
         )
     if environ.get("GITHUB_ACTIONS") == "true":
         return WORKFLOW_PERMISSION_ADVICE
-    return f"Locally, check that you may push to {remote!r} (git push --dry-run {remote} HEAD).\nIn GitHub Actions: {WORKFLOW_PERMISSION_ADVICE}"
+    return (
+        f"Locally, check that you may push to {remote!r} (git push --dry-run {remote} HEAD).\n"
+        f"In GitHub Actions: {WORKFLOW_PERMISSION_ADVICE}"
+    )

@@ -84,7 +84,8 @@ def _check_size(source: str) -> None:
                 stack[-1][-1] *= max(1, bound)
                 if stack[-1][-1] > MAX_EXPANSION:
                     raise UserRegexError(
-                        f"repeats too much: its counted repetitions ({{m,n}}) multiply to more than {MAX_EXPANSION:,}; use + or * instead"
+                        f"repeats too much: its counted repetitions ({{m,n}}) multiply to more than {MAX_EXPANSION:,}; use + "
+                        "or * instead"
                     )
         else:
             stack[-1].append(1)

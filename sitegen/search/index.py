@@ -141,7 +141,11 @@ def write_search_index(
         chunks.append(papers_oldest_first[start : start + size])
     names = [versions_digest(chunk, versions) if versions is not None else chunk_digest(chunk) for chunk in chunks]
     previous = _previous_chunks(folder)
-    pending = [(folder / name, chunk) for name, chunk in zip(names, chunks, strict=True) if not (name in previous and (folder / name).is_dir())]
+    pending = [
+        (folder / name, chunk)
+        for name, chunk in zip(names, chunks, strict=True)
+        if not (name in previous and (folder / name).is_dir())
+    ]
     try:
         for target, _ in pending:
             if target.exists():

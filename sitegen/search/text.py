@@ -23,7 +23,44 @@ MIN_WORD, MAX_WORD = 2, 32  # in code points, for words outside CJK runs
 # Words too common to narrow a search; they still count as positions in phrases.
 STOPWORDS = tuple(
     sorted(
-        ["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "these", "this", "to", "via", "was", "we", "were", "which", "while", "with"]
+        [
+            "a",
+            "an",
+            "and",
+            "are",
+            "as",
+            "at",
+            "be",
+            "but",
+            "by",
+            "can",
+            "for",
+            "from",
+            "has",
+            "have",
+            "in",
+            "into",
+            "is",
+            "it",
+            "its",
+            "of",
+            "on",
+            "or",
+            "our",
+            "that",
+            "the",
+            "their",
+            "these",
+            "this",
+            "to",
+            "via",
+            "was",
+            "we",
+            "were",
+            "which",
+            "while",
+            "with",
+        ]
     )
 )
 _STOP = frozenset(STOPWORDS)

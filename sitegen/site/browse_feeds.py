@@ -81,7 +81,11 @@ class BrowseFeeds:
         channel = Channel(
             slug=weekly_slug(topic.slug if topic else None),
             title=xml_safe(name),
-            description=xml_safe(f"The {per_week} most upvoted papers of each week" + (f" in {topic.title}" if topic else "") + ", once the week has ended."),
+            description=xml_safe(
+                f"The {per_week} most upvoted papers of each week"
+                + (f" in {topic.title}" if topic else "")
+                + ", once the week has ended."
+            ),
             page_url=f"{base}{topic_path(topic.slug) if topic else 'archive/'}",
             base_url=base,
             language=site.language,
@@ -93,7 +97,10 @@ class BrowseFeeds:
                 papers = [p for p in papers if any(m.slug == topic.slug for m in model.tags[p.arxiv_id])]
             weeks.append((key, papers[:per_week]))
         key = digest(
-            theme, b"weekly", channel.slug, str(per_week),
+            theme,
+            b"weekly",
+            channel.slug,
+            str(per_week),
             *(part for week, papers in weeks for part in (week, *(versions[p.arxiv_id] for p in papers))),
         )
         reason = topic.slug if topic else ALL_SLUG

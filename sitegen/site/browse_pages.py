@@ -27,7 +27,9 @@ from sitegen.site.site import SiteModel
 
 
 class BrowsePages:
-    def __init__(self, env: jinja2.Environment, model: SiteModel, weeks: Sequence[Period], months: Sequence[Period], orgs: Sequence[Org]) -> None:
+    def __init__(
+        self, env: jinja2.Environment, model: SiteModel, weeks: Sequence[Period], months: Sequence[Period], orgs: Sequence[Org]
+    ) -> None:
         self.model = model
         self.weeks = weeks
         self.months = months
@@ -53,7 +55,9 @@ class BrowsePages:
 
     def weeks_of_month(self, year: int, month: int) -> list[Period]:
         """The weeks with a page that overlap a month (the archive links them under the month)."""
-        return [week for week in self.weeks if (week.start.year, week.start.month) <= (year, month) <= (week.end.year, week.end.month)]
+        return [
+            week for week in self.weeks if (week.start.year, week.start.month) <= (year, month) <= (week.end.year, week.end.month)
+        ]
 
     def org_link(self, name: str | None) -> str:
         """What of a paper's organization shows on its card and page: the slug if it has a page."""
@@ -87,14 +91,22 @@ class BrowsePages:
             }
             # Ranks and day counts depend on every paper of the period, not only those shown.
             key = digest(
-                theme, b"period", period.kind, period.key, str(period.running),
-                previous.key if previous else "", following.key if following else "",
+                theme,
+                b"period",
+                period.kind,
+                period.key,
+                str(period.running),
+                previous.key if previous else "",
+                following.key if following else "",
                 *map(paper_key, period.papers),
             )
             yield Page(f"{period.path}index.html", "period.html", context, key)
 
     def _org_index(self, theme: bytes) -> Page:
-        parts = (f"{org.name}\x1f{org.slug}\x1f{org.title}\x1f{len(org.papers)}\x1f{org.upvotes}\x1f{org.has_page}" for org in self.orgs)
+        parts = (
+            f"{org.name}\x1f{org.slug}\x1f{org.title}\x1f{len(org.papers)}\x1f{org.upvotes}\x1f{org.has_page}"
+            for org in self.orgs
+        )
         key = digest(theme, b"orgs", str(self.model.config.orgs.min_papers), *parts)
         return Page("orgs/index.html", "orgs.html", {"orgs": self.orgs, "section": "orgs"}, key)
 
@@ -123,6 +135,14 @@ class BrowsePages:
             yield Page(
                 f"{org_path(org.slug, number)}index.html",
                 "org.html",
-                {**common, "papers": chunk, "total": None, "page": number, "newer_page": newer, "older_page": older, "page_links": []},
+                {
+                    **common,
+                    "papers": chunk,
+                    "total": None,
+                    "page": number,
+                    "newer_page": newer,
+                    "older_page": older,
+                    "page_links": [],
+                },
                 digest(theme, b"org", org.slug, org.title, str(number), str(newer), *map(paper_key, chunk)),
             )

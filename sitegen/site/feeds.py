@@ -50,7 +50,14 @@ class FeedRenderer:
         base = site.absolute_url
         feeds = [
             (
-                Channel(ALL_SLUG, xml_safe(site.title), markdown_to_text(site.description) or xml_safe(site.title), base, base, site.language),
+                Channel(
+                    ALL_SLUG,
+                    xml_safe(site.title),
+                    markdown_to_text(site.description) or xml_safe(site.title),
+                    base,
+                    base,
+                    site.language,
+                ),
                 model.newest_first[:limit],
             )
         ]
@@ -88,7 +95,10 @@ class FeedRenderer:
                 content, kept = self._fitting(kind, channel, entries)
                 LOG.warning(
                     "%s: only the newest %d of %d items fit in %d bytes; lower max_items for this feed",
-                    channel.feed_path(kind), kept, len(entries), self.max_bytes,
+                    channel.feed_path(kind),
+                    kept,
+                    len(entries),
+                    self.max_bytes,
                 )
             files.append((channel.feed_path(kind), content))
         return files

@@ -172,7 +172,8 @@ class PageRenderer:
                 },
                 digest(theme, b"day", str(day), str(previous_day), str(next_day), *map(paper_key, papers)),
             )
-        yield Page("archive/index.html", "archive.html", {"months": calendar_months(model.days, model.papers_by_day), "section": "archive"})
+        months = calendar_months(model.days, model.papers_by_day)
+        yield Page("archive/index.html", "archive.html", {"months": months, "section": "archive"})
         yield Page("topics/index.html", "topics.html", {"section": "topics"})
         for topic in model.topics:
             yield from self._topic_pages(topic.slug, paper_key, theme)
@@ -182,7 +183,9 @@ class PageRenderer:
             # version side by side are its key, with a digest of the related papers if any.
             key = theme + paper_key(paper)
             if related:
-                key += digest(*(part for other, shares in related for part in (paper_key(other), other.arxiv_id, "\x1e".join(shares))))
+                key += digest(
+                    *(part for other, shares in related for part in (paper_key(other), other.arxiv_id, "\x1e".join(shares)))
+                )
             yield Page(
                 f"{paper_path(paper)}index.html",
                 "paper.html",
@@ -230,7 +233,15 @@ class PageRenderer:
             yield Page(
                 f"{topic_path(slug, number)}index.html",
                 "topic.html",
-                {**common, "papers": newest_day_then_upvotes(chunk), "total": None, "page": number, "newer_page": newer, "older_page": older, "page_links": []},
+                {
+                    **common,
+                    "papers": newest_day_then_upvotes(chunk),
+                    "total": None,
+                    "page": number,
+                    "newer_page": newer,
+                    "older_page": older,
+                    "page_links": [],
+                },
                 digest(theme, b"topic", slug, str(number), str(newer), *map(paper_key, chunk)),
             )
 

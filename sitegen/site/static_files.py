@@ -42,7 +42,9 @@ def static_files(static: Path) -> Iterator[Output]:
             elif target.is_file():
                 found.append((name, path))
                 if len(found) > MAX_STATIC_FILES:
-                    raise BuildError(f"{static}: more than {MAX_STATIC_FILES:,} files; the theme's static folder is not the place for data")
+                    raise BuildError(
+                        f"{static}: more than {MAX_STATIC_FILES:,} files; the theme's static folder is not the place for data"
+                    )
     for name, path in sorted(found):
         yield f"static/{name}", path.read_bytes()
 

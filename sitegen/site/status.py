@@ -85,7 +85,9 @@ def status_json(statuses: tuple[SourceStatus, ...], digest: dict[str, object] | 
                 "label": s.label,
                 "last_success": s.last_success.isoformat() if s.last_success else None,
                 "last_error": (
-                    {"day": s.last_error.day.isoformat(), "error": s.last_error.error, "at": s.last_error.at} if s.last_error else None
+                    {"day": s.last_error.day.isoformat(), "error": s.last_error.error, "at": s.last_error.at}
+                    if s.last_error
+                    else None
                 ),
                 "coverage": s.counts,
                 "papers": s.papers,

@@ -50,7 +50,8 @@ def explain(path: Path, content: bytes, rejection: str) -> StoreError:
         if not is_canonical_arxiv_id(key):
             return StoreError(
                 f"{path}: paper key {key!r} is not a canonical arXiv id (like 2405.15738 or hep-th/9901001: "
-                f"ASCII digits, a lower-case archive, no version, no spaces); it would name a folder of the site. {_restore(path)}"
+                "ASCII digits, a lower-case archive, no version, no spaces); it would name a folder of the site. "
+                f"{_restore(path)}"
             )
         try:
             _RECORD.decode(raw)
@@ -61,7 +62,10 @@ def explain(path: Path, content: bytes, rejection: str) -> StoreError:
 
 def _envelope_problem(document: dict[str, msgspec.Raw]) -> str | None:
     if "schema" not in document or "papers" not in document:
-        return f'not a sitegen store file of schema {SCHEMA_VERSION} (expected an object with "schema" and "papers"). Restore it from git or remove it by hand.'
+        return (
+            f'not a sitegen store file of schema {SCHEMA_VERSION} (expected an object with "schema" and "papers"). '
+            "Restore it from git or remove it by hand."
+        )
     schema = _decoded(document["schema"], int)
     if schema != SCHEMA_VERSION:
         shown = bytes(document["schema"])[:40].decode("utf-8", "replace")
@@ -71,7 +75,10 @@ def _envelope_problem(document: dict[str, msgspec.Raw]) -> str | None:
         )
     unknown = sorted(set(document) - set(_TOP_LEVEL))
     if unknown:
-        return f"unknown top-level field {unknown[0]!r} (a store file holds only {', '.join(_TOP_LEVEL)}); remove it or restore the file from git."
+        return (
+            f"unknown top-level field {unknown[0]!r} (a store file holds only {', '.join(_TOP_LEVEL)}); "
+            "remove it or restore the file from git."
+        )
     if "day" in document and _decoded(document["day"], dt.date) is None:
         return 'field "day" is not a date (YYYY-MM-DD); fix it or restore the file from git.'
     if _decoded(document["papers"], dict[str, msgspec.Raw]) is None:
@@ -109,5 +116,8 @@ def _control_character(field: str, raw: msgspec.Raw) -> str | None:
     for text in value if isinstance(value, list) else [value]:
         found = pattern.search(text) if isinstance(text, str) else None
         if found:
-            return f"holds the control character U+{ord(found.group()):04X} at position {found.start()} (sitegen strips these on fetch)"
+            return (
+                f"holds the control character U+{ord(found.group()):04X} at position {found.start()} "
+                "(sitegen strips these on fetch)"
+            )
     return None

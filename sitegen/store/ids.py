@@ -26,7 +26,9 @@ _OLD_STYLE = rf"{_ARCHIVE}(?:\.{_SUBJECT})?/[0-9]{{2}}(?:0[1-9]|1[0-2])[0-9]{{3}
 CANONICAL_ID_PATTERN = rf"(?:{_NEW_STYLE}|{_OLD_STYLE})"
 _CANONICAL = re.compile(CANONICAL_ID_PATTERN)
 _VERSION_SUFFIX = re.compile(r"v[0-9]{1,4}\Z")
-_OLD_STYLE_PARTS = re.compile(r"(?P<archive>[A-Za-z]+(?:-[A-Za-z]+)?)(?:\.(?P<subject>[A-Za-z]+(?:-[A-Za-z]+)?))?/(?P<number>[0-9]{7})")
+_OLD_STYLE_PARTS = re.compile(
+    r"(?P<archive>[A-Za-z]+(?:-[A-Za-z]+)?)(?:\.(?P<subject>[A-Za-z]+(?:-[A-Za-z]+)?))?/(?P<number>[0-9]{7})"
+)
 MAX_RAW_ID_CHARS = 64  # a bound before any regex runs on text from a server
 
 

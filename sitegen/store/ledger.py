@@ -95,5 +95,9 @@ class Ledger:
             "days": {day.isoformat(): health.to_json() for day, health in sorted(self.days.items())},
         }
         if self.last_error is not None:
-            document["last_error"] = {"day": self.last_error.day.isoformat(), "error": self.last_error.error, "at": self.last_error.at}
+            document["last_error"] = {
+                "day": self.last_error.day.isoformat(),
+                "error": self.last_error.error,
+                "at": self.last_error.at,
+            }
         return write_if_changed(self.path, dump_json(document))

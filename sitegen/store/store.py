@@ -175,7 +175,8 @@ class Store:
         try:
             decode_day_file(content)  # never write a file the next load would refuse
         except DayFileRejected as rejected:
-            raise StoreError(f"refusing to write a day file the store could not load again: {explain(path, content, str(rejected))}") from None
+            why = explain(path, content, str(rejected))
+            raise StoreError(f"refusing to write a day file the store could not load again: {why}") from None
         return write_if_changed(path, content)
 
     # -- health ledger ----------------------------------------------------------------------

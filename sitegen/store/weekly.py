@@ -52,7 +52,9 @@ def read_week_rankings(store_root: Path) -> dict[str, tuple[str, ...]]:
     return rankings
 
 
-def record_week_rankings(store_root: Path, weeks: Iterable[tuple[str, Sequence[str]]], known: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def record_week_rankings(
+    store_root: Path, weeks: Iterable[tuple[str, Sequence[str]]], known: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
     """Record each completed week not recorded yet; return every recorded week (old and new)."""
     rankings = dict(known)
     for key, ranked in weeks:

@@ -59,7 +59,11 @@ TEXT_LETTERS: dict[str, str] = {
 
 # Operator names print as their name in upright letters.
 OPERATORS = frozenset(
-    ["log", "ln", "lg", "exp", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "max", "min", "arg", "argmax", "argmin", "sup", "inf", "lim", "liminf", "limsup", "det", "dim", "ker", "gcd", "lcm", "Pr", "mod", "bmod", "pmod", "trace", "tr", "rank", "diag", "softmax", "sign", "sgn", "var", "Var", "Cov", "KL"]
+    [
+        "log", "ln", "lg", "exp", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+        "max", "min", "arg", "argmax", "argmin", "sup", "inf", "lim", "liminf", "limsup", "det", "dim", "ker", "gcd", "lcm", "Pr",
+        "mod", "bmod", "pmod", "trace", "tr", "rank", "diag", "softmax", "sign", "sgn", "var", "Var", "Cov", "KL",
+    ]
 )
 
 # Escaped characters: "\%" is a percent sign, and so on.
@@ -82,12 +86,21 @@ MATH_ACCENTS: dict[str, str] = {
 
 # Commands whose one argument is shown as it is (emphasis and fonts carry no meaning in a feed).
 WRAPPERS = frozenset(
-    ["text", "textrm", "textit", "textbf", "textsf", "texttt", "textsc", "textup", "textmd", "textsl", "textnormal", "emph", "underline", "mbox", "hbox", "fbox", "mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathcal", "mathscr", "mathfrak", "mathnormal", "boldsymbol", "bm", "pmb", "operatorname", "url", "uline"]
+    [
+        "text", "textrm", "textit", "textbf", "textsf", "texttt", "textsc", "textup", "textmd", "textsl", "textnormal", "emph",
+        "underline", "mbox", "hbox", "fbox", "mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathcal", "mathscr", "mathfrak",
+        "mathnormal", "boldsymbol", "bm", "pmb", "operatorname", "url", "uline",
+    ]
 )
 # Font switches ("{\em word}"): they change style only, so they vanish.
-SWITCHES = frozenset(["em", "it", "bf", "rm", "sc", "tt", "sl", "sf", "itshape", "bfseries", "scshape", "ttfamily", "rmfamily", "upshape", "normalfont", "displaystyle", "textstyle", "scriptstyle"])
+SWITCHES = frozenset([
+    "em", "it", "bf", "rm", "sc", "tt", "sl", "sf", "itshape", "bfseries", "scshape", "ttfamily", "rmfamily", "upshape",
+    "normalfont", "displaystyle", "textstyle", "scriptstyle",
+])
 # Sizing around delimiters (\left( ... \right)): the delimiter is what shows.
-DELIMITER_SIZES = frozenset(["left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"])
+DELIMITER_SIZES = frozenset([
+    "left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
+])
 
 DOUBLE_STRUCK: dict[str, str] = {
     "R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ", "H": "ℍ", "1": "𝟙",

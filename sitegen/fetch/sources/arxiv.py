@@ -94,7 +94,9 @@ class ArxivSource:
         for category, page in pages.items():
             by_day.setdefault(page.day or expected, {})[category] = page
         results: list[DayResult] = []
-        stale = [f"{c}: stale listing of {day} (expected {expected})" for day in sorted(by_day) if day < expected for c in by_day[day]]
+        stale = [
+            f"{c}: stale listing of {day} (expected {expected})" for day in sorted(by_day) if day < expected for c in by_day[day]
+        ]
         for day, group in sorted(by_day.items()):
             if day < expected:
                 # Real papers of the day it shows: store them, but do not judge that day by them.
@@ -158,7 +160,9 @@ class ArxivSource:
             if page.entries == 0 or start >= total:
                 break
         else:
-            raise ParseError(f"{self.config.api_base_url}/api/query for {day}: more than {MAX_API_PAGES} pages; paging seems broken")
+            raise ParseError(
+                f"{self.config.api_base_url}/api/query for {day}: more than {MAX_API_PAGES} pages; paging seems broken"
+            )
         if seen < total:
             note = f"the API claims {total} results, {seen} were read"
             return [DayResult(day, "suspect", tuple(papers.values()), count=len(papers), note=note, skipped=skipped)]

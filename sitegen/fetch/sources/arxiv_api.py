@@ -37,7 +37,9 @@ class ApiPage:
     papers: tuple[Paper, ...]
 
 
-def query_url(api_base_url: str, categories: tuple[str, ...], window: tuple[dt.datetime, dt.datetime], start: int, size: int) -> str:
+def query_url(
+    api_base_url: str, categories: tuple[str, ...], window: tuple[dt.datetime, dt.datetime], start: int, size: int
+) -> str:
     """Submissions to any of `categories` in [window start, window end), oldest first."""
     begin, end = window
     end -= dt.timedelta(minutes=1)  # submittedDate ranges are inclusive, to the minute
@@ -57,7 +59,9 @@ def api_error(body: bytes) -> str | None:
     except (lxml.etree.XMLSyntaxError, ValueError):
         return None
     for entry in root.iterfind("atom:entry", NS):
-        if (entry.findtext("atom:title", "", NS) or "").strip() == "Error" or "/api/errors" in (entry.findtext("atom:id", "", NS) or ""):
+        if (entry.findtext("atom:title", "", NS) or "").strip() == "Error" or "/api/errors" in (
+            entry.findtext("atom:id", "", NS) or ""
+        ):
             return clean_line(entry.findtext("atom:summary", "", NS)) or "error"
     return None
 
@@ -81,7 +85,11 @@ def parse_api(body: bytes, url: str, day: dt.date) -> ApiPage:
         paper = _entry(entry, day)
         if paper is None:
             # One unreadable entry never fails the page; the caller sees entries > papers.
-            LOG.warning("%s: skipped an entry without a readable arXiv id or title: %r", url, (entry.findtext("atom:id", "", NS) or "")[:120])
+            LOG.warning(
+                "%s: skipped an entry without a readable arXiv id or title: %r",
+                url,
+                (entry.findtext("atom:id", "", NS) or "")[:120],
+            )
         else:
             papers.append(paper)
     return ApiPage(total=total, start=start, entries=len(entries), papers=tuple(papers))

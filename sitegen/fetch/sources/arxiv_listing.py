@@ -67,7 +67,9 @@ def parse_listing(body: bytes, url: str) -> ListingPage:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ParseError(f"{url}: the page is not valid UTF-8 (byte {error.start}); the answer was corrupted, the next run will try again") from None
+        raise ParseError(
+            f"{url}: the page is not valid UTF-8 (byte {error.start}); the answer was corrupted, the next run will try again"
+        ) from None
     try:
         tree = lxml.html.fromstring(text)
     except (lxml.etree.ParserError, ValueError) as error:
@@ -78,14 +80,16 @@ def parse_listing(body: bytes, url: str) -> ListingPage:
     if not dls:
         if _NO_UPDATES in page_text.lower():
             return ListingPage(url, day, (), no_updates=True)
-        raise ParseError(f"{url}: no listing blocks (dl#articles) and no \"No updates today\"; the page layout changed")
+        raise ParseError(f'{url}: no listing blocks (dl#articles) and no "No updates today"; the page layout changed')
     if day is None:
-        raise ParseError(f"{url}: no \"Showing new listings for <date>\" heading; the page layout changed")
+        raise ParseError(f'{url}: no "Showing new listings for <date>" heading; the page layout changed')
     blocks = tuple(_block(dl, day, url) for dl in dls)
     parsed = sum(len(block.papers) for block in blocks)
     total = _TOTAL.search(page_text)
     if parsed == 0 and total and int(total.group(1)) > 0:
-        raise ParseError(f"{url}: the page says it has {total.group(1)} entries but none could be parsed; the page layout changed")
+        raise ParseError(
+            f"{url}: the page says it has {total.group(1)} entries but none could be parsed; the page layout changed"
+        )
     return ListingPage(url, day, blocks, no_updates=False)
 
 
@@ -117,10 +121,17 @@ def _block(dl: lxml.html.HtmlElement, day: dt.date, url: str) -> Block:
                 papers.append(paper)
             else:
                 # One unreadable entry never fails the day; it shows as a shortfall too.
-                LOG.warning("%s: skipped a %s entry without a readable arXiv id or title: %r", url, kind, " ".join(term.text_content().split())[:120])
+                LOG.warning(
+                    "%s: skipped a %s entry without a readable arXiv id or title: %r",
+                    url,
+                    kind,
+                    " ".join(term.text_content().split())[:120],
+                )
             term = None
     if shown and not papers:
-        raise ParseError(f"{url}: the {kind} block says it shows {shown} entries but none could be parsed; the page layout changed")
+        raise ParseError(
+            f"{url}: the {kind} block says it shows {shown} entries but none could be parsed; the page layout changed"
+        )
     return Block(kind, tuple(papers), shown, total)
 
 
@@ -144,7 +155,11 @@ def _entry(term: lxml.html.HtmlElement, definition: lxml.html.HtmlElement, day: 
         arxiv_id=arxiv_id,
         title=title,
         abstract=_abstract(definition),
-        authors=tuple(name for name in (clean_line(a.text_content()) for a in definition.xpath(".//*[contains(@class, 'list-authors')]//a")) if name),
+        authors=tuple(
+            name
+            for name in (clean_line(a.text_content()) for a in definition.xpath(".//*[contains(@class, 'list-authors')]//a"))
+            if name
+        ),
         listing_days=(day,),
         categories=categories,
         arxiv_comments=clean_line(_field(definition, "list-comments")) or None,

@@ -97,7 +97,9 @@ def require_window(papers: tuple[Paper, ...], window: tuple[dt.datetime, dt.date
     outside = [p for p in papers if p.published is not None and not (begin - slack <= p.published < end + slack)]
     if not outside:
         return
-    named = ", ".join(f"{p.arxiv_id} ({p.published:%Y-%m-%d %H:%M})" for p in outside[:_SHOWN]) + (", ..." if len(outside) > _SHOWN else "")
+    named = ", ".join(f"{p.arxiv_id} ({p.published:%Y-%m-%d %H:%M})" for p in outside[:_SHOWN]) + (
+        ", ..." if len(outside) > _SHOWN else ""
+    )
     raise ParseError(
         f"{url}: {len(outside)} of {len(papers)} paper(s) were submitted outside the window of listing day {day} "
         f"({begin:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC): {named}; the API seems to ignore the query, "

@@ -191,7 +191,10 @@ class _Schedule:
         delay, asked = self._delay(state)
         budget = self.fetcher.budget
         if not budget.take(delay):
-            why = f"the server asked to wait {asked:g} s (Retry-After)" if asked is not None else f"the next retry needs {delay:.1f} s"
+            if asked is not None:
+                why = f"the server asked to wait {asked:g} s (Retry-After)"
+            else:
+                why = f"the next retry needs {delay:.1f} s"
             self.gave_up = (
                 f"after {state.attempt_number} attempt(s): {why}, but only {budget.remaining:.1f} s of "
                 f"[fetch] max_wait = {budget.total:g} s remain for this run"
@@ -257,8 +260,7 @@ class Fetcher:
                         raise _RetryableStatus(response)
         except _RetryableStatus as error:
             raise FetchError(
-                f"{url}: HTTP {error.response.status} {schedule.gave_up}; "
-                "the service is failing, the next run will try again"
+                f"{url}: HTTP {error.response.status} {schedule.gave_up}; the service is failing, the next run will try again"
             ) from None
         except _Refused as error:
             raise FetchError(f"{url}: {error}") from None

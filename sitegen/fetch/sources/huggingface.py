@@ -64,7 +64,11 @@ class HuggingFaceSource:
             return [DayResult(day, "ok", tuple(papers), count=len(papers), skipped=skipped)]
         if day.weekday() >= 5 and not skipped:
             return [DayResult(day, "empty", count=0, note="weekend: nothing listed")]
-        return [DayResult(day, "suspect", count=0, note="nothing listed on a weekday (the list may still be filling)", skipped=skipped)]
+        return [
+            DayResult(
+                day, "suspect", count=0, note="nothing listed on a weekday (the list may still be filling)", skipped=skipped
+            )
+        ]
 
     def _from_api(self, day: dt.date, known: DayHealth | None) -> tuple[list[Paper], int] | None:
         """The day's papers and how many malformed items the parser left out, or None when the
@@ -88,7 +92,9 @@ class HuggingFaceSource:
                 papers.setdefault(paper.arxiv_id, paper)
             if len(raw) < PAGE_SIZE:  # a short page ends the day (counted as sent, skipped items too)
                 return list(papers.values()), skipped
-        raise ParseError(f"{self.config.base_url}/api/daily_papers?date={day}: more than {MAX_PAGES} full pages; paging seems broken")
+        raise ParseError(
+            f"{self.config.base_url}/api/daily_papers?date={day}: more than {MAX_PAGES} full pages; paging seems broken"
+        )
 
     def _from_page(self, day: dt.date) -> tuple[list[Paper], int]:
         url = f"{self.config.base_url}/papers/date/{day.isoformat()}"

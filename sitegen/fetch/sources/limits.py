@@ -69,7 +69,9 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self.inner.close()
 
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
         inner = self.inner.start_tls(ssl_context, server_hostname, self.deadline.cap(timeout, httpcore.ConnectTimeout))
         return _DeadlineStream(inner, self.deadline)
 

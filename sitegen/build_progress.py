@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import Any, TextIO
 
 import click
 
@@ -34,7 +34,7 @@ class BuildProgress:
 
 
 class CliBuildProgress(BuildProgress):
-    def __init__(self, stream: IO[str] | None = None, terminal: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, terminal: bool | None = None) -> None:
         self.stream = stream or sys.stderr
         self.terminal = self.stream.isatty() if terminal is None else terminal
 

@@ -172,10 +172,10 @@ def _send(
     )
     if refused:
         reasons = "; ".join(sorted(set(refused.values())))
-        error = (
+        problem = (
             f"{delivery.server.where} refused {len(refused)} of {len(delivery.recipients)} recipient(s) ({reasons}); "
             "check SITEGEN_EMAIL_TO"
         )
-        ledger.record_failure(DigestFailure(period.cadence, period.key, error, utc_stamp(now)))
-        raise DigestError(f"the {period.cadence} digest of {period.key} went to {accepted} recipient(s) only: {error}")
+        ledger.record_failure(DigestFailure(period.cadence, period.key, problem, utc_stamp(now)))
+        raise DigestError(f"the {period.cadence} digest of {period.key} went to {accepted} recipient(s) only: {problem}")
     return record

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from typing import IO, Any
+from typing import Any, TextIO
 
 import click
 
@@ -20,7 +20,7 @@ BAR_THRESHOLD = 3  # a bar for more days than this; shorter fetches only get the
 
 
 class CliProgress:
-    def __init__(self, stream: IO[str] | None = None, terminal: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, terminal: bool | None = None) -> None:
         self.stream = stream or sys.stderr
         self.terminal = self.stream.isatty() if terminal is None else terminal
         self.label = ""

@@ -56,8 +56,8 @@ class Engine:
         # possible whatever matches; a paper only evaluates the topics its matched units open.
         opened: dict[int, set[int]] = {unit.id: set() for unit in self._ids.values()}
         for index, topic in enumerate(self.topics):
-            for unit in topic.must or ():
-                opened[unit].add(index)
+            for unit_id in topic.must or ():
+                opened[unit_id].add(index)
         self._opens = {unit: frozenset(indexes) for unit, indexes in opened.items()}
         self._always_open = frozenset(i for i, topic in enumerate(self.topics) if topic.must is None)
         self._terms = {unit.id: unit.term for unit in self._ids.values()}

@@ -19,6 +19,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import regex
 
@@ -70,6 +71,14 @@ class Term:
 # and the cache starts over past this size rather than grow in a long-running process.
 _CACHE: dict[tuple[str, bool], re.Pattern[str] | regex.Pattern[str]] = {}
 _CACHE_LIMIT = 20_000
+
+
+@overload
+def _compile(pattern: str, is_regex: Literal[True]) -> regex.Pattern[str]: ...
+
+
+@overload
+def _compile(pattern: str, is_regex: bool) -> re.Pattern[str] | regex.Pattern[str]: ...
 
 
 def _compile(pattern: str, is_regex: bool) -> re.Pattern[str] | regex.Pattern[str]:

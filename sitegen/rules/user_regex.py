@@ -40,9 +40,11 @@ def compile_user_regex(source: str) -> regex.Pattern[str]:
         # The syntax is Python's own (README links its documentation), and so are the messages.
         re.compile(source, re.IGNORECASE)
         return regex.compile(source, regex.IGNORECASE | regex.V0)
-    except (re.error, regex.error) as error:
+    except re.error as error:
         at = f" at position {error.pos}" if error.pos is not None else ""
         raise UserRegexError(f"{error.msg}{at}") from None
+    except regex.error as error:  # what `re` accepts but `regex` does not; its message names the position too
+        raise UserRegexError(str(error)) from None
     except (OverflowError, RecursionError, ValueError) as error:  # e.g. a repeat count too big for the engine
         raise UserRegexError(f"cannot be compiled ({error})") from None
 

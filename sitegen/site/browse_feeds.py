@@ -96,15 +96,13 @@ class BrowseFeeds:
             if topic is not None:
                 papers = [p for p in papers if any(m.slug == topic.slug for m in model.tags[p.arxiv_id])]
             weeks.append((key, papers[:per_week]))
-        key = digest(
-            theme,
-            b"weekly",
-            channel.slug,
-            str(per_week),
-            *(part for week, papers in weeks for part in (week, *(versions[p.arxiv_id] for p in papers))),
-        )
+        inputs: list[str | bytes] = []  # each week and the versions of its papers
+        for week, papers in weeks:
+            inputs.append(week)
+            inputs.extend(versions[p.arxiv_id] for p in papers)
+        feed_key = digest(theme, b"weekly", channel.slug, str(per_week), *inputs)
         reason = topic.slug if topic else ALL_SLUG
-        return FeedJob(channel, key, lambda: self.feeds.entry_files(channel, self._weekly_entries(weeks, reason)))
+        return FeedJob(channel, feed_key, lambda: self.feeds.entry_files(channel, self._weekly_entries(weeks, reason)))
 
     def _weekly_entries(self, weeks: list[tuple[str, list[Paper]]], reason: str) -> list[Entry]:
         entries: list[Entry] = []

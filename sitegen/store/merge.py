@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from sitegen.store.models import Paper
 
@@ -29,7 +30,7 @@ def merge_paper(stored: Paper, fresh: Paper) -> Paper:
     older day than the stored record's latest only fills gaps: otherwise re-fetching a range
     would flip counts back and forth between days' snapshots and rewrite files on every run.
     """
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # field name -> new value, of that field's type
     fills_gaps_only = bool(fresh.listing_days) and max(fresh.listing_days) < max(stored.listing_days)
     for field in dataclasses.fields(Paper):
         name = field.name

@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen.errors import StoreError
 from sitegen.gcpause import gc_paused
@@ -133,7 +134,7 @@ class Store:
             stored = papers.get(fresh.arxiv_id)
             if stored is None:
                 continue
-            update: dict[str, object] = {}
+            update: dict[str, Any] = {}  # field name -> new value, of that field's type
             if fresh.version is not None and (stored.version is None or fresh.version > stored.version):
                 update["version"] = fresh.version
             for name in ("arxiv_comments", "journal_ref"):

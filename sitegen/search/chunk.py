@@ -8,9 +8,9 @@ when other chunks do; the average lengths are the chunk's own.
 
 Files, relative to the chunk's folder (`key` is `shard_key` of a term; everything is JSON):
 - `splits.json`: the prefixes split into longer ones (see `shard_key`); the manifest repeats them.
-- `t/<key>.json`: `{term: postings}` for the terms of one shard (see `shard_plan`); postings are ascending `doc_delta * 32 + q`, q (1..31) the
-  quantized `s`. Also `{"@a:" + term: doc deltas}` for words of authors' names and `"@o:"` for
-  the organization, which the `author:` and `org:` filters read.
+- `t/<key>.json`: `{term: postings}` for the terms of one shard (see `shard_plan`); postings are
+  ascending `doc_delta * 32 + q`, q (1..31) the quantized `s`. Also `{"@a:" + term: doc deltas}`
+  for words of authors' names and `"@o:"` for the organization, which the `author:` and `org:` filters read.
 - `p/<key>.json`: `{term: [n per posting..., position deltas...]}`: where the term stands in the
   title, abstract and AI summary, for quoted phrases (loaded only for them): first how many
   positions each posting has (in the order of the postings), then all of them, each posting's
@@ -23,6 +23,7 @@ Files, relative to the chunk's folder (`key` is `shard_key` of a term; everythin
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -31,8 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 
-from sitegen.store.models import Paper
 from sitegen.search.text import ASCII_ALNUM, Vocabulary, positioned, terms
+from sitegen.store.models import Paper
 from sitegen.text.readable import readable
 
 BLOCK = 20  # docs per result-row file: a page of results reads about one file per result
@@ -148,12 +149,25 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
             term_ids.extend(map(vocabulary.__getitem__, listed))
             lengths.append(len(listed))
         authors = ", ".join(paper.authors[:AUTHORS_SHOWN]) + (" et al." if len(paper.authors) > AUTHORS_SHOWN else "")
-        rows.append([paper.arxiv_id, texts["title"], paper.first_day.isoformat(), authors, organization(paper), teaser(paper.ai_summary or texts["abstract"])])
+        rows.append(
+            [
+                paper.arxiv_id,
+                texts["title"],
+                paper.first_day.isoformat(),
+                authors,
+                organization(paper),
+                teaser(paper.ai_summary or texts["abstract"]),
+            ]
+        )
     words = [term for term in vocabulary if term is not None]  # by number
-    tokens = _Tokens.of(np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(lengths, dtype=np.int32).reshape(len(papers), len(FIELDS)))
+    tokens = _Tokens.of(
+        np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(lengths, dtype=np.int32).reshape(len(papers), len(FIELDS))
+    )
     postings = _postings(tokens, len(papers), len(words))
     names = _names(tokens, words)
-    sizes = dict(zip(words, (postings.counts * 4 + np.fromiter(map(len, words), dtype=np.int64, count=len(words))).tolist()))
+    sizes = dict(
+        zip(words, (postings.counts * 4 + np.fromiter(map(len, words), dtype=np.int64, count=len(words))).tolist(), strict=True)
+    )
     for key, docs in names.items():
         sizes[key[3:]] = sizes.get(key[3:], 0) + len(docs) * 3 + len(key)
     keys, splits = shard_plan(sizes)
@@ -241,7 +255,9 @@ def _postings(tokens: _Tokens, papers: int, vocabulary: int) -> _Postings:
     if not len(tokens.terms):
         empty = np.zeros(0, dtype=np.int64)
         return _Postings(empty, empty, empty, np.zeros(vocabulary + 1, dtype=np.int64), np.zeros(vocabulary, dtype=np.int64))
-    keys, counts = np.unique((tokens.docs.astype(np.int64) * vocabulary + tokens.terms) * field_count + tokens.fields, return_counts=True)
+    keys, counts = np.unique(
+        (tokens.docs.astype(np.int64) * vocabulary + tokens.terms) * field_count + tokens.fields, return_counts=True
+    )
     field = keys % field_count
     pair = keys // field_count
     doc = pair // vocabulary
@@ -288,7 +304,7 @@ def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[in
 
 
 def _names(tokens: _Tokens, words: list[str]) -> dict[str, list[int]]:
-    """"@a:" + a word of an author's name and "@o:" + a word of the organization -> the docs that
+    """ "@a:" + a word of an author's name and "@o:" + a word of the organization -> the docs that
     have it there, as deltas (read by the author: and org: filters)."""
     names: dict[str, list[int]] = {}
     for prefix, name in (("@a:", "authors"), ("@o:", "org")):
@@ -301,6 +317,6 @@ def _names(tokens: _Tokens, words: list[str]) -> dict[str, list[int]]:
         firsts = np.r_[True, terms[1:] != terms[:-1]]
         deltas = (docs - np.where(firsts, 0, np.r_[0, docs[:-1]])).tolist()
         bounds = np.r_[np.flatnonzero(firsts), len(terms)].tolist()
-        for start, end in zip(bounds, bounds[1:]):
+        for start, end in itertools.pairwise(bounds):
             names[prefix + words[int(terms[start])]] = deltas[start:end]
     return names

@@ -24,8 +24,8 @@ import numpy as np
 import orjson
 from scipy import sparse
 
-from sitegen.store.models import Paper
 from sitegen.search.text import Vocabulary, terms
+from sitegen.store.models import Paper
 from sitegen.text.readable import readable
 
 RELATED = 5
@@ -64,7 +64,9 @@ def chain_keys(papers: Sequence[Paper], versions: Mapping[str, bytes]) -> dict[s
 Counts = tuple[bytes, bytes, bytes, bytes]  # JSON [words, ids, versions], then indptr, indices, data
 
 
-def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = None, cache: object = None) -> tuple[list[str], sparse.csr_matrix, Counts]:
+def word_counts(
+    papers: Sequence[Paper], versions: Mapping[str, bytes] | None = None, cache: object = None
+) -> tuple[list[str], sparse.csr_matrix, Counts]:
     """The vocabulary (sorted), each paper's word counts (title words twice) as rows over it, and
     those counts as bytes to keep for the next build: a paper whose store version is unchanged is
     not read again, so a new day costs its own papers' words."""
@@ -77,7 +79,7 @@ def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = 
             indptr = np.frombuffer(cache[1], dtype=np.int64)
             indices = np.frombuffer(cache[2], dtype=np.int32)
             data = np.frombuffer(cache[3], dtype=np.int32)
-            for row, (arxiv_id, version) in enumerate(zip(ids, saved_versions)):
+            for row, (arxiv_id, version) in enumerate(zip(ids, saved_versions, strict=True)):
                 if versions.get(arxiv_id, b"").hex() == version:
                     known[arxiv_id] = (indices[indptr[row] : indptr[row + 1]], data[indptr[row] : indptr[row + 1]])
         except (ValueError, TypeError, IndexError, orjson.JSONDecodeError):
@@ -92,12 +94,22 @@ def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = 
         term_ids.extend(map(vocabulary.__getitem__, title))
         abstract_words.append(len(abstract))
         title_words.append(len(title))
-    used = np.unique(np.concatenate([cached_words[indices] for indices, _ in known.values()])) if known else np.array([], dtype=str)
+    used = (
+        np.unique(np.concatenate([cached_words[indices] for indices, _ in known.values()])) if known else np.array([], dtype=str)
+    )
     new_words = np.array([term for term in vocabulary if term is not None], dtype=str)
-    words_array = np.unique(np.concatenate([used.astype(str), new_words])) if (len(used) or len(new_words)) else np.array([], dtype=str)
+    words_array = (
+        np.unique(np.concatenate([used.astype(str), new_words])) if (len(used) or len(new_words)) else np.array([], dtype=str)
+    )
     # Sorted order on both sides: remapping keeps each cached row's columns ascending.
     remap = np.searchsorted(words_array, cached_words) if len(cached_words) else np.array([], dtype=np.int64)
-    fresh_rows = _fresh_rows(np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(abstract_words, dtype=np.int32), np.frombuffer(title_words, dtype=np.int32), np.searchsorted(words_array, new_words) if len(new_words) else np.array([], dtype=np.int64), len(words_array))
+    fresh_rows = _fresh_rows(
+        np.frombuffer(term_ids, dtype=np.int32),
+        np.frombuffer(abstract_words, dtype=np.int32),
+        np.frombuffer(title_words, dtype=np.int32),
+        np.searchsorted(words_array, new_words) if len(new_words) else np.array([], dtype=np.int64),
+        len(words_array),
+    )
     fresh_index = {paper.arxiv_id: row for row, paper in enumerate(fresh)}
     indptr_out, indices_out, data_out = [0], [], []
     for paper in papers:
@@ -112,14 +124,18 @@ def word_counts(papers: Sequence[Paper], versions: Mapping[str, bytes] | None = 
         indptr_out.append(indptr_out[-1] + len(indices_out[-1]))
     indices_all = np.concatenate(indices_out).astype(np.int32) if indices_out else np.array([], dtype=np.int32)
     data_all = np.concatenate(data_out).astype(np.int32) if data_out else np.array([], dtype=np.int32)
-    counts = sparse.csr_matrix((data_all, indices_all, np.array(indptr_out, dtype=np.int64)), shape=(len(papers), len(words_array)))
+    counts = sparse.csr_matrix(
+        (data_all, indices_all, np.array(indptr_out, dtype=np.int64)), shape=(len(papers), len(words_array))
+    )
     words = words_array.tolist()
     header = orjson.dumps([words, [p.arxiv_id for p in papers], [(versions or {}).get(p.arxiv_id, b"").hex() for p in papers]])
     saved: Counts = (header, counts.indptr.astype(np.int64).tobytes(), indices_all.tobytes(), data_all.tobytes())
     return words, counts, saved
 
 
-def _fresh_rows(term_ids: np.ndarray, abstract_words: np.ndarray, title_words: np.ndarray, column_of: np.ndarray, width: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def _fresh_rows(
+    term_ids: np.ndarray, abstract_words: np.ndarray, title_words: np.ndarray, column_of: np.ndarray, width: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each paper's (columns ascending, counts), from its abstract's then its title's term numbers
     (title words count twice)."""
     papers = len(abstract_words)
@@ -159,8 +175,10 @@ def related_papers(
             idf = np.log(1 + (end - df + 0.5) / (df + 0.5))
             query = _queries(matrix, todo, idf, df, end)
             scores = (query @ _listed_so_far(by_term, query, df)).tocsr()
-            for row, picked in zip(todo, _best(scores, todo, query, matrix)):
-                result[papers[row].arxiv_id] = tuple(Related(papers[column].arxiv_id, tuple(words[t] for t in shares)) for column, shares in picked)
+            for row, picked in zip(todo, _best(scores, todo, query, matrix), strict=True):
+                result[papers[row].arxiv_id] = tuple(
+                    Related(papers[column].arxiv_id, tuple(words[t] for t in shares)) for column, shares in picked
+                )
         start = end
     return result
 
@@ -189,7 +207,9 @@ def _weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     # Per-row sums that also hold for rows without words (a paper with an empty abstract).
     sizes = np.sqrt(np.bincount(rows, weights=values * values, minlength=counts.shape[0]))
     sizes[sizes == 0] = 1.0
-    return sparse.csr_matrix((values / sizes[rows], counts.indices.astype(np.int64), counts.indptr.astype(np.int64)), shape=counts.shape)
+    return sparse.csr_matrix(
+        (values / sizes[rows], counts.indices.astype(np.int64), counts.indptr.astype(np.int64)), shape=counts.shape
+    )
 
 
 def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> sparse.csr_matrix:
@@ -213,7 +233,9 @@ def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np
     return sparse.csr_matrix((values * idf[columns] ** 2, columns, indptr.astype(np.int64)), shape=(len(rows), matrix.shape[1]))
 
 
-def _best(scores: sparse.csr_matrix, todo: list[int], query: sparse.csr_matrix, matrix: sparse.csr_matrix) -> list[list[tuple[int, list[int]]]]:
+def _best(
+    scores: sparse.csr_matrix, todo: list[int], query: sparse.csr_matrix, matrix: sparse.csr_matrix
+) -> list[list[tuple[int, list[int]]]]:
     """For each query row: its RELATED most similar papers, each with the SHARED_SHOWN words
     that add most to the similarity (as word numbers)."""
     pairs: list[tuple[int, int]] = []  # (query row, paper)
@@ -234,7 +256,7 @@ def _best(scores: sparse.csr_matrix, todo: list[int], query: sparse.csr_matrix, 
     picked: list[list[tuple[int, list[int]]]] = [[] for _ in todo]
     if not pairs:
         return picked
-    left, right = zip(*pairs)
+    left, right = zip(*pairs, strict=True)
     # Each shared word's part of the similarity: the query's weight times the paper's.
     products = query[list(left)].multiply(matrix[list(right)]).tocsr()
     products.sort_indices()
@@ -245,8 +267,8 @@ def _best(scores: sparse.csr_matrix, todo: list[int], query: sparse.csr_matrix, 
     kept = rank < SHARED_SHOWN
     owner, shared_words = owner[kept].tolist(), shared_words[kept].tolist()
     shares: list[list[int]] = [[] for _ in pairs]
-    for pair, term in zip(owner, shared_words):
+    for pair, term in zip(owner, shared_words, strict=True):
         shares[pair].append(term)
-    for (i, column), shared in zip(pairs, shares):
+    for (i, column), shared in zip(pairs, shares, strict=True):
         picked[i].append((column, shared))
     return picked

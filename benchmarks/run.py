@@ -40,10 +40,10 @@ from tagging import EXTRA_TOPICS  # noqa: E402
 
 from sitegen.config.load import load_config  # noqa: E402
 from sitegen.gcpause import gc_paused  # noqa: E402
+from sitegen.publish.site_size import measure_site  # noqa: E402
 from sitegen.rules.tagging import Tagger  # noqa: E402
 from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.site.feeds import FeedRenderer  # noqa: E402
-from sitegen.publish.site_size import measure_site  # noqa: E402
 from sitegen.site.site import build_model  # noqa: E402
 from sitegen.site.templating import make_environment  # noqa: E402
 from sitegen.store import Store  # noqa: E402
@@ -132,13 +132,25 @@ def stage_figures(config_path: Path, rows: list[Row], label: str) -> None:
         for paper in papers.values():
             tagger.tag(paper)
     seconds = time.perf_counter() - start
-    rows.append(Row(f"{label}: tag, 30 topics, one core", f"{seconds:.2f} s, {len(papers) / seconds:,.0f} papers/s", "Tagger(topics).tag(p) for every paper"))
+    rows.append(
+        Row(
+            f"{label}: tag, 30 topics, one core",
+            f"{seconds:.2f} s, {len(papers) / seconds:,.0f} papers/s",
+            "Tagger(topics).tag(p) for every paper",
+        )
+    )
     model = build_model(config, papers)
     env = make_environment(config.build.templates)
     start = time.perf_counter()
     feeds = list(FeedRenderer(env, model).feeds())
     seconds = time.perf_counter() - start
-    rows.append(Row(f"{label}: feeds (31 channels x 3 formats + OPML)", f"{seconds:.2f} s, {len(feeds)} files", "FeedRenderer(env, model).feeds()"))
+    rows.append(
+        Row(
+            f"{label}: feeds (31 channels x 3 formats + OPML)",
+            f"{seconds:.2f} s, {len(feeds)} files",
+            "FeedRenderer(env, model).feeds()",
+        )
+    )
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         report = write_search_index(Path(folder) / "index", tuple(reversed(model.newest_first)))
@@ -150,28 +162,46 @@ def size_figures(output: Path, papers: int, rows: list[Row], label: str) -> None
     """The built site's bytes and files in all and by section, each also per paper (the size
     budget of issue 12: at 100,000 papers at most 600 MB and 150,000 files, 6 KB per paper)."""
     size = measure_site(output)
-    rows.append(Row(
-        f"{label}: site size",
-        f"{size.bytes / 1e6:,.1f} MB in {size.files:,} files; {size.bytes / papers / 1000:.2f} KB and {size.files / papers:.2f} files per paper",
-        f"measure_site({output.name}) (sitegen/publish/site_size.py; the build cache not counted)",
-    ))
+    rows.append(
+        Row(
+            f"{label}: site size",
+            f"{size.bytes / 1e6:,.1f} MB in {size.files:,} files; {size.bytes / papers / 1000:.2f} KB and "
+            f"{size.files / papers:.2f} files per paper",
+            f"measure_site({output.name}) (sitegen/publish/site_size.py; the build cache not counted)",
+        )
+    )
     for section in size.sections:
-        rows.append(Row(
-            f"{label}: {section.name}/" if section.name != "other" else f"{label}: other (top-level files)",
-            f"{section.bytes / 1e6:,.1f} MB, {section.files:,} file(s); {section.bytes / papers:,.0f} bytes per paper",
-            "",
-        ))
+        rows.append(
+            Row(
+                f"{label}: {section.name}/" if section.name != "other" else f"{label}: other (top-level files)",
+                f"{section.bytes / 1e6:,.1f} MB, {section.files:,} file(s); {section.bytes / papers:,.0f} bytes per paper",
+                "",
+            )
+        )
 
 
 def hugo_figures(output: Path, pages: int, work: Path, ours: float, rows: list[Row], label: str) -> None:
     store = Store(output.parent / "data").papers()
     sample = list(store.values())
-    content = [(sample[i % len(sample)].title, ", ".join(sample[i % len(sample)].authors[:10]), sample[i % len(sample)].abstract) for i in range(pages)]
+    content = [
+        (sample[i % len(sample)].title, ", ".join(sample[i % len(sample)].authors[:10]), sample[i % len(sample)].abstract)
+        for i in range(pages)
+    ]
     site = work / f"hugo-{label}"
     hugo_reference.make_site(site, content)
     seconds, hugo_pages = hugo_reference.build(site)
-    rows.append(Row(f"{label}: Hugo, same page count", f"{seconds:.2f} s, {hugo_pages:,} pages, {hugo_pages / seconds:,.0f} pages/s", f"hugo --quiet -s {site} -d {site}/public"))
-    rows.append(Row(f"{label}: our full build / Hugo", f"{ours / seconds:.2f}", "ratio of the two wall times above (<= 1.0 is the target)"))
+    rows.append(
+        Row(
+            f"{label}: Hugo, same page count",
+            f"{seconds:.2f} s, {hugo_pages:,} pages, {hugo_pages / seconds:,.0f} pages/s",
+            f"hugo --quiet -s {site} -d {site}/public",
+        )
+    )
+    rows.append(
+        Row(
+            f"{label}: our full build / Hugo", f"{ours / seconds:.2f}", "ratio of the two wall times above (<= 1.0 is the target)"
+        )
+    )
 
 
 def main() -> int:
@@ -190,13 +220,28 @@ def main() -> int:
         print(f"[{label}] full build...", file=sys.stderr)
         seconds, peak, summary = timed_build(config)
         pages = html_pages(output)
-        rows.append(Row(f"{label}: full build", f"{seconds:.2f} s, {pages:,} HTML pages, {pages / seconds:,.0f} pages/s, {written(summary):,} files, peak {peak} MB", cmd))
+        rows.append(
+            Row(
+                f"{label}: full build",
+                f"{seconds:.2f} s, {pages:,} HTML pages, {pages / seconds:,.0f} pages/s, {written(summary):,} files, peak "
+                f"{peak} MB",
+                cmd,
+            )
+        )
         size_figures(output, count, rows, label)
         seconds, peak, summary = timed_build(config)
-        rows.append(Row(f"{label}: rebuild, nothing changed", f"{seconds:.2f} s, {written(summary)} files written, peak {peak} MB", cmd))
+        rows.append(
+            Row(f"{label}: rebuild, nothing changed", f"{seconds:.2f} s, {written(summary)} files written, peak {peak} MB", cmd)
+        )
         day = add_day(config.parent / "data", 50, seed=1)
         seconds, peak, summary = timed_build(config)
-        rows.append(Row(f"{label}: incremental, +1 day of 50 papers ({day})", f"{seconds:.2f} s, {written(summary)} files written, peak {peak} MB", f"make_archive.py 50 --add-day; {cmd}"))
+        rows.append(
+            Row(
+                f"{label}: incremental, +1 day of 50 papers ({day})",
+                f"{seconds:.2f} s, {written(summary)} files written, peak {peak} MB",
+                f"make_archive.py 50 --add-day; {cmd}",
+            )
+        )
         stage_figures(config, rows, label)
         if not args.skip_hugo and hugo_reference.hugo_available():
             print(f"[{label}] Hugo...", file=sys.stderr)

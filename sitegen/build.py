@@ -20,28 +20,29 @@ from sitegen.config.load import Config
 from sitegen.digest.ledger import digest_status
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
-from sitegen.output.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
-from sitegen.output.folder import check_output_folder
 from sitegen.output.build_cache import BuildCache
+from sitegen.output.fingerprint import digest, theme_fingerprint
+from sitegen.output.folder import check_output_folder
+from sitegen.output.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
+from sitegen.output.parallel import render_all
+from sitegen.output.writer import SiteWriter, WriteReport
+from sitegen.publish.size_budget import SizeBudget, check_site_size
+from sitegen.search.index import SearchIndexReport, write_search_index
+from sitegen.search.related import Related, chain_keys, related_papers, word_counts
 from sitegen.site.browse_feeds import BrowseFeeds, FeedJob
 from sitegen.site.browse_pages import BrowsePages
 from sitegen.site.feed_channel import FORMATS, Channel
 from sitegen.site.feeds import FeedRenderer
-from sitegen.output.fingerprint import digest, theme_fingerprint
-from sitegen.site.pages import ABOUT_FILE, Page, PageRenderer
-from sitegen.output.parallel import render_all
-from sitegen.site.plumbing import robots, sitemap
 from sitegen.site.orgs import build_orgs
+from sitegen.site.pages import ABOUT_FILE, Page, PageRenderer
 from sitegen.site.periods import MONTH, WEEK, build_periods, completed
+from sitegen.site.plumbing import robots, sitemap
 from sitegen.site.site import SiteModel, build_model
 from sitegen.site.static_files import static_files
 from sitegen.site.status import SourceStatus, source_statuses, status_json
 from sitegen.site.templating import make_environment
-from sitegen.output.writer import SiteWriter, WriteReport
-from sitegen.publish.size_budget import SizeBudget, check_site_size
-from sitegen.search.related import Related, chain_keys, related_papers, word_counts
-from sitegen.search.index import SearchIndexReport, write_search_index
 from sitegen.store import Store
+from sitegen.store.models import Paper
 from sitegen.store.weekly import read_week_rankings, record_week_rankings
 from sitegen.text.tex import tex_problem
 

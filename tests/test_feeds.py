@@ -377,8 +377,11 @@ def test_built_pages_link_their_feeds_and_show_copyable_urls(tmp_path: Path) -> 
     # A paper page names only the site-wide feeds (not three links per topic it is in, on
     # every paper page); its topics link to their pages, which name the topic's feeds.
     paper_doc = lxml.html.fromstring((site / "papers/2510.00004/index.html").read_bytes())
-    assert paper_doc.xpath("//link[@rel='alternate']/@href") == [f"{BASE_URL}feeds/all.{ext}" for ext in ("rss.xml", "atom.xml", "json")]
-    assert {"../../topics/diffusion/", "../../topics/agents/"} <= set(paper_doc.xpath("//section[@class='paper-topics']//a/@href"))
+    site_feeds = [f"{BASE_URL}feeds/all.{ext}" for ext in ("rss.xml", "atom.xml", "json")]
+    assert paper_doc.xpath("//link[@rel='alternate']/@href") == site_feeds
+    assert {"../../topics/diffusion/", "../../topics/agents/"} <= set(
+        paper_doc.xpath("//section[@class='paper-topics']//a/@href")
+    )
     # One description, short: not the abstract twice.
     assert not paper_doc.xpath("//meta[@property='og:description']")
     (description,) = paper_doc.xpath("//meta[@name='description']/@content")

@@ -86,7 +86,9 @@ def test_build_prints_the_size_and_warns_near_the_budget_naming_the_largest_sect
     assert git(repo, "rev-parse", "--verify", "gh-pages", env=env)
 
 
-def test_over_the_budget_the_build_completes_but_publish_refuses_and_the_branch_is_unchanged(tmp_path: Path, env: dict[str, str]) -> None:
+def test_over_the_budget_the_build_completes_but_publish_refuses_and_the_branch_is_unchanged(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
     repo = make_site_repo(tmp_path, env)
     bare = make_bare_remote(tmp_path, env)
     git(repo, "remote", "add", "origin", str(bare), env=env)
@@ -122,7 +124,13 @@ def test_over_the_budget_the_build_completes_but_publish_refuses_and_the_branch_
 
 def test_measure_site_counts_what_publish_publishes_by_section(tmp_path: Path) -> None:
     output = tmp_path / "output"
-    for name, size in (("papers/a/index.html", 300), ("papers/b/index.html", 200), ("topics/x/page/1/index.html", 400), ("index.html", 50), ("search/index/c.json", 10)):
+    for name, size in (
+        ("papers/a/index.html", 300),
+        ("papers/b/index.html", 200),
+        ("topics/x/page/1/index.html", 400),
+        ("index.html", 50),
+        ("search/index/c.json", 10),
+    ):
         (output / name).parent.mkdir(parents=True, exist_ok=True)
         (output / name).write_bytes(b"x" * size)
     # The build cache is never published; a symlink is not followed (no file outside is counted).
@@ -133,7 +141,12 @@ def test_measure_site_counts_what_publish_publishes_by_section(tmp_path: Path) -
     (outside / "big").write_bytes(b"o" * 50_000)
     os.symlink(outside, output / "papers" / "link")
     size = measure_site(output)
-    assert [(s.name, s.bytes, s.files) for s in size.sections] == [("papers", 500, 2), ("topics", 400, 1), ("other", 50, 1), ("search", 10, 1)]
+    assert [(s.name, s.bytes, s.files) for s in size.sections] == [
+        ("papers", 500, 2),
+        ("topics", 400, 1),
+        ("other", 50, 1),
+        ("search", 10, 1),
+    ]
     assert (size.bytes, size.files) == (960, 5)
     assert measure_site(tmp_path / "missing").files == 0
 

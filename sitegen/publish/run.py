@@ -26,10 +26,8 @@ from pathlib import Path
 
 from sitegen.config.load import Config
 from sitegen.errors import PublishError
-from sitegen.publish.size_budget import refuse_over_budget
-from sitegen.publish.gitrepo import Git, GitResult, last_lines, open_repository
-from sitegen.output.writer import CACHE_NAME
 from sitegen.output.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
+from sitegen.output.writer import CACHE_NAME
 from sitegen.publish.branch import (
     PUBLISH_EMAIL,
     PUBLISH_NAME,
@@ -39,6 +37,8 @@ from sitegen.publish.branch import (
     refuse_foreign_tip,
     with_trailer,
 )
+from sitegen.publish.gitrepo import Git, GitResult, last_lines, open_repository
+from sitegen.publish.size_budget import refuse_over_budget
 
 # Who commits the Pages branch (PUBLISH_NAME, PUBLISH_EMAIL in publish/branch.py). Fixed (not the
 # user's git identity) so commits are reproducible; `.invalid` is a reserved domain, so the

@@ -23,7 +23,9 @@ SECTIONS_NAMED = 3
 # What makes each section smaller, in the words of the config keys (README "Configuration").
 ADVICE: dict[str, str] = {
     "papers": "one page per paper, so it grows with the archive: fetch fewer sources or categories ([sources] in sitegen.toml)",
-    "topics": "fewer or narrower topics ([topics.<slug>] in sitegen.toml): a paper is listed on the page of every topic it matches",
+    "topics": (
+        "fewer or narrower topics ([topics.<slug>] in sitegen.toml): a paper is listed on the page of every topic it matches"
+    ),
     "feeds": "a smaller [feeds] max_items or [orgs] feed_items, a larger [orgs] min_papers, or fewer topics (3 feed files each)",
     "orgs": "a larger [orgs] min_papers (fewer organizations get pages and feeds), or [orgs] enabled = false",
     "search": "the search index, about 1 KB per paper: it grows with the archive",

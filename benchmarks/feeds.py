@@ -22,6 +22,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from feed_site import load_real_archive  # noqa: E402
 
 from sitegen.config.load import Config, FeedsConfig, TopicConfig, load_config  # noqa: E402
+from sitegen.rules.tag_all import tag_archive  # noqa: E402
 from sitegen.site.feeds import FeedRenderer  # noqa: E402
 from sitegen.site.site import build_model  # noqa: E402
 from sitegen.site.templating import make_environment  # noqa: E402
@@ -70,7 +71,7 @@ def with_thirty_topics(config: Config) -> Config:
 
 def measure(label: str, config: Config, papers: dict, repeat: int) -> None:
     started = time.perf_counter()
-    model = build_model(config, papers)
+    model = build_model(config, papers, *tag_archive(config.topics, papers))
     tagging = time.perf_counter() - started
     env = make_environment(config.build.templates)
     timings, size, files = [], 0, 0

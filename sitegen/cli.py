@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -21,10 +21,10 @@ from sitegen.build import build as build_site
 from sitegen.build_progress import CliBuildProgress
 from sitegen.config.load import DEFAULT_CONFIG_NAME, Config, load_config
 from sitegen.errors import FetchFailed, SitegenError
-from sitegen.fetch.progress import CliProgress
-from sitegen.fetch.run import FetchReport, date_range
-from sitegen.fetch.run import fetch as fetch_days
 from sitegen.store import Store
+
+if TYPE_CHECKING:  # imported when a command fetches: HTTP takes longer to import than a no-change build
+    from sitegen.fetch.run import FetchReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,10 +58,15 @@ def _days(since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date]
     start = since.date() if since else end
     if start > end:
         raise SitegenError(f"--since {start} is after --until {end}; swap them")
+    from sitegen.fetch.run import date_range
+
     return date_range(start, end)
 
 
 def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...]) -> FetchReport:
+    from sitegen.fetch.progress import CliProgress
+    from sitegen.fetch.run import fetch as fetch_days
+
     # Without dates, a source with nothing stored yet (a new site) backfills [fetch] initial_days.
     report = fetch_days(
         config,

@@ -9,6 +9,7 @@ from typing import Any
 
 from sitegen.config.load import Config, parse_config
 from sitegen.fetch.sources.huggingface_parse import parse_api_json
+from sitegen.rules.tag_all import tag_archive
 from sitegen.site.feeds import MAX_FEED_BYTES, FeedRenderer
 from sitegen.site.site import build_model
 from sitegen.site.templating import make_environment
@@ -49,7 +50,7 @@ def paper(arxiv_id: str, day: str, title: str = "A paper", abstract: str = "An a
 
 def render_feeds(config: Config, papers: list[Paper] | dict[str, Paper], max_bytes: int = MAX_FEED_BYTES) -> dict[str, bytes]:
     by_id = papers if isinstance(papers, dict) else {p.arxiv_id: p for p in papers}
-    model = build_model(config, by_id)
+    model = build_model(config, by_id, *tag_archive(config.topics, by_id))
     renderer = FeedRenderer(make_environment(config.build.templates), model, max_bytes=max_bytes)
     return dict(renderer.feeds())
 

@@ -15,7 +15,7 @@ from conftest import REPO_ROOT, run_sitegen, write_config
 from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
 
-STAGES = ["store", "topics", "related papers", "pages", "feeds and site files", "search index"]
+STAGES = ["inputs", "store", "topics", "related papers", "plan", "write", "search index"]
 
 
 def fill(store_path: Path, count: int) -> None:
@@ -35,12 +35,13 @@ def test_a_build_in_a_log_prints_one_line_per_stage_and_no_bar(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     stages = [line for line in result.stderr.splitlines() if line.startswith("build: ")]
     assert [re.match(r"build: ([a-z ]+?)(?::|\s\()", line).group(1) for line in stages] == STAGES
-    assert re.fullmatch(r"build: store: 30 paper\(s\) \(\d+\.\d s\)", stages[0])
-    planned = int(re.search(r"pages: (\d+) rendered of (\d+) planned", stages[3]).group(2))
+    assert re.fullmatch(r"build: store: 30 paper\(s\) \(\d+\.\d s\)", stages[1])
+    planned = int(re.search(r"write: (\d+) rendered of (\d+) planned", stages[5]).group(2))
     assert planned > 30 and "Rendering pages" not in result.stderr
-    again = run_sitegen(config, "build")  # nothing changed: only the few pages without a key render
-    rendered = int(re.search(rf"build: pages: (\d+) rendered of {planned} planned", again.stderr).group(1))
-    assert rendered < 10 and "0 file(s) written" in again.stderr
+    again = run_sitegen(config, "build")  # nothing changed: said from the digests, nothing loaded
+    lines = [line for line in again.stderr.splitlines() if line.startswith("build: ")]
+    assert len(lines) == 1 and lines[0].startswith("build: inputs: unchanged since the last build, nothing to do (")
+    assert "built 30 paper(s) over 1 day(s)" in again.stderr and "0 file(s) written" in again.stderr
 
 
 def test_on_a_terminal_rendering_shows_a_progress_bar(tmp_path: Path) -> None:
@@ -63,5 +64,5 @@ def test_on_a_terminal_rendering_shows_a_progress_bar(tmp_path: Path) -> None:
     os.close(controller)
     assert process.wait(timeout=300) == 0, screen.decode(errors="replace")
     text = screen.decode(errors="replace")
-    planned = int(re.search(r"pages: (\d+) rendered of \1 planned", text).group(1))
+    planned = int(re.search(r"write: (\d+) rendered of \1 planned", text).group(1))
     assert "Rendering pages" in text and f"{planned}/{planned}" in text

@@ -169,10 +169,19 @@ def test_rebuilds_never_remove_a_file_sitegen_did_not_write(user_repo: Path) -> 
         "papers/mine/index.html": b"<p>my own page</p>\n",
         "topics/agents/extra.html": b"<p>extra</p>\n",  # inside a folder whose pages will go stale
         "search/index/keep.txt": b"keep\n",
+        # Beside every kind of output the plan makes: browse pages, organization feeds, static files.
+        "weeks/mine/index.html": b"<p>my week</p>\n",
+        "months/notes.txt": b"months\n",
+        "orgs/mine.html": b"<p>orgs</p>\n",
+        "feeds/orgs/mine.xml": b"<rss/>\n",
+        "static/mine.css": b"p {}\n",
+        ".sitegen-cache.bak": b"my copy\n",
     }
     for relative, content in planted.items():
         (output / relative).parent.mkdir(parents=True, exist_ok=True)
         (output / relative).write_bytes(content)
+    # A build with nothing new (decided from digests, see output/inputs.py) leaves them too.
+    assert run_sitegen(config, "build").returncode == 0
     # A rule edit drops the agents topic: its pages and feeds are sitegen's and go away...
     config.write_text(config.read_text().replace('[topics.agents]\ntitle = "Agents"\nany = ["agent"]\n', ""))
     add_papers(user_repo, DAY + dt.timedelta(days=1), ["2503.00003"])

@@ -15,6 +15,7 @@ import jinja2
 
 from sitegen.config.load import Config
 from sitegen.digest.periods import Period
+from sitegen.rules.tag_all import tag_archive
 from sitegen.search.chunk import organization, teaser
 from sitegen.site.feed_items import FeedItem, ItemFactory, ItemTopic
 from sitegen.site.pages import day_path, topic_path
@@ -70,7 +71,7 @@ def build_digests(
 ) -> dict[Period, Digest]:
     """Each period's digest; one with no section holds no paper to mail."""
     chosen = {paper.arxiv_id: paper for paper in papers if any(p.contains(paper.first_day) for p in periods)}
-    model = build_model(config, chosen)
+    model = build_model(config, chosen, *tag_archive(config.topics, chosen))
     items = ItemFactory(env, model)
     return {
         period: _digest(config, items, period, [p for p in chosen.values() if period.contains(p.first_day)]) for period in periods

@@ -18,14 +18,18 @@ whose key changed, and those are rendered again next time because their key stil
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from sitegen.errors import BuildError
 from sitegen.output.build_cache import (
     CACHE_NAME,
     BuildCache,
     Entry,
+    Inputs,
     is_safe_relative,
     make_cache,
     placeholder_cache,
@@ -141,6 +145,7 @@ class SiteWriter:
         tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]] | None = None,
         related: bytes = b"",
         related_counts: tuple[bytes, bytes, bytes, bytes] | None = None,
+        inputs: Callable[[], Inputs] | None = None,
     ) -> WriteReport:
         """Remove the files the site no longer has, then save the cache for the next build."""
         for relative in self._stale_paths():
@@ -152,7 +157,9 @@ class SiteWriter:
         self.report.written.sort()
         # Sorted, so an unchanged site gives an unchanged cache file (workers finish in any order).
         files = dict(sorted(self.entries.items()))
-        save_cache(self.output, make_cache(files, theme, tags or {}, related, related_counts))
+        # What the build read, made after the pruning above (it may measure the site).
+        settled = msgspec.structs.replace(inputs(), outputs=len(files)) if inputs else None
+        save_cache(self.output, make_cache(files, theme, tags or {}, related, related_counts, settled))
         return self.report
 
     def _stale_paths(self) -> list[str]:

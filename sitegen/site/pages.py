@@ -20,7 +20,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -31,12 +30,11 @@ from sitegen.search.related import Related
 from sitegen.site.bibtex import bibtex_entry
 from sitegen.site.calendar import months as calendar_months
 from sitegen.site.site import SiteModel, newest_day_then_upvotes
-from sitegen.site.status import SourceStatus
 from sitegen.site.templating import render_markdown
+from sitegen.store.health import SourceStatus
 from sitegen.store.ids import paper_dir
 from sitegen.store.models import Paper
 
-ABOUT_FILE = "about.md"  # beside sitegen.toml; when present, the site gets an about/ page
 AUTHORS_SHOWN = 12  # a paper page shows this many authors, the rest fold into <details>
 PaperKey = Callable[[Paper], bytes]
 
@@ -82,6 +80,7 @@ class PageRenderer:
         model: SiteModel,
         related: Mapping[str, tuple[Related, ...]] | None = None,
         statuses: tuple[SourceStatus, ...] = (),
+        about: str | None = None,
     ) -> None:
         self.env = env
         self.model = model
@@ -89,11 +88,8 @@ class PageRenderer:
         self.statuses = statuses
         self.topic_titles = {topic.slug: topic.title for topic in model.topics}
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
-        about = model.config.root / ABOUT_FILE
-        self.about = _read_about(about) if about.is_file() else None
+        self.about = render_markdown(about) if about is not None else None  # about.md, read by the build
         self._cards: dict[tuple[str, str, int, bool, bool], Markup] = {}
-        # Every HTML page of the site (the 404 page excluded), for the sitemap; set by the build.
-        self.html_paths: list[str] = []
         env.globals.update(
             site=model.config.site,
             paper_path=paper_path,
@@ -258,10 +254,3 @@ def page_window(page: int, count: int, around: int = 2) -> list[int | None]:
             window.append(None)
         window.append(number)
     return window
-
-
-def _read_about(path: Path) -> Markup:
-    try:
-        return render_markdown(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise BuildError(f"{path}: cannot read the about page ({error}); fix or remove the file") from None

@@ -1,4 +1,7 @@
-"""The site model: the store's papers indexed the ways the pages and feeds need them."""
+"""The site model: the store's papers indexed the ways the pages and feeds need them.
+
+Pure: the build tags the papers (rules/tag_all.py) and hands the tags in.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sitegen.config.load import Config, TopicConfig
-from sitegen.rules.tag_all import tag_papers
-from sitegen.rules.tagging import Tagger, TaggingNotes, TopicMatch
+from sitegen.rules.tagging import TaggingNotes, TopicMatch
 from sitegen.store.models import Paper
 
 
@@ -45,12 +47,13 @@ def newest_day_then_upvotes(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
 
 
 def build_model(
-    config: Config, papers: dict[str, Paper], known_tags: Mapping[str, tuple[TopicMatch, ...]] | None = None
+    config: Config,
+    papers: dict[str, Paper],
+    tags: Mapping[str, tuple[TopicMatch, ...]],
+    tagging: TaggingNotes | None = None,
 ) -> SiteModel:
-    """Index the papers for rendering. `known_tags` are tags kept from the last build for papers
-    that did not change; only the others are tagged (on every core when there are many)."""
-    tagger = Tagger(config.topics)
-    tags = tag_papers(tagger, papers, known_tags or {})
+    """Index the papers for rendering; `tags` holds every paper's topics (rules/tag_all.py) and
+    `tagging` what went wrong computing them (carried to the build's warnings)."""
     by_day: dict[dt.date, list[Paper]] = {}
     for paper in papers.values():
         for day in paper.listing_days:
@@ -64,10 +67,10 @@ def build_model(
     return SiteModel(
         config=config,
         papers=papers,
-        tags=tags,
+        tags=dict(tags),
         days=tuple(sorted(by_day)),
         papers_by_day={day: tuple(sorted(group, key=_by_upvotes)) for day, group in by_day.items()},
         newest_first=newest,
         papers_by_topic={slug: tuple(group) for slug, group in by_topic.items()},
-        tagging=tagger.notes,
+        tagging=tagging or TaggingNotes(),
     )

@@ -2,7 +2,8 @@
 
 Layout (under `[store] path`, default `data/`):
 - `papers/YYYY/YYYY-MM-DD.json`: the papers first listed that day, keyed by version-less arXiv id.
-- `sources/<source>.json`: the health ledger (see ledger.py); `sources/http-cache.json`: validators.
+- `sources/<source>.json`: the health ledger (see ledger.py); `sources/http-cache.json`: validators
+  (fetch/sources/http_cache.py).
 
 Each write is atomic and happens only when the bytes change, so an idempotent run touches nothing.
 """
@@ -26,6 +27,8 @@ from sitegen.store.files import dump_json, write_if_changed
 from sitegen.store.ledger import DayHealth, LastError, Ledger
 from sitegen.store.merge import merge_paper
 from sitegen.store.models import DayListing, Paper
+
+HTTP_CACHE_FILE = "http-cache.json"  # in sources/, beside the ledgers; not a ledger
 
 
 @dataclass
@@ -184,6 +187,13 @@ class Store:
 
     def ledger_file(self, source: str) -> Path:
         return self.root / "sources" / f"{source}.json"
+
+    def ledger_sources(self) -> list[str]:
+        """Every source that left a ledger in the store, sorted."""
+        folder = self.root / "sources"
+        if not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.glob("*.json") if p.name != HTTP_CACHE_FILE)
 
     def source_ledger(self, source: str) -> Ledger:
         """The ledger of `source`, read once per Store and kept (each record writes it through)."""

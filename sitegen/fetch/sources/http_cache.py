@@ -15,9 +15,10 @@ from pathlib import Path
 
 from sitegen.errors import StoreError
 from sitegen.store.files import dump_json, read_json, write_if_changed
+from sitegen.store.store import HTTP_CACHE_FILE
 
 SCHEMA_VERSION = 1
-FILE_NAME = "http-cache.json"
+FILE_NAME = HTTP_CACHE_FILE  # the store decides where its files are
 
 
 @dataclass(frozen=True)

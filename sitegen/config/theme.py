@@ -1,4 +1,8 @@
-"""The theme's `static/` folder, copied into the site without reaching outside it.
+"""The theme's files the build reads besides the templates: `static/` and the about page.
+
+The build reads them and hands them on, so rendering (site/) does no I/O of its own.
+
+The `static/` folder is copied into the site without reaching outside it.
 
 Everything in `static/` is published. A symbolic link in it could publish any file the build
 can read (`static/key -> ~/.ssh/id_rsa`, or `.git/config` with a CI token), so a link is
@@ -16,6 +20,7 @@ from pathlib import Path
 from sitegen.errors import BuildError
 
 MAX_STATIC_FILES = 10_000
+ABOUT_FILE = "about.md"  # beside sitegen.toml; when present, the site gets an about/ page
 
 Output = tuple[str, bytes]
 
@@ -58,3 +63,14 @@ def _inside(link: Path, root: Path) -> Path:
             "so it does not follow links out of it: copy the file into the static folder instead, or remove the link"
         )
     return target
+
+
+def read_about(config_root: Path) -> str | None:
+    """The about page's Markdown, or None when the site has no `about.md`."""
+    path = config_root / ABOUT_FILE
+    if not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError(f"{path}: cannot read the about page ({error}); fix or remove the file") from None

@@ -1,0 +1,173 @@
+"""What the site shows and the plan of its outputs: the rendering side of the build (build.py).
+
+Imported by the build only when there is something to build: these modules bring Jinja, lxml,
+NumPy and SciPy, whose import alone takes longer than a no-change build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import orjson
+
+from sitegen.config.load import Config
+from sitegen.digest.ledger import DigestStatus
+from sitegen.output.build_cache import BuildCache
+from sitegen.output.fingerprint import digest
+from sitegen.output.manifest import MANIFEST_NAME, Manifest
+from sitegen.output.plan import Planned, planned_file
+from sitegen.search.related import Related, chain_keys, related_papers, word_counts
+from sitegen.site.browse_feeds import BrowseFeeds
+from sitegen.site.browse_pages import BrowsePages
+from sitegen.site.feed_channel import FORMATS
+from sitegen.site.feeds import FeedRenderer
+from sitegen.site.orgs import Org
+from sitegen.site.pages import Page, PageRenderer
+from sitegen.site.periods import Period
+from sitegen.site.plumbing import robots, sitemap
+from sitegen.site.site import SiteModel
+from sitegen.site.status import status_json
+from sitegen.site.templating import make_environment
+from sitegen.store.health import SourceStatus
+from sitegen.store.models import Paper
+from sitegen.text.tex import tex_problem
+
+Output = tuple[str, bytes]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Everything the site shows, read and computed before planning (rendering reads nothing)."""
+
+    model: SiteModel
+    versions: dict[str, bytes]  # store version of each paper (for the keys)
+    theme: bytes  # theme fingerprint (for the keys)
+    weeks: Sequence[Period]
+    months: Sequence[Period]
+    orgs: Sequence[Org]
+    rankings: dict[str, tuple[str, ...]]  # completed weeks: key -> arXiv ids, best first
+    related: dict[str, tuple[Related, ...]]
+    statuses: tuple[SourceStatus, ...]
+    digest_sent: DigestStatus | None
+    about: str | None  # about.md
+    manifest: Manifest
+    statics: list[Output]
+
+
+def plan_site(config: Config, shown: Shown) -> list[Planned]:
+    """Every output of the site: pages, feeds and site files, each with its key (output/plan.py)."""
+    model, versions, theme, orgs, statuses, digest_sent = (
+        shown.model,
+        shown.versions,
+        shown.theme,
+        shown.orgs,
+        shown.statuses,
+        shown.digest_sent,
+    )
+    env = make_environment(config.build.templates)
+    # Before the PageRenderer: it loads the macros, which copy the globals when first loaded.
+    browse = BrowsePages(env, model, shown.weeks, shown.months, orgs)
+    pages = PageRenderer(env, model, shown.related, statuses, shown.about)
+
+    def paper_key(paper: Paper) -> bytes:
+        # A card also shows whether its organization has a page (a link) or not (plain text).
+        org = browse.org_link(paper.organization.name) if paper.organization else ""
+        return versions[paper.arxiv_id] + org.encode("utf-8")
+
+    # Source health and the e-mail digest's last send: the status page and status.json.
+    status_page = Page("status/index.html", "status.html", {"sources": statuses, "digest": digest_sent, "section": "status"})
+    page_plan = [*pages.pages(paper_key, theme), *browse.pages(paper_key, theme), status_page]
+    # Compile every template now, before the writer forks, so the workers share the compiled code.
+    for name in {page.template for page in page_plan}:
+        env.get_template(name)
+    plan = [Planned((page.path,), page.key, partial(render_page, pages, page), "page") for page in page_plan]
+    feeds = FeedRenderer(env, model)
+    browse_feeds = BrowseFeeds(feeds, shown.rankings, orgs)
+    weekly = browse_feeds.weekly_jobs(theme, versions)
+    org_feeds = browse_feeds.org_jobs(theme, versions)
+    channels = feeds.channels()
+    for channel, papers in channels:
+        key = digest(theme, b"feed", channel.slug, *(versions[p.arxiv_id] for p in papers))
+        plan.append(
+            Planned(
+                tuple(channel.feed_path(kind) for kind in FORMATS), key, partial(feeds.channel_files, channel, papers), "feed"
+            )
+        )
+    for job in [*weekly, *org_feeds]:
+        plan.append(Planned(tuple(job.channel.feed_path(kind) for kind in FORMATS), job.key, job.render, "feed"))
+    site_files = [feeds.opml([*(channel for channel, _ in channels), *(job.channel for job in weekly)])]
+    if config.orgs.enabled:
+        site_files.append(browse_feeds.orgs_opml(org_feeds))
+    html = [page.path for page in page_plan if page.path != "404.html"]
+    site_files += [
+        ("status.json", status_json(statuses, digest_sent.to_json() if digest_sent else None)),
+        *site_files_of(config, html, shown.manifest),
+        *shown.statics,
+    ]
+    return plan + [planned_file(path, content) for path, content in site_files]
+
+
+def render_page(pages: PageRenderer, page: Page) -> list[Output]:
+    return [(page.path, pages.render(page))]
+
+
+def related_papers_of(
+    model: SiteModel, versions: dict[str, bytes], extra: dict[str, object], theme: bytes
+) -> tuple[dict[str, tuple[Related, ...]], dict[str, object]]:
+    """Every paper's related papers, computed only for papers whose key changed (see related.py:
+    a paper's list depends on the papers listed up to its day, so a new day computes its own),
+    and what to keep for the next build: the lists as JSON bytes (the same lists give the same
+    build-cache file) and each paper's word counts (read again only for changed papers)."""
+    oldest_first = model.newest_first[::-1]
+    keys = {i: key.hex() for i, key in chain_keys(oldest_first, versions).items()}
+    known: dict[str, tuple[Related, ...]] = {}
+    try:
+        cached = orjson.loads(extra["related"]) if extra.get("theme") == theme else {}  # type: ignore[arg-type]
+        for i, (key, lists) in cached.items():
+            if keys.get(i) == key:
+                known[i] = tuple(Related(other, tuple(shares)) for other, shares in lists)
+    except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
+        known = {}  # no cache, or one from another version: compute every list
+    wanted = {i for i in keys if i not in known}
+    counts = extra.get("related_counts") if extra.get("theme") == theme else None
+    fresh: dict[str, tuple[Related, ...]] = {}
+    if wanted:
+        words, matrix, counts = word_counts(oldest_first, versions, counts)
+        fresh = related_papers(oldest_first, wanted, (words, matrix))
+    everything = {**known, **fresh}
+    cache = {i: [keys[i], [[r.arxiv_id, list(r.shares)] for r in everything[i]]] for i in sorted(everything)}
+    return everything, {"related": orjson.dumps(cache), "related_counts": counts}
+
+
+def tex_warnings(papers: Iterable[Paper]) -> tuple[str, ...]:
+    """One line per text the TeX converter refused (too long or too deeply nested): the pages
+    and feeds show it as written, and the owner learns which paper it is."""
+    warnings = []
+    for paper in papers:
+        for field, text in (("title", paper.title), ("abstract", paper.abstract), ("AI summary", paper.ai_summary or "")):
+            problem = tex_problem(text)
+            if problem:
+                warnings.append(f"paper {paper.arxiv_id}: {field} shown as written, TeX not converted: {problem}")
+    return tuple(warnings)
+
+
+def related_state(cache: BuildCache | None) -> dict[str, object]:
+    """What the last build kept for `related_papers_of`, from the typed build cache."""
+    if cache is None:
+        return {}
+    return {"theme": cache.theme, "related": cache.related, "related_counts": cache.related_counts}
+
+
+def site_files_of(config: Config, html_paths: list[str], manifest: Manifest) -> Iterator[Output]:
+    """The site-wide files, cheap enough to make on every build."""
+    base = config.site.absolute_url
+    yield from sitemap(base, html_paths)
+    yield robots(base)
+    # GitHub Pages would otherwise run Jekyll and hide folders starting with "_".
+    yield ".nojekyll", b""
+    if config.site.cname:
+        # GitHub Pages serves the site on this domain when the branch root has a CNAME file.
+        yield "CNAME", f"{config.site.cname}\n".encode("ascii")
+    yield MANIFEST_NAME, manifest.to_bytes()

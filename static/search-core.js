@@ -150,6 +150,8 @@
       return files.get(path);
     };
     const manifest = () => get("manifest.json");
+    // The best few papers for each two-character word being typed (sitegen/search/head.py).
+    const head = () => get("head.json");
 
     // Which words of each chunk a slot matches: the exact term, or for the word being typed
     // every word of its shard that starts with it (when its shard holds them all).
@@ -174,6 +176,16 @@
       const named = [...filters.authors.map((t) => ["@a:" + t, t]), ...filters.orgs.map((t) => ["@o:" + t, t])];
       if (!slots.length && !named.length && filters.from === "0000" && filters.to === "9999") {
         return { hits: [], total: 0, words: new Set(), problems: parsed.problems, empty: true };
+      }
+      // A lone two-character word being typed is answered by the head, without a request.
+      const lone = slots.length === 1 && slots[0].prefix ? slots[0].raw : null;
+      if (lone && /^[a-z0-9]{2}$/.test(lone) && !phrases.length && !named.length && filters.from === "0000" && filters.to === "9999") {
+        const top = await head();
+        if (top) {
+          const entries = top.prefixes[lone] || [];
+          const hits = entries.map(([row, word, excerpt], k) => ({ row: [...top.rows[row], excerpt], word, score: entries.length - k }));
+          return { hits, total: hits.length, words: new Set(hits.map((hit) => hit.word)), problems: parsed.problems, empty: false, head: true };
+        }
       }
       const shardOf = (chunk, term) => get(`${chunk.dir}/t/${fileName(shardKey(term, chunk.splitSet))}.json`);
       const loaded = await Promise.all(chunks.map(async (chunk) => {
@@ -318,12 +330,13 @@
     };
 
     const describe = async (hit) => {
+      if (hit.row) return hit.row; // from the head
       const info = await manifest();
       const rows = await get(`${hit.dir}/d/${Math.floor(hit.doc / info.block)}.json`);
       return rows[hit.doc % info.block];
     };
 
-    return { search, describe, manifest };
+    return { search, describe, manifest, head };
   }
 
   // Split `text` into [piece, highlighted?] for showing: a word is highlighted when its term is

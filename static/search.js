@@ -75,6 +75,7 @@
     const count = found.total; // every match; the best KEEP of them can be paged through
     if (found.problems.length) status.textContent = found.problems.join("; ") + ".";
     else if (found.empty) status.textContent = query.trim() ? "Type a longer or more specific word." : "";
+    else if (found.head && count) status.textContent = `The best ${count} for words starting with “${query.trim()}”: type more to see every match.`;
     else status.textContent = count ? `${count} paper${count === 1 ? "" : "s"} found.` : `No paper matches “${query.trim()}”.`;
     await renderMore(mine);
   };
@@ -120,7 +121,8 @@
     input.value = initial;
     request(initial);
   } else {
-    // Fetch the manifest while the reader starts typing: one round trip fewer later.
-    safely(searcher.manifest());
+    // Fetch the manifest and the head while the reader starts typing (the page preloads both):
+    // the first keys are answered without a request, and later ones need one round trip fewer.
+    safely(Promise.all([searcher.manifest(), searcher.head()]));
   }
 })();

@@ -86,12 +86,14 @@ def test_only_changed_chunks_are_rebuilt(tmp_path: Path, monkeypatch: pytest.Mon
     grown = write_search_index(index, [*papers, new])
     assert (grown.chunks, grown.built, grown.removed) == (4, 1, 1)
     after = _files(index)
-    kept = [path for path in before if path in after and path != "manifest.json"]
+    kept = [path for path in before if path in after and path not in ("manifest.json", "head.json")]  # rewritten daily, small
     assert len(kept) > 0.7 * len(before) and all(after[path] == before[path] for path in kept)
-    rewritten = sum(len(content) for path, (content, _) in after.items() if path not in kept)
+    rewritten = sum(len(content) for path, (content, _) in after.items() if path not in kept and path != "head.json")
     assert rewritten < 0.25 * sum(len(content) for content, _ in after.values())
-    # ...and the new paper is found, ranked by the query's words.
-    assert ask(index, {"query": "zebrafish new day"})[0]["ids"][0] == "2606.00001"
+    # ...and the new paper is found, ranked by the query's words, and by its first two letters.
+    found = ask(index, {"query": "zebrafish new day"}, {"query": "ze"})
+    assert found[0]["ids"][0] == "2606.00001"
+    assert "2606.00001" in found[1]["ids"] and "zebrafish" in found[1]["words"]
 
     # A corrected title of an old paper rebuilds its chunk only.
     edited = [dataclasses.replace(papers[3], title="Corrected title"), *papers[:3], *papers[4:], new]
@@ -106,3 +108,23 @@ def test_a_second_build_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "0 file(s) written" in result.stderr and "0 rebuilt" in result.stderr
     assert _files(output) == before
+
+
+@pytest.mark.skipif(NODE is None, reason="node runs static/search-core.js")
+def test_two_characters_are_answered_by_the_head_with_papers_that_have_such_a_word(tmp_path: Path) -> None:
+    papers = sorted(A.fill_store(tmp_path / "data").values(), key=lambda p: (p.first_day, p.arxiv_id))
+    index = tmp_path / "index"
+    write_search_index(index, papers)
+    head = orjson.loads((index / "head.json").read_bytes())
+    prefixes = sorted(head["prefixes"])
+    assert len(prefixes) > 20
+    answers = ask(index, *({"query": prefix} for prefix in prefixes))
+    full = ask(index, *({"query": answer["words"][0] + " "} for answer in answers))  # a finished word: the chunks
+    for prefix, answer, by_word in zip(prefixes, answers, full):
+        assert 1 <= len(answer["ids"]) <= 3 and all(word.startswith(prefix) for word in answer["words"])
+        # Every paper shown has a word it matched: a full search for that word finds it too.
+        assert set(answer["ids"]) & set(by_word["ids"]), (prefix, answer, by_word)
+    # A two-character start of no word finds nothing, without asking the chunks.
+    assert ask(index, {"query": "qx"})[0]["ids"] == []
+    # The head is small: a few papers per prefix, no teasers.
+    assert len((index / "head.json").read_bytes()) < 400 * len(prefixes)

@@ -11,6 +11,8 @@ same code that benchmarks/search_quality.py runs under node.
 Layout under `output/search/index/`:
 - `manifest.json`: format, scoring constants, stop words, and the chunks, oldest first, each with
   its folder, paper count and first and last day (date filters skip whole chunks).
+- `head.json`: the best few papers for every two-character word being typed (search/head.py),
+  fetched with the page so the first keys need no request.
 - `<chunk>/...`: see search/chunk.py.
 
 Papers are split, oldest first, into chunks (see `chunk_sizes`); a chunk's folder is named by a digest
@@ -33,6 +35,7 @@ import orjson
 
 from sitegen.errors import BuildError, StoreError
 from sitegen.search.chunk import BLOCK, FIELD_GAP, K1, LEVELS, SHARD_BYTES, chunk_files, shard_key, teaser
+from sitegen.search.head import HEAD, head_bytes
 from sitegen.search.text import MAX_WORD, MIN_WORD, STOPWORDS, normalize
 from sitegen.store.files import atomic_write
 from sitegen.store.models import Paper
@@ -154,6 +157,11 @@ def write_search_index(
         splits = [orjson.loads((folder / name / "splits.json").read_bytes()) for name in names]
         content = manifest_bytes(names, chunks, splits)
         manifest_path = folder / MANIFEST
+        head_path = folder / HEAD
+        if pending or not head_path.is_file() or not manifest_path.is_file() or manifest_path.read_bytes() != content:
+            head = head_bytes(folder, [(name, len(chunk), chunk_splits) for name, chunk, chunk_splits in zip(names, chunks, splits)])
+            if not head_path.is_file() or head_path.read_bytes() != head:
+                atomic_write(head_path, head)
         if not manifest_path.is_file() or manifest_path.read_bytes() != content:
             # Written last: a build killed before this point leaves the old manifest pointing at
             # the old chunks, which are removed only below.

@@ -100,9 +100,9 @@ def head_bytes(folder: Path, chunks: Sequence[tuple[str, int, list[str]]]) -> by
     row_of: dict[tuple[int, int], int] = {}
     prefixes: dict[str, list[list[object]]] = {}
     blocks: dict[tuple[int, int], list[list[str]]] = {}
-    for prefix, words in chosen.items():
+    for prefix, weighted in chosen.items():
         scored: dict[tuple[int, int], tuple[float, str]] = {}
-        for word, weight in words:
+        for word, weight in weighted:
             word_idf = _idf(papers, df[word])
             for q, chunk, doc in best[word]:
                 value = weight * word_idf * q * scale

@@ -179,7 +179,7 @@
       }
       // A lone two-character word being typed is answered by the head, without a request.
       const lone = slots.length === 1 && slots[0].prefix ? slots[0].raw : null;
-      if (lone && /^[a-z0-9]{2}$/.test(lone) && !phrases.length && !named.length && filters.from === "0000" && filters.to === "9999") {
+      if (lone && /^[a-z]{2}$/.test(lone) && !phrases.length && !named.length && filters.from === "0000" && filters.to === "9999") {
         const top = await head();
         if (top) {
           const entries = top.prefixes[lone] || [];

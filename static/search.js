@@ -48,8 +48,8 @@
       const time = document.createElement("time");
       time.dateTime = day;
       time.textContent = day;
-      meta.append(time, " · ");
-      marked(meta, authors, info);
+      meta.append(time);
+      if (authors) { meta.append(" · "); marked(meta, authors, info); } // the head's rows have none
       if (org) { meta.append(" · "); marked(meta, org, info); }
       item.append(link, meta);
       if (teaser) {

@@ -120,7 +120,7 @@ def test_two_characters_are_answered_by_the_head_with_papers_that_have_such_a_wo
     assert len(prefixes) > 20
     answers = ask(index, *({"query": prefix} for prefix in prefixes))
     full = ask(index, *({"query": answer["words"][0] + " "} for answer in answers))  # a finished word: the chunks
-    for prefix, answer, by_word in zip(prefixes, answers, full):
+    for prefix, answer, by_word in zip(prefixes, answers, full, strict=True):
         assert 1 <= len(answer["ids"]) <= 3 and all(word.startswith(prefix) for word in answer["words"])
         # Every paper shown has a word it matched: a full search for that word finds it too.
         assert set(answer["ids"]) & set(by_word["ids"]), (prefix, answer, by_word)

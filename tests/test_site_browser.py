@@ -111,7 +111,8 @@ def test_search_as_you_type_ranks_by_relevance_and_pages_results(visit: Visit) -
     # (no request after the key), the matched word marked; more letters ask the chunks.
     box.fill("ze")
     expect(page.locator("#search-status")).to_have_text(re.compile(r"^The best [1-3] for words starting with “ze”"))
-    expect(page.locator("#search-results li a mark, #search-results li p mark").first).to_have_text(re.compile(r"^ze", re.IGNORECASE))
+    marks = page.locator("#search-results li a mark, #search-results li p mark")
+    expect(marks.first).to_have_text(re.compile(r"^ze", re.IGNORECASE))
     # One input event (typing key by key could leave an earlier prefix's status on screen while
     # the next search runs); a prefix of the last word matches.
     box.fill("diffus")

@@ -159,7 +159,8 @@ def write_search_index(
         manifest_path = folder / MANIFEST
         head_path = folder / HEAD
         if pending or not head_path.is_file() or not manifest_path.is_file() or manifest_path.read_bytes() != content:
-            head = head_bytes(folder, [(name, len(chunk), chunk_splits) for name, chunk, chunk_splits in zip(names, chunks, splits)])
+            listed = [(name, len(chunk), chunk_splits) for name, chunk, chunk_splits in zip(names, chunks, splits, strict=True)]
+            head = head_bytes(folder, listed)
             if not head_path.is_file() or head_path.read_bytes() != head:
                 atomic_write(head_path, head)
         if not manifest_path.is_file() or manifest_path.read_bytes() != content:

@@ -26,9 +26,14 @@ from sitegen.store import Store
 
 MONDAY = dt.date(2026, 9, 28)
 NOW = dt.datetime(2026, 9, 29, 3, 0, tzinfo=UTC)
+# Generous time limits for every test but the deadline's own: a loaded machine may take seconds
+# to answer, and only the size and host limits are under test there.
 POLICY = FetchConfig(
-    timeout=0.5, retries=0, backoff=0.01, max_backoff=0.05, max_wait=5.0, deadline=0.4, max_download_mb=0.5, max_decoded_mb=1.0
+    timeout=30, retries=0, backoff=0.01, max_backoff=0.05, max_wait=5.0, deadline=60, max_download_mb=0.5, max_decoded_mb=1.0
 )
+# The deadline's tests: each byte comes every 0.02 s, far within the per-read timeout (5 s), so only
+# the overall deadline (0.4 s) can end a 400-byte answer that takes 8 s or more to send.
+DEADLINE = FetchConfig(**{**POLICY.__dict__, "timeout": 5, "deadline": 0.4})
 
 
 def fetcher(policy: FetchConfig = POLICY, hosts: dict[str, str] | None = None) -> http.Fetcher:
@@ -37,11 +42,10 @@ def fetcher(policy: FetchConfig = POLICY, hosts: dict[str, str] | None = None) -
 
 @pytest.mark.parametrize("trickle_head", [False, True], ids=["body", "status-line-and-headers"])
 def test_a_server_trickling_one_byte_at_a_time_is_cut_off_at_the_deadline(trickle_head):
-    # Each byte comes well within the per-read timeout (0.5 s), so only the overall deadline
-    # (0.4 s) can end the request; without it the client would wait for all 400 bytes (~8 s).
+    # Without the deadline the client would wait for all 400 bytes (8 s or more).
     trickle = Trickle(body=b"[" + b" " * 398 + b"]", pause=0.02, trickle_head=trickle_head)
     with serve_trickle(trickle) as base:
-        get = fetcher()
+        get = fetcher(DEADLINE)
         with pytest.raises(FetchError, match=r"no complete answer within \[fetch\] deadline = 0.4 s"):
             get.get(f"{base}/api/daily_papers?date=2026-09-28")
         assert not trickle.finished
@@ -51,7 +55,7 @@ def test_a_server_trickling_one_byte_at_a_time_is_cut_off_at_the_deadline(trickl
 def test_a_deadline_exceeded_is_retried_like_a_timeout():
     trickle = Trickle(body=b"[" + b" " * 398 + b"]", pause=0.02)
     with serve_trickle(trickle) as base:
-        get = fetcher(FetchConfig(**{**POLICY.__dict__, "retries": 1}))
+        get = fetcher(FetchConfig(**{**DEADLINE.__dict__, "retries": 1}))
         with pytest.raises(FetchError, match="after 2 attempts"):
             get.get(f"{base}/api/daily_papers?date=2026-09-28")
     assert trickle.requests == 2
@@ -140,7 +144,7 @@ def server():
 
 
 def run(root, server, **kwargs):
-    cfg = config(root, server.base_url, fetch={"deadline": 2.0, **kwargs.pop("fetch", {})}, interval=0, **kwargs)
+    cfg = config(root, server.base_url, fetch={"deadline": 60.0, **kwargs.pop("fetch", {})}, interval=0, **kwargs)
     report = fetch(cfg, Store(cfg.store.path), [MONDAY], clock=FakeClock(NOW))
     return report, Store(cfg.store.path)
 

@@ -21,7 +21,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from feed_site import load_real_archive  # noqa: E402
 
-from sitegen.config.load import Config, FeedsConfig, TopicConfig, load_config  # noqa: E402
+from sitegen.config.load import Config, FeedsConfig, load_config  # noqa: E402
+from sitegen.config.topics import TopicConfig  # noqa: E402
 from sitegen.rules.tag_all import tag_archive  # noqa: E402
 from sitegen.site.feeds import FeedRenderer  # noqa: E402
 from sitegen.site.site import build_model  # noqa: E402

@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen.config.load import TopicConfig, load_config  # noqa: E402
+from sitegen.config.load import load_config  # noqa: E402
+from sitegen.config.topics import TopicConfig  # noqa: E402
 from sitegen.fetch.sources.huggingface_parse import parse_api_json  # noqa: E402
 from sitegen.rules.normalize import token_text  # noqa: E402
 from sitegen.rules.reference import ReferenceTagger  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sitegen.config.load import TopicConfig
+from sitegen.config.topics import TopicConfig
 from sitegen.rules.reference import ReferenceTagger
 from sitegen.rules.tagging import Tagger
 from sitegen.store.models import Organization, Paper

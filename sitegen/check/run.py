@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.config.load import Config, TopicConfig
+from sitegen.config.load import Config
+from sitegen.config.topics import TopicConfig
 from sitegen.rules.tagging import Tagger
 from sitegen.store.models import Paper
 

@@ -6,7 +6,6 @@ works from any directory.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tomllib
@@ -15,30 +14,23 @@ from pathlib import Path
 
 from sitegen.config.email import EmailConfig, parse_email
 from sitegen.config.reader import TableReader
-from sitegen.config.values import hostname_problem, http_url_problem, site_url_problem
+from sitegen.config.sources import SourcesConfig, parse_sources
+from sitegen.config.topics import TopicConfig, parse_topics
+from sitegen.config.values import hostname_problem, site_url_problem
 from sitegen.errors import ConfigError
 from sitegen.output.folder import output_folder_problem
-from sitegen.rules.terms import DEFAULT_FIELDS
-from sitegen.rules.topic import TopicRuleError, compile_topic
 
 DEFAULT_CONFIG_NAME = "sitegen.toml"
 # Used for absolute feed links when neither [site] base_url nor GITHUB_REPOSITORY says where the
 # site lives: it is where `sitegen serve` listens by default.
 LOCAL_PREVIEW_URL = "http://127.0.0.1:8000/"
 # These patterns are used with fullmatch: `$` would also accept a value ending in "\n".
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Git branch names we accept for [publish] branch (a safe subset of git check-ref-format).
 _BRANCH = re.compile(r"(?!.*\.\.)(?!.*//)[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
-# arXiv category names: "cs.LG", "quant-ph", "astro-ph.GA", "q-bio.NC".
-_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
-_CONTACT = re.compile(r"(?:[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+|https?://[^\s<>()]+)")
 # GITHUB_REPOSITORY as Actions sets it: owner/name, in the characters GitHub allows.
 _GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
-RESERVED_SLUGS = frozenset({"all", "index", "weekly", "orgs"})  # feeds/weekly.*, feeds/orgs.opml
-# Every topic adds a paginated listing and three feeds holding up to every paper of the archive,
-# so the site grows with topics x papers; these caps keep a typo or a generated config from
-# filling the disk (10,000 topics once wrote 77 GB) or making pages no browser can open.
-MAX_TOPICS = 200
+# Pages and feeds grow with topics x papers; this cap (with MAX_TOPICS in topics.py) keeps a
+# generated config from making pages no browser can open.
 MAX_PAGE_SIZE = 500  # papers on one listing page
 
 
@@ -101,50 +93,6 @@ class FetchConfig:
     max_download_mb: float = 20.0  # a body larger than this (as sent, maybe compressed) is refused
     max_decoded_mb: float = 50.0  # ... and a body larger than this once decompressed
     initial_days: int = 14  # listing days a source with nothing stored yet is asked for first
-
-
-@dataclass(frozen=True)
-class HuggingFaceConfig:
-    base_url: str
-    refetch_days: int = 3
-
-
-@dataclass(frozen=True)
-class ArxivConfig:
-    categories: tuple[str, ...]
-    include_cross_lists: bool = True
-    base_url: str = "https://arxiv.org"  # listing pages: {base_url}/list/<cat>/new
-    api_base_url: str = "https://export.arxiv.org"  # backfill: {api_base_url}/api/query
-    contact: str | None = None  # an e-mail for the User-Agent, as arXiv asks
-    request_interval: float = 3.0  # seconds between requests; arXiv asks for at least 3
-    holidays: tuple[dt.date, ...] = ()  # days arXiv announces nothing (besides weekends)
-
-
-@dataclass(frozen=True)
-class SourcesConfig:
-    huggingface: HuggingFaceConfig | None
-    arxiv: ArxivConfig | None = None
-
-    def names(self) -> tuple[str, ...]:
-        """Configured sources in fetch order."""
-        return tuple(name for name in ("huggingface", "arxiv") if getattr(self, name) is not None)
-
-
-@dataclass(frozen=True)
-class TopicConfig:
-    """One topic as written in the config; `sitegen.rules` compiles it (see README, Topic rules)."""
-
-    slug: str
-    title: str
-    description: str
-    any: tuple[str, ...] = ()  # one of these terms must match (if any are given)
-    none: tuple[str, ...] = ()  # none of these may match
-    max_items: int | None = None
-    all: tuple[str, ...] = ()  # each entry must match; "|" separates alternatives
-    fields: tuple[str, ...] = ("title", "abstract")  # where unscoped terms are looked for
-    min_upvotes: int = 0
-    categories: tuple[str, ...] = ()  # arXiv categories, any of ("cs.CL", or a whole archive "cs")
-    query: str | None = None  # a boolean expression instead of the lists
 
 
 @dataclass(frozen=True)
@@ -215,8 +163,8 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     )
     orgs_table.finish()
     fetch = _parse_fetch(top.subtable("fetch"))
-    sources = _parse_sources(top.subtable("sources"))
-    topics = _parse_topics(top.subtable("topics"))
+    sources = parse_sources(top.subtable("sources"))
+    topics = parse_topics(top.subtable("topics"))
     publish = _parse_publish(top.subtable("publish"))
     email = parse_email(top.subtable("email"), tuple(topic.slug for topic in topics))
     top.finish()
@@ -328,113 +276,3 @@ def _parse_fetch(table: TableReader) -> FetchConfig:
     )
     table.finish()
     return fetch
-
-
-def _parse_sources(table: TableReader) -> SourcesConfig:
-    huggingface = None
-    if table.has("huggingface"):
-        hf = table.subtable("huggingface")
-        base_url = _url(hf, "base_url", "https://huggingface.co")
-        huggingface = HuggingFaceConfig(
-            base_url=base_url,
-            refetch_days=hf.integer("refetch_days", 3, minimum=1),
-        )
-        hf.finish()
-    arxiv = _parse_arxiv(table.subtable("arxiv")) if table.has("arxiv") else None
-    table.finish()
-    return SourcesConfig(huggingface=huggingface, arxiv=arxiv)
-
-
-def _url(table: TableReader, key: str, default: str) -> str:
-    value = table.text(key, default, nonempty=True)
-    if isinstance(value, str):
-        problem = http_url_problem(value, example=default)
-        if problem:
-            table.problem(table.key_path(key), problem)
-            value = default
-    return (value if isinstance(value, str) else default).rstrip("/")
-
-
-def _parse_arxiv(table: TableReader) -> ArxivConfig:
-    if not table.has("categories") or table.table.get("categories") == []:
-        table.problem(table.key_path("categories"), 'is required: list the arXiv categories to follow, e.g. ["cs.LG", "cs.CL"]')
-    categories = table.text_list("categories")
-    for index, category in enumerate(categories):
-        if not _ARXIV_CATEGORY.fullmatch(category):
-            where = f"{table.key_path('categories')}[{index}]"
-            table.problem(where, f'{category!r} is not an arXiv category name such as "cs.LG" or "quant-ph"')
-    contact = table.text("contact", None)
-    if isinstance(contact, str) and not _CONTACT.fullmatch(contact):
-        table.problem(
-            table.key_path("contact"),
-            f"must be an e-mail address or an http(s) URL (it goes into the User-Agent), got {contact!r}",
-        )
-        contact = None
-    holidays: list[dt.date] = []
-    for index, raw in enumerate(table.text_list("holidays")):
-        try:
-            holidays.append(dt.date.fromisoformat(raw))
-        except ValueError:
-            table.problem(f"{table.key_path('holidays')}[{index}]", f"must be a date YYYY-MM-DD, got {raw!r}")
-    arxiv = ArxivConfig(
-        categories=tuple(dict.fromkeys(categories)),
-        include_cross_lists=table.boolean("include_cross_lists", True),
-        base_url=_url(table, "base_url", "https://arxiv.org"),
-        api_base_url=_url(table, "api_base_url", "https://export.arxiv.org"),
-        contact=contact,
-        request_interval=table.number("request_interval", 3.0, minimum=0.0),
-        holidays=tuple(sorted(set(holidays))),
-    )
-    table.finish()
-    return arxiv
-
-
-def _parse_topics(table: TableReader) -> tuple[TopicConfig, ...]:
-    topics: list[TopicConfig] = []
-    _check_topic_count(table)
-    for slug in table.table:
-        topic = table.subtable(slug)
-        if not _SLUG.fullmatch(slug):
-            table.problem(
-                topic.path,
-                "a topic's key is its URL slug: use lower-case letters, digits and hyphens, e.g. [topics.llm-reasoning]",
-            )
-        elif slug in RESERVED_SLUGS:
-            table.problem(topic.path, f'"{slug}" is reserved (feeds/{slug}.* is used by the site); choose another slug')
-        title = topic.text("title", nonempty=True, line=True)
-        query = topic.text("query", "")
-        config = TopicConfig(
-            slug=slug,
-            title=title or slug,
-            description=topic.text("description", ""),
-            any=topic.text_list("any"),
-            none=topic.text_list("none"),
-            max_items=topic.integer("max_items", None, minimum=1),
-            all=topic.text_list("all"),
-            fields=topic.text_list("fields", DEFAULT_FIELDS) or DEFAULT_FIELDS,
-            min_upvotes=topic.integer("min_upvotes", 0, minimum=0),
-            categories=topic.text_list("categories"),
-            query=query if isinstance(query, str) and query.strip() else None,
-        )
-        topic.finish()
-        topics.append(config)
-        # Terms, regexes and the query are compiled now, so a bad rule is a config problem
-        # reported with its key path (and column) together with every other problem.
-        try:
-            compile_topic(config)
-        except TopicRuleError as error:
-            for key, message in error.problems:
-                topic.problem(topic.key_path(key), message)
-    table.finish()
-    # The owner's order is the display order (tomllib keeps it, so it is deterministic).
-    return tuple(topics)
-
-
-def _check_topic_count(table: TableReader) -> None:
-    count = len(table.table)
-    if count > MAX_TOPICS:
-        table.problem(
-            table.path,
-            f"{count} topics are configured; at most {MAX_TOPICS} are allowed (each adds pages and feeds that can hold "
-            "every paper): remove or merge topics",
-        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sitegen.config.load import TopicConfig
+from sitegen.config.topics import TopicConfig
 from sitegen.forkpool import fork_map, workers_for
 from sitegen.rules.tagging import Tagger, TaggingNotes, TopicMatch
 from sitegen.store.models import Paper

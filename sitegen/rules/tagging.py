@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen.config.load import TopicConfig
+from sitegen.config.topics import TopicConfig
 from sitegen.errors import ConfigError
 from sitegen.rules.engine import CompiledTopic, Engine, Undecided
 from sitegen.rules.fields import labels

@@ -17,7 +17,7 @@ from sitegen.rules.query import parse_query
 from sitegen.rules.terms import DEFAULT_FIELDS, FIELDS, RuleError, parse_term
 
 if TYPE_CHECKING:
-    from sitegen.config.load import TopicConfig
+    from sitegen.config.topics import TopicConfig
 
 # arXiv categories: an archive ("cs", "math", "hep-th") optionally followed by a subject ("cs.CL").
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from sitegen.config.load import TopicConfig
+from sitegen.config.topics import TopicConfig
 from sitegen.output.fingerprint import digest
 from sitegen.site.feed_channel import Channel
 from sitegen.site.feed_items import ALL_SLUG, listing_datetime

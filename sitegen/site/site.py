@@ -9,7 +9,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sitegen.config.load import Config, TopicConfig
+from sitegen.config.load import Config
+from sitegen.config.topics import TopicConfig
 from sitegen.rules.tagging import TaggingNotes, TopicMatch
 from sitegen.store.models import Paper
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sitegen.config.load import ArxivConfig
+from sitegen.config.sources import ArxivConfig
 from sitegen.errors import FetchError, ParseError
 from sitegen.fetch.clock import Clock
 from sitegen.fetch.sources import arxiv_api, arxiv_schedule

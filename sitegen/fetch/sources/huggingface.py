@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sitegen.config.load import HuggingFaceConfig
+from sitegen.config.sources import HuggingFaceConfig
 from sitegen.errors import FetchError, ParseError, SourceError, SourceUnreachable
 from sitegen.fetch.sources.base import DayResult
 from sitegen.fetch.sources.day_check import distinct_items, hf_api_items, hf_page_items, item_days, require_day

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -24,7 +25,7 @@ import pytest
 from gitsite import REPO_ROOT, git, tree_files
 from hf_server import HFStandIn, serve
 from smtp_server import Inbox, smtp_server
-from workflow_runner import JobRun, load_job, run_job, workflow_inputs
+from workflow_runner import ActionsCache, JobRun, condition_holds, load_job, run_job, workflow_inputs
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "update.yml"
 INSTALL = "python3 -m pip install -e ."  # the README's install command
@@ -96,7 +97,10 @@ def fork(tmp_path: Path) -> dict[str, Any]:
         "LANG": "C.UTF-8",
         "GIT_CONFIG_NOSYSTEM": "1",
     }
-    return {"root": tmp_path, "env": env, "bin": bin_dir}
+    fork: dict[str, Any] = {"root": tmp_path, "env": env, "bin": bin_dir}
+    # One Actions cache for all the runs of a test, as a repository has (see workflow_runner.py).
+    fork["cache"] = ActionsCache(tmp_path / "actions-cache", lambda: fork["workspace"])
+    return fork
 
 
 def make_origin(root: Path, env: dict[str, str], config: str) -> Path:
@@ -127,6 +131,7 @@ def run_workflow(
     root: Path = fork["root"]
     workspace = root / f"run-{number}" / "paper-feeds"
     workspace.parent.mkdir()
+    fork["workspace"] = workspace
     summary = root / f"run-{number}" / "summary.md"
     summary.write_text("")
 
@@ -169,10 +174,36 @@ def run_workflow(
         env=env,
         inputs={**defaults, **inputs},
         token="ghs_test_token_not_used_by_a_disk_remote",
-        uses={"actions/checkout": checkout, "actions/setup-python": setup_python},
+        uses={
+            "actions/checkout": checkout,
+            "actions/setup-python": setup_python,
+            "actions/cache/restore": fork["cache"].restore,
+            "actions/cache/save": fork["cache"].save,
+        },
         run_overrides={INSTALL: install},
         secrets=secrets,
+        github={**GITHUB_CONTEXT, "run_id": str(7000 + number)},
     )
+
+
+# The `github` context of a manual run of the workflow on the fork's default branch.
+GITHUB_CONTEXT = {
+    "event_name": "workflow_dispatch",
+    "ref": "refs/heads/main",
+    "ref_name": "main",
+    "ref_type": "branch",
+    "run_attempt": "1",
+    "event.repository.default_branch": "main",
+}
+BUILT = re.compile(r"built (\d+) paper\(s\) over \d+ day\(s\) into \S+: (\d+) file\(s\) written, (\d+) unchanged")
+
+
+def build_counts(run: JobRun) -> tuple[int, int, int]:
+    """Papers, files written and files unchanged, from the build's summary in the run's log."""
+    found = BUILT.search(run.step("Fetch and build").output)
+    assert found, run.step("Fetch and build").output
+    papers, written, unchanged = (int(group) for group in found.groups())
+    return papers, written, unchanged
 
 
 def branch_tip(origin: Path, branch: str, env: dict[str, str]) -> str | None:
@@ -200,6 +231,12 @@ def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
         # Run 1: a backfill. Data committed to main, the site published to gh-pages.
         first = run_workflow(fork, origin, 1, backfill)
         assert not first.failed, first.log()
+        # Nothing to restore on the first run: the whole site is built, then saved for the next.
+        assert fork["cache"].restored == [None]
+        assert "no earlier build to restore" in first.step("Check the restored build").output
+        papers, full_build, unchanged = build_counts(first)
+        assert (papers, unchanged) == (3, 0)
+        assert fork["cache"].keys == ["sitegen-output-7001-1"]
         data_commit = branch_tip(origin, "main", env)
         assert data_commit != initial
         assert git(origin, "rev-parse", f"{data_commit}^", env=env) == initial
@@ -234,6 +271,10 @@ def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
         # Run 2: same days, nothing new. No commit on either branch.
         second = run_workflow(fork, origin, 2, backfill)
         assert not second.failed, second.log()
+        # The first run's build came back: nothing changed, so (almost) nothing is written.
+        assert fork["cache"].restored[-1] == "sitegen-output-7001-1"
+        assert "restored the last build" in second.step("Check the restored build").output
+        assert build_counts(second) == (3, 0, full_build)
         assert "data/ unchanged: nothing to commit" in second.step("Commit data").output
         assert "nothing to publish" in second.step("Publish the site to gh-pages").output
         assert branch_tip(origin, "main", env) == data_commit
@@ -244,6 +285,11 @@ def test_update_workflow_end_to_end(fork: dict[str, Any]) -> None:
         stand_in.days["2025-03-05"] = [hf_item("2503.01004", "Diffusion for robot manipulation", 7, "2025-03-05")]
         third = run_workflow(fork, origin, 3, backfill)
         assert not third.failed, third.log()
+        # An incremental build on top of the second run's: the new paper's pages, its day, its
+        # topic and the site-wide pages are written; every other file is kept as it was.
+        assert fork["cache"].restored[-1] == "sitegen-output-7002-1"
+        papers, written, unchanged = build_counts(third)
+        assert papers == 4 and 0 < written < full_build / 2 < unchanged
         new_data = branch_tip(origin, "main", env)
         assert git(origin, "rev-parse", f"{new_data}^", env=env) == data_commit
         assert "data/papers/2025/2025-03-05.json" in git(origin, "diff", "--name-only", data_commit, new_data, env=env)
@@ -327,3 +373,57 @@ def test_the_digest_step_mails_once_and_commits_its_ledger(fork: dict[str, Any])
     assert json.loads(show(origin, "main:data/digests/sent.json", env))["sent"] == sent
     assert "550 5.7.1 relaying denied" in json.loads(show(origin, "main:data/digests/last-error.json", env))["error"]
     assert len(inbox.received) == 1
+
+
+def test_a_restored_build_sitegen_would_refuse_is_set_aside_and_the_site_still_publishes(fork: dict[str, Any]) -> None:
+    """A cache entry holding an output folder without its manifest or build cache (a folder
+    sitegen refuses to build into, as it cannot tell it built it) costs a full build, never a run."""
+    env = fork["env"]
+    backfill = {"since": "2025-03-03", "until": "2025-03-05"}
+    stand_in = HFStandIn(days={day: [hf_item(i, t, u, day) for i, t, u in items] for day, items in DAYS.items()})
+    with serve(stand_in):
+        origin = make_origin(fork["root"], env, fork_config(stand_in.base_url))
+        first = run_workflow(fork, origin, 1, backfill)
+        assert not first.failed, first.log()
+        _, full_build, _ = build_counts(first)
+        [key] = fork["cache"].keys
+        entry = fork["cache"].entry(key)
+        (entry / "sitegen-manifest.json").unlink()
+        (entry / ".sitegen-cache").unlink()
+        (entry / "notes.txt").write_text("not sitegen's")
+
+        stand_in.days["2025-03-05"] = [hf_item("2503.01004", "Diffusion for robot manipulation", 7, "2025-03-05")]
+        second = run_workflow(fork, origin, 2, backfill)
+    assert not second.failed, second.log()
+    assert fork["cache"].restored == [None, key]
+    assert "::warning title=Restored build not used::" in second.step("Check the restored build").output
+    papers, written, unchanged = build_counts(second)
+    assert (papers, unchanged) == (4, 0) and written > full_build
+    files = tree_files(origin, "gh-pages", env)
+    assert {f"papers/{i}/index.html" for i in ("2503.01001", "2503.01002", "2503.01003", "2503.01004")} <= files
+    assert "notes.txt" not in files
+    assert json.loads(show(origin, "gh-pages:sitegen-manifest.json", env))["papers"] == 4
+    # The folder saved for the next run is this run's full build, which the next run accepts.
+    assert (fork["cache"].entry(fork["cache"].keys[-1]) / "sitegen-manifest.json").is_file()
+
+
+def test_only_scheduled_and_manual_runs_of_the_default_branch_save_the_build() -> None:
+    """The build is restored by every run, so whatever is saved is trusted: no other event or
+    branch may save one (a pull request's run could otherwise plant files that get published)."""
+    steps = load_job(WORKFLOW, "update")["steps"]
+    [save] = [step for step in steps if step.get("uses", "").startswith("actions/cache/save@")]
+    [restore] = [step for step in steps if step.get("uses", "").startswith("actions/cache/restore@")]
+    assert save["with"]["key"] == restore["with"]["key"] and restore["with"]["key"].startswith(restore["with"]["restore-keys"])
+    assert save["with"]["path"] == restore["with"]["path"] == "output"
+    allowed = [("schedule", "branch", "main"), ("workflow_dispatch", "branch", "main")]
+    refused = [
+        ("pull_request", "branch", "main"),
+        ("pull_request_target", "branch", "main"),
+        ("push", "branch", "main"),
+        ("workflow_dispatch", "branch", "feature"),
+        ("schedule", "branch", "gh-pages"),
+        ("workflow_dispatch", "tag", "main"),
+    ]
+    for event, ref_type, ref_name in allowed + refused:
+        github = {**GITHUB_CONTEXT, "event_name": event, "ref_type": ref_type, "ref_name": ref_name}
+        assert condition_holds(save["if"], github) == ((event, ref_type, ref_name) in allowed), (event, ref_type, ref_name)

@@ -4,15 +4,18 @@ Enough of the runner for our workflows, and strict about the rest: an expression
 it does not know is an error, so the workflow cannot grow something this runner silently skips.
 - `run:` steps execute with `bash --noprofile --norc -eo pipefail` (GitHub's default shell) in
   the workspace, with the runner's variables (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, ...) set;
-- `${{ inputs.X }}`, `${{ github.token }}`, `${{ secrets.NAME }}` (empty when not given, as on
-  GitHub), `${{ steps.ID.outputs.K }}` are substituted, and
-  `if:` conditions of the form `A == 'x'` / `A != 'x'` are evaluated (after an implicit success());
+- `${{ inputs.X }}`, `${{ github.token }}`, `${{ github.X }}` (from the `github` context the test
+  gives), `${{ secrets.NAME }}` (empty when not given, as on GitHub), `${{ steps.ID.outputs.K }}`
+  are substituted, and
+- `if:` conditions made of comparisons (`A == 'x'`, `A != B`) joined by `&&`, `||` and
+  parentheses are evaluated (after an implicit success());
 - `uses:` steps are handed to callables the test provides (checkout clones the bare origin).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +25,8 @@ from typing import Any
 import yaml
 
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-_CONDITION = re.compile(r"^(.+?)\s*(==|!=)\s*'([^']*)'$")
+# A condition's tokens: parentheses, && and ||, == and !=, a 'literal', or a context path.
+_TOKEN = re.compile(r"\s*(\(|\)|&&|\|\||==|!=|'[^']*'|[A-Za-z_][\w.-]*)")
 
 
 @dataclass
@@ -50,6 +54,46 @@ class JobRun:
 UsesHandler = Callable[[Mapping[str, Any], dict[str, str]], None]
 
 
+class ActionsCache:
+    """A stand-in for actions/cache/restore and actions/cache/save, kept on disk across runs.
+
+    As on GitHub: restore takes the entry with exactly `key`, else the newest entry whose key
+    starts with one of `restore-keys` (in their order), and puts its files at `path`; a miss
+    leaves `path` alone. save stores `path` under `key` unless that key is already taken
+    (entries are immutable)."""
+
+    def __init__(self, root: Path, workspace: Callable[[], Path]) -> None:
+        self.root = root
+        self.workspace = workspace
+        self.keys: list[str] = []  # oldest first
+        self.restored: list[str | None] = []  # the key each restore took, None on a miss
+
+    def entry(self, key: str) -> Path:
+        return self.root / key
+
+    def restore(self, with_: Mapping[str, Any], env: dict[str, str]) -> None:
+        prefixes = [line.strip() for line in str(with_.get("restore-keys", "")).splitlines() if line.strip()]
+        found = with_["key"] if with_["key"] in self.keys else None
+        for prefix in prefixes:
+            if found is None:
+                found = next((key for key in reversed(self.keys) if key.startswith(prefix)), None)
+        self.restored.append(found)
+        if found is not None:
+            shutil.copytree(self.entry(found), self.workspace() / with_["path"], symlinks=True, dirs_exist_ok=True)
+
+    def save(self, with_: Mapping[str, Any], env: dict[str, str]) -> None:
+        source = self.workspace() / with_["path"]
+        if with_["key"] in self.keys or not source.exists():
+            return
+        shutil.copytree(source, self.entry(with_["key"]), symlinks=True)
+        self.keys.append(with_["key"])
+
+
+def condition_holds(expression: str, github: Mapping[str, str]) -> bool:
+    """An `if:` condition evaluated against a `github` context (for checking a workflow's guards)."""
+    return _condition(expression, {"github": github, "inputs": {}, "steps": {}, "secrets": {}, "github.token": ""}, False)
+
+
 def load_job(workflow: Path, job: str) -> dict[str, Any]:
     document = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     return document["jobs"][job]
@@ -73,6 +117,7 @@ def run_job(
     run_overrides: Mapping[str, Callable[[dict[str, str]], str]] | None = None,
     timeout: float = 300,
     secrets: Mapping[str, str] | None = None,
+    github: Mapping[str, str] | None = None,
 ) -> JobRun:
     """Execute the job's steps in order; `run_overrides` maps a step's exact script to a callable
     that stands in for it (for a step that would reach the internet, such as pip install)."""
@@ -82,7 +127,7 @@ def run_job(
     runner_temp.mkdir(exist_ok=True)
     for index, step in enumerate(job["steps"]):
         name = step.get("name") or step.get("uses") or f"step {index}"
-        context = {"inputs": inputs, "github.token": token, "steps": outputs, "secrets": secrets or {}}
+        context = {"inputs": inputs, "github.token": token, "steps": outputs, "secrets": secrets or {}, "github": github or {}}
         if not _condition(step.get("if"), context, result.failed):
             result.steps.append(StepResult(name, "skipped"))
             continue
@@ -92,8 +137,10 @@ def run_job(
             action = step["uses"].split("@", 1)[0]
             if action not in uses:
                 raise AssertionError(f"the test runner has no stand-in for `uses: {step['uses']}`")
+            with_ = {key: _substitute(value, context) if isinstance(value, str) else value
+                     for key, value in (step.get("with") or {}).items()}
             try:
-                uses[action](step.get("with") or {}, step_env)
+                uses[action](with_, step_env)
             except subprocess.CalledProcessError as error:
                 result.steps.append(StepResult(name, "failure", f"{error}\n{error.stderr}"))
                 continue
@@ -137,6 +184,9 @@ def _lookup(expression: str, context: Mapping[str, Any]) -> str:
     match = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expression)
     if match:
         return context["steps"].get(match.group(1), {}).get(match.group(2), "")
+    match = re.fullmatch(r"github\.([\w.]+)", expression)
+    if match and match.group(1) in context["github"]:
+        return context["github"][match.group(1)]
     raise AssertionError(f"the test runner does not understand the expression {expression!r}")
 
 
@@ -149,12 +199,54 @@ def _condition(expression: str | None, context: Mapping[str, Any], failed: bool)
         return not failed
     inner = _EXPRESSION.fullmatch(expression.strip())
     expression = inner.group(1) if inner else expression.strip()
-    match = _CONDITION.match(expression)
-    if not match:
+    tokens = _tokenize(expression)
+    holds, rest = _disjunction(tokens, context)
+    if rest:
         raise AssertionError(f"the test runner does not understand the condition {expression!r}")
-    value = _lookup(match.group(1).strip(), context)
-    holds = (value == match.group(3)) if match.group(2) == "==" else (value != match.group(3))
     return holds and not failed
+
+
+def _tokenize(expression: str) -> list[str]:
+    tokens, position = [], 0
+    while position < len(expression.rstrip()):
+        match = _TOKEN.match(expression, position)
+        if not match:
+            raise AssertionError(f"the test runner does not understand the condition {expression!r}")
+        tokens.append(match.group(1))
+        position = match.end()
+    return tokens
+
+
+def _disjunction(tokens: list[str], context: Mapping[str, Any]) -> tuple[bool, list[str]]:
+    holds, tokens = _conjunction(tokens, context)
+    while tokens[:1] == ["||"]:
+        right, tokens = _conjunction(tokens[1:], context)
+        holds = holds or right
+    return holds, tokens
+
+
+def _conjunction(tokens: list[str], context: Mapping[str, Any]) -> tuple[bool, list[str]]:
+    holds, tokens = _comparison(tokens, context)
+    while tokens[:1] == ["&&"]:
+        right, tokens = _comparison(tokens[1:], context)
+        holds = holds and right
+    return holds, tokens
+
+
+def _comparison(tokens: list[str], context: Mapping[str, Any]) -> tuple[bool, list[str]]:
+    if tokens[:1] == ["("]:
+        holds, tokens = _disjunction(tokens[1:], context)
+        if tokens[:1] != [")"]:
+            raise AssertionError("the test runner found an unclosed parenthesis in a condition")
+        return holds, tokens[1:]
+    if len(tokens) < 3 or tokens[1] not in ("==", "!="):
+        raise AssertionError(f"the test runner expects a comparison in a condition, found {tokens[:3]}")
+    left, right = (_operand(token, context) for token in (tokens[0], tokens[2]))
+    return (left == right) if tokens[1] == "==" else (left != right), tokens[3:]
+
+
+def _operand(token: str, context: Mapping[str, Any]) -> str:
+    return token[1:-1] if token.startswith("'") else _lookup(token, context)
 
 
 def _read_outputs(path: Path) -> dict[str, str]:

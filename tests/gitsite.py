@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen.output.writer import CACHE_NAME
+from sitegen.publish.site_size import UNPUBLISHED
 from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
 
@@ -118,5 +118,5 @@ def tree_files(repo: Path, ref: str, env: dict[str, str]) -> set[str]:
 
 
 def output_files(output: Path) -> set[str]:
-    """The site files of a build (the build cache is the builder's memory, never published)."""
-    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() and p.name != CACHE_NAME}
+    """The site files of a build (the build cache and size ledger are the builder's memory, never published)."""
+    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() and p.name not in UNPUBLISHED}

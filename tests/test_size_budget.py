@@ -26,7 +26,7 @@ from gitsite import (
 from sitegen.config.load import load_config
 from sitegen.errors import ConfigError
 from sitegen.output.build_cache import CACHE_NAME
-from sitegen.publish.site_size import measure_site
+from sitegen.publish.site_size import UNPUBLISHED, measure_site
 from sitegen.publish.size_budget import advice_for
 
 
@@ -53,7 +53,7 @@ def sections_by_walking(output: Path) -> list[tuple[str, int]]:
     """The site's bytes by first folder, counted here independently of site_size.py."""
     sizes: Counter[str] = Counter()
     for path in output.rglob("*"):
-        if path.is_file() and path.name != CACHE_NAME:
+        if path.is_file() and path.name not in UNPUBLISHED:
             parts = path.relative_to(output).parts
             sizes[parts[0] if len(parts) > 1 else "other"] += path.stat().st_size
     return sorted(sizes.items(), key=lambda item: (-item[1], item[0]))
@@ -64,7 +64,7 @@ def test_build_prints_the_size_and_warns_near_the_budget_naming_the_largest_sect
     stderr = run_ok(repo, env, "build")
     output = repo / "output"
     total = sum(size for _, size in sections_by_walking(output))
-    files = sum(1 for p in output.rglob("*") if p.is_file() and p.name != CACHE_NAME)
+    files = sum(1 for p in output.rglob("*") if p.is_file() and p.name not in UNPUBLISHED)
     assert f"site size: {total / 1000:.1f} KB in {files:,} file(s), 0% of [build] max_site_mb = 1000" in stderr
     assert "warning" not in stderr
 
@@ -83,7 +83,8 @@ def test_build_prints_the_size_and_warns_near_the_budget_naming_the_largest_sect
     assert "[build] page_size" in block
     # Still under 100%: publish goes ahead.
     run_ok(repo, env, "publish", "--no-push")
-    assert git(repo, "rev-parse", "--verify", "gh-pages", env=env)
+    files = set(git(repo, "ls-tree", "-r", "--name-only", "gh-pages", env=env).splitlines())
+    assert "index.html" in files and not {".sitegen-size", ".sitegen-cache"} & files  # the builder's memory stays home
 
 
 def test_over_the_budget_the_build_completes_but_publish_refuses_and_the_branch_is_unchanged(
@@ -120,6 +121,35 @@ def test_over_the_budget_the_build_completes_but_publish_refuses_and_the_branch_
     run_ok(repo, env, "publish")
     assert git(bare, "rev-parse", "gh-pages", env=env) != published
     assert "papers/2503.00005/index.html" in git(bare, "ls-tree", "-r", "--name-only", "gh-pages", env=env)
+
+
+def test_the_size_a_build_prints_is_the_size_of_the_folder_build_after_build(tmp_path: Path, env: dict[str, str]) -> None:
+    """The build sizes files from its ledger (no walk); it must agree with a walk every time."""
+    from sitegen.build import build
+    from sitegen.publish.site_size import LEDGER_NAME
+
+    repo = make_site_repo(tmp_path, env)
+    output = repo / "output"
+
+    def built() -> list[tuple[str, int, int]]:
+        report = build(load_config(repo / "sitegen.toml", environ={}))
+        assert report.size is not None
+        return [(s.name, s.bytes, s.files) for s in report.size.size.sections]
+
+    def walked() -> list[tuple[str, int, int]]:
+        return [(s.name, s.bytes, s.files) for s in measure_site(output).sections]
+
+    assert built() == walked()
+    # A new day: new pages, rewritten listings and feeds, a rewritten search chunk.
+    add_papers(repo, dt.date(2025, 3, 5), ["2503.00004", "2503.00005"])
+    assert built() == walked()
+    # An unreadable ledger, then none: only costs a full look, the figures stay right.
+    (output / LEDGER_NAME).write_bytes(b'{"files": {"index.html": ["x", "big"]}, "chunks": []}')
+    assert built() == walked()
+    (output / LEDGER_NAME).unlink()
+    add_papers(repo, dt.date(2025, 3, 6), ["2503.00006"])
+    assert built() == walked()
+    assert (output / LEDGER_NAME).is_file()
 
 
 def test_measure_site_counts_what_publish_publishes_by_section(tmp_path: Path) -> None:

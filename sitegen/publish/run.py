@@ -27,7 +27,6 @@ from pathlib import Path
 from sitegen.config.load import Config
 from sitegen.errors import PublishError
 from sitegen.output.manifest import MANIFEST_NAME, Manifest, ManifestUnreadable, parse_manifest, shrink_problem
-from sitegen.output.writer import CACHE_NAME
 from sitegen.publish.branch import (
     PUBLISH_EMAIL,
     PUBLISH_NAME,
@@ -38,6 +37,7 @@ from sitegen.publish.branch import (
     with_trailer,
 )
 from sitegen.publish.gitrepo import Git, GitResult, last_lines, open_repository
+from sitegen.publish.site_size import UNPUBLISHED
 from sitegen.publish.size_budget import refuse_over_budget
 
 # Who commits the Pages branch (PUBLISH_NAME, PUBLISH_EMAIL in publish/branch.py). Fixed (not the
@@ -167,15 +167,14 @@ def _write_tree(git: Git, output: Path, cname: str | None) -> str:
             "core.safecrlf=false",
             "-c",
             "core.attributesFile=/dev/null",
-            # The build cache (and its temp file, if a build was killed) is the builder's memory,
-            # not part of the site.
+            # The build cache and size ledger (and their temp files, if a build was killed) are
+            # the builder's memory, not part of the site.
             "add",
             "--all",
             "--force",
             "--",
             ".",
-            f":(exclude){CACHE_NAME}",
-            f":(exclude){CACHE_NAME}.tmp",
+            *(f":(exclude){name}" for name in sorted(UNPUBLISHED)),
         )
         plumbing = [(".nojekyll", "")]  # GitHub Pages would otherwise run Jekyll and hide "_" folders
         if cname:

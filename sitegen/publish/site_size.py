@@ -16,8 +16,10 @@ from pathlib import Path
 from sitegen.errors import BuildError
 from sitegen.output.build_cache import CACHE_NAME
 
-# Not published, so not counted (the cache and the temp file of a killed build).
-UNPUBLISHED = frozenset({CACHE_NAME, f"{CACHE_NAME}.tmp"})
+# The size ledger of the build (size_ledger.py), beside the build cache; neither is published.
+LEDGER_NAME = ".sitegen-size"
+# Not published, so not counted (the cache, the ledger and the temp files of a killed build).
+UNPUBLISHED = frozenset({CACHE_NAME, f"{CACHE_NAME}.tmp", LEDGER_NAME, f"{LEDGER_NAME}.tmp"})
 OTHER = "other"
 # A bound on the walk: no site sitegen writes comes near it (the budget is about 150,000 files).
 MAX_FILES = 10_000_000

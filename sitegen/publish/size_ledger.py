@@ -1,0 +1,118 @@
+"""The built site's size without walking it: what `sitegen build` prints on every run.
+
+Walking 100,000 files and reading each one's size takes seconds on a slow disk, longer than a
+daily build. The build already knows every file it owns and its content digest (the writer's
+entries), and search-index chunks are folders named by their content. So the size of each file
+is remembered in `<output>/.sitegen-size` (plain JSON, never published) by digest, and each
+chunk folder's by name: a build reads the size only of files whose bytes changed (a daily
+build: about 140) and of new chunks. A missing or unreadable ledger only costs one full look.
+
+`sitegen publish` does not trust this: it measures the folder itself (site_size.py), as that is
+what it publishes, files put there by hand included.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import orjson
+
+from sitegen.publish.site_size import LEDGER_NAME, OTHER, Section, SiteSize
+Digests = Mapping[str, tuple[object, bytes]]  # path -> (input key, content digest), as the writer's entries
+
+
+def built_site_size(output: Path, entries: Digests, search_index: str) -> SiteSize:
+    """Bytes and files by section of the writer's files plus the search index in `search_index`."""
+    ledger = _read_ledger(output / LEDGER_NAME)
+    known_files = ledger.get("files", {})
+    files: dict[str, list[object]] = {}
+    totals: dict[str, list[int]] = {}
+    for path, (_, digest) in entries.items():
+        seen = known_files.get(path)
+        size = seen[1] if seen is not None and seen[0] == digest.hex() else _file_size(output / path)
+        if size is None:
+            continue
+        files[path] = [digest.hex(), size]
+        _add(totals, _section(path), size, 1)
+    chunks = _search_index(output, search_index, ledger.get("chunks", {}), totals)
+    _save_ledger(output / LEDGER_NAME, {"files": files, "chunks": chunks})
+    sections = (Section(name, size, count) for name, (size, count) in totals.items())
+    return SiteSize(tuple(sorted(sections, key=lambda s: (-s.bytes, s.name))))
+
+
+def _search_index(output: Path, search_index: str, known: dict[str, list[int]], totals: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Each chunk folder by its (content) name; loose files (the manifest) by a fresh stat."""
+    chunks: dict[str, list[int]] = {}
+    section = _section(search_index + "/")
+    try:
+        top = list(os.scandir(output / search_index))
+    except (FileNotFoundError, NotADirectoryError):
+        return chunks
+    for entry in top:
+        if entry.is_dir(follow_symlinks=False):
+            size, count = known.get(entry.name) or _folder_size(Path(entry.path))
+            chunks[entry.name] = [size, count]
+            _add(totals, section, size, count)
+        elif entry.is_file(follow_symlinks=False):
+            _add(totals, section, entry.stat(follow_symlinks=False).st_size, 1)
+    return chunks
+
+
+def _folder_size(folder: Path) -> tuple[int, int]:
+    size = count = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                size += os.stat(path, follow_symlinks=False).st_size
+                count += 1
+    return size, count
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat(follow_symlinks=False).st_size
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _section(path: str) -> str:
+    return path.split("/", 1)[0] if "/" in path else OTHER
+
+
+def _add(totals: dict[str, list[int]], section: str, size: int, count: int) -> None:
+    entry = totals.setdefault(section, [0, 0])
+    entry[0] += size
+    entry[1] += count
+
+
+def _read_ledger(path: Path) -> dict[str, dict[str, list]]:  # type: ignore[type-arg]
+    """The last build's sizes, or nothing when missing or not what this module writes."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    ledger: dict[str, dict[str, list]] = {"files": {}, "chunks": {}}  # type: ignore[type-arg]
+    if not isinstance(data, dict):
+        return {}
+    for kind, shape in (("files", (str, int)), ("chunks", (int, int))):
+        table = data.get(kind)
+        if not isinstance(table, dict):
+            return {}
+        for name, value in table.items():
+            if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(value, shape))):
+                return {}
+            ledger[kind][name] = value
+    return ledger
+
+
+def _save_ledger(path: Path, ledger: dict[str, object]) -> None:
+    """Atomically (a killed build leaves the old ledger or none, never half of one)."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_bytes(orjson.dumps(ledger, option=orjson.OPT_SORT_KEYS))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # only costs a full look next time

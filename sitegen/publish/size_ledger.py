@@ -3,8 +3,8 @@
 Walking 100,000 files and reading each one's size takes seconds on a slow disk, longer than a
 daily build. The build already knows every file it owns and its content digest (the writer's
 entries), and search-index chunks are folders named by their content. So the size of each file
-is remembered in `<output>/.sitegen-size` (plain JSON, never published) by digest, and each
-chunk folder's by name: a build reads the size only of files whose bytes changed (a daily
+is remembered in `<output>/.sitegen-size` (plain JSON, never published) by its content digest,
+and each chunk folder's by name: a build reads the size only of files whose bytes changed (a daily
 build: about 140) and of new chunks. A missing or unreadable ledger only costs one full look.
 
 `sitegen publish` does not trust this: it measures the folder itself (site_size.py), as that is
@@ -26,33 +26,43 @@ Digests = Mapping[str, tuple[object, bytes]]  # path -> (input key, content dige
 def built_site_size(output: Path, entries: Digests, search_index: str) -> SiteSize:
     """Bytes and files by section of the writer's files plus the search index in `search_index`."""
     ledger = _read_ledger(output / LEDGER_NAME)
-    known_files = ledger.get("files", {})
-    files: dict[str, list[object]] = {}
+    known = ledger.get("sizes")
+    known_sizes: dict[str, object] = known if isinstance(known, dict) else {}
+    sizes: dict[str, int] = {}
     totals: dict[str, list[int]] = {}
     for path, (_, digest) in entries.items():
-        seen = known_files.get(path)
-        size = seen[1] if seen is not None and seen[0] == digest.hex() else _file_size(output / path)
-        if size is None:
-            continue
-        files[path] = [digest.hex(), size]
-        _add(totals, _section(path), size, 1)
-    chunks = _search_index(output, search_index, ledger.get("chunks", {}), totals)
-    _save_ledger(output / LEDGER_NAME, {"files": files, "chunks": chunks})
+        name = digest.hex()
+        size = known_sizes.get(name)
+        # Checked where used, not up front: anything but a size (a hand-edited ledger) is looked up.
+        if type(size) is not int:
+            size = _file_size(output / path)
+            if size is None:
+                continue
+        sizes[name] = size
+        head, slash, _ = path.partition("/")
+        _add(totals, head if slash else OTHER, size, 1)
+    chunks = _search_index(output, search_index, ledger.get("chunks"), totals)
+    _save_ledger(output / LEDGER_NAME, {"sizes": sizes, "chunks": chunks})
     sections = (Section(name, size, count) for name, (size, count) in totals.items())
     return SiteSize(tuple(sorted(sections, key=lambda s: (-s.bytes, s.name))))
 
 
-def _search_index(output: Path, search_index: str, known: dict[str, list[int]], totals: dict[str, list[int]]) -> dict[str, list[int]]:
+def _search_index(output: Path, search_index: str, known: object, totals: dict[str, list[int]]) -> dict[str, list[int]]:
     """Each chunk folder by its (content) name; loose files (the manifest) by a fresh stat."""
+    known_chunks: dict[str, object] = known if isinstance(known, dict) else {}
     chunks: dict[str, list[int]] = {}
-    section = _section(search_index + "/")
+    section = search_index.partition("/")[0]
     try:
         top = list(os.scandir(output / search_index))
     except (FileNotFoundError, NotADirectoryError):
         return chunks
     for entry in top:
         if entry.is_dir(follow_symlinks=False):
-            size, count = known.get(entry.name) or _folder_size(Path(entry.path))
+            seen = known_chunks.get(entry.name)
+            if isinstance(seen, list) and len(seen) == 2 and type(seen[0]) is int and type(seen[1]) is int:
+                size, count = int(seen[0]), int(seen[1])
+            else:
+                size, count = _folder_size(Path(entry.path))
             chunks[entry.name] = [size, count]
             _add(totals, section, size, count)
         elif entry.is_file(follow_symlinks=False):
@@ -78,34 +88,19 @@ def _file_size(path: Path) -> int | None:
         return None
 
 
-def _section(path: str) -> str:
-    return path.split("/", 1)[0] if "/" in path else OTHER
-
-
 def _add(totals: dict[str, list[int]], section: str, size: int, count: int) -> None:
     entry = totals.setdefault(section, [0, 0])
     entry[0] += size
     entry[1] += count
 
 
-def _read_ledger(path: Path) -> dict[str, dict[str, list]]:  # type: ignore[type-arg]
-    """The last build's sizes, or nothing when missing or not what this module writes."""
+def _read_ledger(path: Path) -> dict[str, object]:
+    """The last build's sizes, or nothing when missing or not JSON (values are checked on use)."""
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return {}
-    ledger: dict[str, dict[str, list]] = {"files": {}, "chunks": {}}  # type: ignore[type-arg]
-    if not isinstance(data, dict):
-        return {}
-    for kind, shape in (("files", (str, int)), ("chunks", (int, int))):
-        table = data.get(kind)
-        if not isinstance(table, dict):
-            return {}
-        for name, value in table.items():
-            if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(value, shape))):
-                return {}
-            ledger[kind][name] = value
-    return ledger
+    return data if isinstance(data, dict) else {}
 
 
 def _save_ledger(path: Path, ledger: dict[str, object]) -> None:

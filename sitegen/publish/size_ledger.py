@@ -20,6 +20,7 @@ from pathlib import Path
 import orjson
 
 from sitegen.publish.site_size import LEDGER_NAME, OTHER, Section, SiteSize
+
 Digests = Mapping[str, tuple[object, bytes]]  # path -> (input key, content digest), as the writer's entries
 
 

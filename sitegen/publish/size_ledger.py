@@ -43,7 +43,7 @@ def built_site_size(output: Path, entries: Digests, search_index: str) -> SiteSi
         head, slash, _ = path.partition("/")
         _add(totals, head if slash else OTHER, size, 1)
     chunks = _search_index(output, search_index, ledger.get("chunks"), totals)
-    _save_ledger(output / LEDGER_NAME, {"sizes": sizes, "chunks": chunks})
+    _save_ledger(output / LEDGER_NAME, {"sizes": sizes, "chunks": chunks}, ledger)
     sections = (Section(name, size, count) for name, (size, count) in totals.items())
     return SiteSize(tuple(sorted(sections, key=lambda s: (-s.bytes, s.name))))
 
@@ -104,8 +104,11 @@ def _read_ledger(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _save_ledger(path: Path, ledger: dict[str, object]) -> None:
-    """Atomically (a killed build leaves the old ledger or none, never half of one)."""
+def _save_ledger(path: Path, ledger: dict[str, object], previous: dict[str, object]) -> None:
+    """Atomically (a killed build leaves the old ledger or none, never half of one), and only
+    when it changed: a build that changes nothing writes nothing."""
+    if ledger == previous:
+        return
     temporary = path.with_name(path.name + ".tmp")
     try:
         temporary.write_bytes(orjson.dumps(ledger, option=orjson.OPT_SORT_KEYS))

@@ -143,11 +143,14 @@ def test_the_size_a_build_prints_is_the_size_of_the_folder_build_after_build(tmp
     # A new day: new pages, rewritten listings and feeds, a rewritten search chunk.
     add_papers(repo, dt.date(2025, 3, 5), ["2503.00004", "2503.00005"])
     assert built() == walked()
-    # An unreadable ledger, then none: only costs a full look, the figures stay right.
-    (output / LEDGER_NAME).write_bytes(b'{"files": {"index.html": ["x", "big"]}, "chunks": []}')
+    # A ledger with nonsense in it, then none, each before another day: only costs a full look.
+    (output / LEDGER_NAME).write_bytes(b'{"sizes": {"x": "big"}, "chunks": {"c": [1]}}')
+    add_papers(repo, dt.date(2025, 3, 6), ["2503.00006"])
     assert built() == walked()
     (output / LEDGER_NAME).unlink()
-    add_papers(repo, dt.date(2025, 3, 6), ["2503.00006"])
+    add_papers(repo, dt.date(2025, 3, 9), ["2503.00007"])
+    assert built() == walked()
+    # Nothing new: the build repeats the last figures without reading the site.
     assert built() == walked()
     assert (output / LEDGER_NAME).is_file()
 

@@ -2,9 +2,10 @@
 the first request, with one short line naming the host and the config key; the summary counts
 days truthfully; the progress bar stops with the source. Real subprocesses, real sockets.
 
-The retry policy is configured to wait 10 s before any retry, so a run that retried an
-unreachable host would overrun the subprocess timeout (15 s): the timeout is the bound, no
-clock is read.
+The retry policy is configured to wait 120 s before any retry, so a run that retried an
+unreachable host would overrun the subprocess timeout (60 s): the timeout is the bound, no
+clock is read. An idle machine ends these runs in 2 to 5 s (the issue's 15 s); the bound is
+wider so that a loaded machine, slow to import and build, does not fail them.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ import pytest
 from faultkit import REPO, write_config
 from hostile_server import closed_port
 
-SLOW_RETRIES = {"retries": 4, "backoff": 10, "max_backoff": 10, "max_wait": 600, "timeout": 5}
+SLOW_RETRIES = {"retries": 4, "backoff": 120, "max_backoff": 120, "max_wait": 600, "timeout": 5}
+# Far above the few seconds a run takes even on a loaded machine (imports and an empty build),
+# and far below the 120 s a single retry would wait.
+BOUND = 60
 
 
 def sitegen(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "sitegen", "--config", str(root / "sitegen.toml"), *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=15, cwd=root, **kwargs)
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=BOUND, cwd=root, **kwargs)
 
 
 def errors(result: subprocess.CompletedProcess[str]) -> list[str]:
@@ -111,7 +115,7 @@ def test_on_a_terminal_the_bar_stops_with_the_source(tmp_path):
             "--until",
             "2026-09-30",
         ]
-        process = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=terminal, env=env, timeout=15, cwd=tmp_path)
+        process = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=terminal, env=env, timeout=BOUND, cwd=tmp_path)
     finally:
         os.close(terminal)
     output = b""

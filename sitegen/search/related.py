@@ -16,6 +16,8 @@ run in scipy's sparse matrix code, one listing day at a time.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -158,29 +160,81 @@ def related_papers(
     optionally, their word counts from `word_counts`."""
     if not papers:
         return {}
+    global _SHARED
     words, counts = counted if counted is not None else word_counts(papers)[:2]
     matrix = _weights(counts)
-    by_term = matrix.T.tocsr()
-    present = (matrix > 0).astype(np.int64).tocsr()
-    df = np.zeros(len(words), dtype=np.int64)
-    result: dict[str, tuple[Related, ...]] = {}
+    days: list[tuple[int, int]] = []
     start = 0
     while start < len(papers):
         end = start
         while end < len(papers) and papers[end].first_day == papers[start].first_day:
             end += 1
+        days.append((start, end))
+        start = end
+    _SHARED = _Shared(papers, wanted, words, matrix, matrix.T.tocsr(), (matrix > 0).astype(np.int64).tocsr(), days)
+    try:
+        # A day's work grows with the papers listed so far: split the days where half of it is done.
+        work = np.cumsum([(end - start if wanted is None else sum(papers[r].arxiv_id in wanted for r in range(start, end))) * end
+                          for start, end in days])
+        workers = min(2, os.cpu_count() or 1)
+        if workers < 2 or work[-1] < PARALLEL_WORK or "fork" not in multiprocessing.get_all_start_methods():
+            return _decode(_related_days((0, len(days))), papers)
+        middle = int(np.searchsorted(work, work[-1] / 2)) + 1
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            parts = pool.map(_related_days, [(0, middle), (middle, len(days))], chunksize=1)
+        return {key: value for part in parts for key, value in _decode(part, papers).items()}
+    finally:
+        _SHARED = None
+
+
+# Above this much work (papers to relate times papers listed by then), the days are split
+# between two forked processes: about 10,000 papers' worth.
+PARALLEL_WORK = 10_000 * 5_000
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What the forked workers inherit (nothing is pickled on the way in)."""
+
+    papers: Sequence[Paper]
+    wanted: set[str] | None
+    words: list[str]
+    matrix: sparse.csr_matrix
+    by_term: sparse.csr_matrix
+    present: sparse.csr_matrix
+    days: list[tuple[int, int]]
+
+
+_SHARED: _Shared | None = None
+
+
+def _related_days(span: tuple[int, int]) -> bytes:
+    """The lists of the papers of days span[0] up to span[1], as JSON (what a worker returns):
+    {arxiv_id: [[related arxiv_id, [shared words]], ...]}."""
+    shared = _SHARED
+    assert shared is not None
+    papers, wanted, matrix, present = shared.papers, shared.wanted, shared.matrix, shared.present
+    first = shared.days[span[0]][0] if span[0] < len(shared.days) else len(papers)
+    # The papers listed before the first day, as the days before would have counted them.
+    df = np.bincount(present.indices[: present.indptr[first]], minlength=len(shared.words)).astype(np.int64)
+    result: dict[str, list[list[object]]] = {}
+    for start, end in shared.days[span[0] : span[1]]:
         np.add.at(df, present.indices[present.indptr[start] : present.indptr[end]], 1)
         todo = [row for row in range(start, end) if wanted is None or papers[row].arxiv_id in wanted]
         if todo:
             idf = np.log(1 + (end - df + 0.5) / (df + 0.5))
             query = _queries(matrix, todo, idf, df, end)
-            scores = (query @ _listed_so_far(by_term, query, df)).tocsr()
+            scores = (query @ _listed_so_far(shared.by_term, query, df)).tocsr()
             for row, picked in zip(todo, _best(scores, todo, query, matrix), strict=True):
-                result[papers[row].arxiv_id] = tuple(
-                    Related(papers[column].arxiv_id, tuple(words[t] for t in shares)) for column, shares in picked
-                )
-        start = end
-    return result
+                result[papers[row].arxiv_id] = [[column, [shared.words[t] for t in shares]] for column, shares in picked]
+    return orjson.dumps(result)
+
+
+def _decode(part: bytes, papers: Sequence[Paper]) -> dict[str, tuple[Related, ...]]:
+    return {
+        arxiv_id: tuple(Related(papers[column].arxiv_id, tuple(shares)) for column, shares in lists)
+        for arxiv_id, lists in orjson.loads(part).items()
+    }
 
 
 def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.ndarray) -> sparse.csr_matrix:

@@ -8,11 +8,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import write_config
 from lxml import html
 
 from sitegen.build import build
 from sitegen.config.load import load_config
+from sitegen.search import related as related_module
 from sitegen.search.related import related_papers, word_counts
 from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
@@ -144,3 +146,15 @@ def test_a_paper_without_words_has_no_related_papers_and_breaks_nothing() -> Non
     ]
     related = related_papers(papers)
     assert related["2603.00099"] == () and related["2603.00009"]
+
+
+def test_days_split_between_two_processes_give_the_same_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = [_paper(number, number // 3, ("lora", "moe", "fish")[number % 3]) for number in range(60)]
+    papers.sort(key=lambda p: (p.first_day, p.arxiv_id))
+    alone = related_papers(papers)
+    monkeypatch.setattr(related_module, "PARALLEL_WORK", 0)  # split even this small archive
+    split = related_papers(papers)
+    assert split == alone and len(split) == 60
+    assert sum(1 for lists in split.values() if lists) > 50  # most papers have related ones
+    # A later paper's list may reach papers of the first half of the days.
+    assert any(int(r.arxiv_id[-5:]) < 30 for r in split["2603.00059"])

@@ -47,9 +47,11 @@ def write_config(
     interval: float = 3,
     theme: bool = False,
 ) -> Path:
-    """A sitegen.toml for the stand-in, with small timeouts and backoffs so faults cost little."""
+    """A sitegen.toml for the stand-in, with small backoffs so faults cost little. The read timeout
+    is generous: a loaded machine may take seconds to answer, and a read timed out by load would
+    be retried and break a test's exact request count. A test of a stall sets its own (STALL)."""
     settings = {
-        "timeout": 0.5,
+        "timeout": 10,
         "retries": 3,
         "backoff": 0.01,
         "max_backoff": 0.05,
@@ -115,3 +117,10 @@ def data_files(root: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under data/ with its bytes and mtime, to prove a run rewrote nothing."""
     folder = root / "data"
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# A stall far longer than the read timeout the stall tests set: a client that waited for the
+# answer instead of timing out would get it at the first request (one request fewer) and take
+# minutes, so the request count proves the timeout without reading a clock.
+STALL_SECONDS = 120
+STALL_TIMEOUT = {"timeout": 2}

@@ -352,7 +352,7 @@ def digest(context: click.Context, dry_run: bool, to_file: Path | None, day: dt.
     """
     import os
 
-    from sitegen.digest import DigestOptions, run_digest
+    from sitegen.digest.run import DigestOptions, run_digest
     from sitegen.fetch.clock import SystemClock
 
     if to_file is not None and catch_up:

@@ -32,7 +32,7 @@ from lxml import html as lxml_html
 from smtp_server import Inbox, free_port, smtp_server
 
 from sitegen.config.load import Config
-from sitegen.digest import DigestOptions, run_digest
+from sitegen.digest.run import DigestOptions, run_digest
 from sitegen.errors import DigestError
 
 RECIPIENTS = ("ada@example.org", "alan@example.net", "zoe@example.com")

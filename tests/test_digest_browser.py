@@ -17,7 +17,7 @@ from digest_fixtures import HOSTILE, at, write_site
 from playwright.sync_api import expect
 from smtp_server import Inbox, smtp_server
 
-from sitegen.digest import DigestOptions, run_digest
+from sitegen.digest.run import DigestOptions, run_digest
 
 WIDTH = 390
 

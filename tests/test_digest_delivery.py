@@ -12,8 +12,8 @@ from conftest import run_sitegen
 from digest_fixtures import FRIDAY, at, write_site
 from smtp_server import Inbox, self_signed, smtp_server
 
-from sitegen.digest import DigestOptions, run_digest
 from sitegen.digest.delivery import parse_recipients, parse_smtp_url
+from sitegen.digest.run import DigestOptions, run_digest
 from sitegen.errors import ConfigError, DigestError
 
 PASSWORD = "s3cret p@ss/word"  # spaces and URL syntax: percent-encoded in the URL

@@ -7,8 +7,7 @@ recipients, once, from the same workflow that publishes the site.
 - delivery.py: the two secrets from the environment, and SMTP;
 - ledger.py: what was sent (data/digests/sent.json) and the last failure;
 - run.py: the command, top to bottom.
+
+The package itself imports nothing: the build reads `digest.ledger` for the status page, and
+importing `run` here would load the renderer and the SMTP client into every build.
 """
-
-from sitegen.digest.run import DigestOptions, DigestReport, run_digest
-
-__all__ = ["DigestOptions", "DigestReport", "run_digest"]

@@ -21,7 +21,7 @@ import jinja2
 
 from sitegen.output.fingerprint import digest
 from sitegen.site.orgs import Org, linked_slugs, org_path
-from sitegen.site.pages import Page, PaperKey, page_window, topic_chunks
+from sitegen.site.pages import Page, PaperKey, chunk_page_pager, first_page_pager, topic_chunks
 from sitegen.site.periods import MONTH, PERIOD_SHOWN, WEEK, Period, month_key, month_path, week_key, week_path
 from sitegen.site.site import SiteModel
 
@@ -122,27 +122,15 @@ class BrowsePages:
                 **common,
                 "papers": first,
                 "total": len(org.papers),
-                "page": None,
-                "newer_page": None,
-                "older_page": len(chunks) or None,
-                "page_links": page_window(len(chunks), len(chunks)) if chunks else [],
+                **first_page_pager(len(chunks)),
             },
             digest(theme, b"org", org.slug, org.title, str(len(org.papers)), str(len(chunks)), *map(paper_key, first)),
         )
         for number, chunk in enumerate(chunks, 1):
-            newer = number + 1 if number < len(chunks) else None
-            older = number - 1 or None
+            pager = chunk_page_pager(number, len(chunks))
             yield Page(
                 f"{org_path(org.slug, number)}index.html",
                 "org.html",
-                {
-                    **common,
-                    "papers": chunk,
-                    "total": None,
-                    "page": number,
-                    "newer_page": newer,
-                    "older_page": older,
-                    "page_links": [],
-                },
-                digest(theme, b"org", org.slug, org.title, str(number), str(newer), *map(paper_key, chunk)),
+                {**common, "papers": chunk, "total": None, **pager},
+                digest(theme, b"org", org.slug, org.title, str(number), str(pager["newer_page"]), *map(paper_key, chunk)),
             )

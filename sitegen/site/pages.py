@@ -214,32 +214,42 @@ class PageRenderer:
                 **common,
                 "papers": newest_day_then_upvotes(papers[:size]),
                 "total": len(papers),
-                "page": None,
-                "newer_page": None,
-                "older_page": len(chunks) or None,
-                # Numbered links to the chunks, only here: a chunk page never shows how many there are.
-                "page_links": page_window(len(chunks), len(chunks)) if chunks else [],
+                **first_page_pager(len(chunks)),
             },
         )
         for number, chunk in enumerate(chunks, 1):
-            # "Newer" from the newest chunk is the first page (None); a chunk page shows nothing
-            # else that changes as the topic grows, so its key is its papers and its neighbours.
-            newer = number + 1 if number < len(chunks) else None
-            older = number - 1 or None
+            # A chunk page shows nothing else that changes as the topic grows, so its key is its
+            # papers and its neighbours.
+            pager = chunk_page_pager(number, len(chunks))
             yield Page(
                 f"{topic_path(slug, number)}index.html",
                 "topic.html",
-                {
-                    **common,
-                    "papers": newest_day_then_upvotes(chunk),
-                    "total": None,
-                    "page": number,
-                    "newer_page": newer,
-                    "older_page": older,
-                    "page_links": [],
-                },
-                digest(theme, b"topic", slug, str(number), str(newer), *map(paper_key, chunk)),
+                {**common, "papers": newest_day_then_upvotes(chunk), "total": None, **pager},
+                digest(theme, b"topic", slug, str(number), str(pager["newer_page"]), *map(paper_key, chunk)),
             )
+
+
+def first_page_pager(chunk_count: int) -> dict[str, Any]:
+    """The pager of a paginated list's first page (a topic's, an organization's): "older" leads
+    to the newest full chunk, and the numbered links to the chunks are here only, since a chunk
+    page never shows how many there are (it would change whenever a chunk is added)."""
+    return {
+        "page": None,
+        "newer_page": None,
+        "older_page": chunk_count or None,
+        "page_links": page_window(chunk_count, chunk_count) if chunk_count else [],
+    }
+
+
+def chunk_page_pager(number: int, chunk_count: int) -> dict[str, Any]:
+    """The pager of chunk `number` (1 = the oldest): "newer" from the newest chunk is the first
+    page (None)."""
+    return {
+        "page": number,
+        "newer_page": number + 1 if number < chunk_count else None,
+        "older_page": number - 1 or None,
+        "page_links": [],
+    }
 
 
 def page_window(page: int, count: int, around: int = 2) -> list[int | None]:

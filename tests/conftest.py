@@ -85,3 +85,13 @@ def run_sitegen(config: Path, *args: str, env: dict[str, str] | None = None) -> 
 @pytest.fixture
 def sitegen_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     return run_sitegen
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> dict[str, str]:
+    """An environment for git and sitegen processes with a private HOME (no user or system git config)."""
+    from gitsite import clean_env
+
+    home = tmp_path / "home"
+    home.mkdir()
+    return clean_env(home)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,16 @@ from fault_server import ApiEntry
 from sitegen.config.load import Config, load_config
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def cli_command(root: Path, *args: str) -> list[str]:
+    """`sitegen --config <root>/sitegen.toml ARGS` as a user runs it, from this checkout."""
+    return [sys.executable, "-m", "sitegen", "--config", str(root / "sitegen.toml"), *args]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """This environment with this checkout importable (the CLI runs in a subprocess)."""
+    return {**os.environ, "PYTHONPATH": str(REPO), **extra}
 SHARED = REPO.parent / "shared" / "data"
 UTC = dt.UTC
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from fault_server import Stall, StandIn, Status, listing_html, serve
-from faultkit import REPO, UTC, data_files, entry, hf_item, write_config
+from faultkit import UTC, cli_command, cli_env, data_files, entry, hf_item, write_config
 
 from sitegen.fetch.sources.arxiv_schedule import expected_listing_day
 from sitegen.store import Store
@@ -23,11 +21,7 @@ MONDAY = "2026-09-28"
 
 
 def sitegen(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "sitegen", "--config", str(root / "sitegen.toml"), *args],
-        capture_output=True, text=True, env=env, timeout=timeout, cwd=root,
-    )
+    return subprocess.run(cli_command(root, *args), capture_output=True, text=True, env=cli_env(), timeout=timeout, cwd=root)
 
 
 def errors(result: subprocess.CompletedProcess[str]) -> list[str]:
@@ -116,21 +110,9 @@ def test_a_run_killed_between_days_leaves_a_loadable_store_and_the_next_run_comp
     for prefix in stalled:
         server.always[prefix] = Stall(60)
     write_config(tmp_path, server.base_url, arxiv=False, fetch={"timeout": 30, "retries": 0})
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sitegen",
-            "--config",
-            str(tmp_path / "sitegen.toml"),
-            "fetch",
-            "--since",
-            "2026-09-01",
-            "--until",
-            "2026-09-12",
-        ],
-        env=env,
+        cli_command(tmp_path, "fetch", "--since", "2026-09-01", "--until", "2026-09-12"),
+        env=cli_env(),
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -15,11 +15,10 @@ import os
 import pty
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from faultkit import REPO, write_config
+from faultkit import cli_command, cli_env, write_config
 from hostile_server import closed_port
 
 SLOW_RETRIES = {"retries": 4, "backoff": 120, "max_backoff": 120, "max_wait": 600, "timeout": 5}
@@ -29,9 +28,8 @@ BOUND = 60
 
 
 def sitegen(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "sitegen", "--config", str(root / "sitegen.toml"), *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=BOUND, cwd=root, **kwargs)
+    command = cli_command(root, *args)
+    return subprocess.run(command, capture_output=True, text=True, env=cli_env(), timeout=BOUND, cwd=root, **kwargs)
 
 
 def errors(result: subprocess.CompletedProcess[str]) -> list[str]:
@@ -102,19 +100,8 @@ def test_on_a_terminal_the_bar_stops_with_the_source(tmp_path):
     write_config(tmp_path, "http://does-not-exist.invalid", arxiv=False, fetch=SLOW_RETRIES)
     controller, terminal = pty.openpty()
     try:
-        env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-        command = [
-            sys.executable,
-            "-m",
-            "sitegen",
-            "--config",
-            str(tmp_path / "sitegen.toml"),
-            "fetch",
-            "--since",
-            "2026-09-01",
-            "--until",
-            "2026-09-30",
-        ]
+        command = cli_command(tmp_path, "fetch", "--since", "2026-09-01", "--until", "2026-09-30")
+        env = cli_env(TERM="xterm")
         process = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=terminal, env=env, timeout=BOUND, cwd=tmp_path)
     finally:
         os.close(terminal)

@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pytest
 from git_http_server import GitHost, serve_git
-from gitsite import add_papers, clean_env, git, make_bare_remote, make_site_repo, output_files, sitegen, tree_files
+from gitsite import add_papers, git, make_bare_remote, make_site_repo, output_files, sitegen, tree_files
 
 PERMISSION_SETTING = "Settings → Actions → General → Workflow permissions"
-
-
-@pytest.fixture()
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    return clean_env(home)
 
 
 @pytest.fixture()

@@ -9,14 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from gitsite import add_papers, clean_env, git, make_bare_remote, make_site_repo, sitegen
-
-
-@pytest.fixture()
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    return clean_env(home)
+from gitsite import add_papers, git, make_bare_remote, make_site_repo, sitegen
 
 
 @pytest.fixture()

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from gitsite import (
     add_papers,
-    clean_env,
     git,
     make_bare_remote,
     make_site_repo,
@@ -28,13 +27,6 @@ from sitegen.errors import ConfigError
 from sitegen.output.build_cache import CACHE_NAME
 from sitegen.publish.site_size import UNPUBLISHED, measure_site
 from sitegen.publish.size_budget import advice_for
-
-
-@pytest.fixture()
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    return clean_env(home)
 
 
 def set_budget(repo: Path, megabytes: float) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sitegen.digest.periods import Period
 from sitegen.errors import StoreError
-from sitegen.store.files import dump_json, read_json, write_if_changed
+from sitegen.store.files import dump_json, read_json, versioned_document, write_if_changed
 
 SCHEMA_VERSION = 1
 FOLDER = "digests"
@@ -59,16 +59,11 @@ class SentLedger:
             self._load()
 
     def _load(self) -> None:
-        document = read_json(self.path)
-        try:
-            if document.get("schema") != SCHEMA_VERSION:
-                raise ValueError(f"schema is {document.get('schema')!r}, expected {SCHEMA_VERSION}")
+        with versioned_document(self.path, SCHEMA_VERSION, "digest ledger") as document:
             for key, entry in document["sent"].items():
                 record = SentDigest(**entry)
                 record.as_period  # noqa: B018 -- read for its check: the dates must parse
                 self.sent[key] = record
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            raise StoreError(f"{self.path}: malformed digest ledger ({error}). Restore it from git.") from None
 
     def get(self, period: Period) -> SentDigest | None:
         return self.sent.get(ledger_key(period))

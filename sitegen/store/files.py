@@ -6,6 +6,8 @@ import errno
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,24 @@ def read_json(path: Path) -> Any:
         ) from None
     except OSError as error:
         raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
+
+
+@contextmanager
+def versioned_document(path: Path, schema: int, what: str) -> Iterator[dict[str, Any]]:
+    """The JSON object at `path`, checked to be of `schema`, for reading inside the block.
+
+    A wrong schema, or a missing key, wrong type or bad value met while the block reads it,
+    ends as one StoreError naming the file and `what` it is, never a traceback.
+    """
+    document = read_json(path)
+    try:
+        if not isinstance(document, dict):
+            raise TypeError(f"a JSON object was expected, not {type(document).__name__}")
+        if document.get("schema") != schema:
+            raise ValueError(f"schema is {document.get('schema')!r}, expected {schema}")
+        yield document
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise StoreError(f"{path}: malformed {what} ({error}). Restore it from git.") from None
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:

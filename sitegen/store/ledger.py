@@ -22,8 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import StoreError
-from sitegen.store.files import dump_json, read_json, write_if_changed
+from sitegen.store.files import dump_json, versioned_document, write_if_changed
 
 SCHEMA_VERSION = 1
 STATES = ("ok", "empty", "suspect", "failed")
@@ -68,10 +67,7 @@ class Ledger:
             self._load()
 
     def _load(self) -> None:
-        document = read_json(self.path)
-        try:
-            if document.get("schema") != SCHEMA_VERSION:
-                raise ValueError(f"schema is {document.get('schema')!r}, expected {SCHEMA_VERSION}")
+        with versioned_document(self.path, SCHEMA_VERSION, "source ledger") as document:
             for day, entry in document["days"].items():
                 health = DayHealth(**entry)
                 if health.state not in STATES:
@@ -80,8 +76,6 @@ class Ledger:
             last = document.get("last_error")
             if last is not None:
                 self.last_error = LastError(dt.date.fromisoformat(last["day"]), last["error"], last["at"])
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            raise StoreError(f"{self.path}: malformed source ledger ({error}). Restore it from git.") from None
 
     def record(self, updates: dict[dt.date, DayHealth], last_error: LastError | None = None) -> bool:
         self.days.update(updates)

@@ -1,6 +1,7 @@
 // sitegen: small enhancements; every page works without this script.
 // - Topic filters on a day's list (and the index): show only the papers of one topic, no reload;
 //   the choice is kept in the address as ?topic=slug.
+// - BibTeX on a paper page, made from the page's citation_* tags (below), with its copy button.
 // - Copy buttons: BibTeX on a paper page, feed addresses on the topics page.
 // - Sorting the organizations table by papers or upvotes.
 (() => {
@@ -56,6 +57,60 @@
         }
       });
     }
+  }
+
+  // A paper page's BibTeX entry, made as sitegen/site/bibtex.py makes it (tests compare the two),
+  // from the Highwire tags the page has for Zotero: the entry is not repeated in every page's HTML.
+  const cite = document.querySelector("details.cite");
+  if (cite) {
+    const metas = (name) => [...document.querySelectorAll(`meta[name="${name}"]`)].map((meta) => meta.content);
+    // Python's str.split() whitespace, so a field's spaces collapse exactly as in bibtex.py.
+    const words = (text) => text.split(/[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/).filter(Boolean);
+    const balanced = (text) => {
+      let depth = 0;
+      for (const char of text) {
+        depth += (char === "{") - (char === "}");
+        if (depth < 0) return false;
+      }
+      return depth === 0;
+    };
+    // A value safe inside {...}: an unbalanced brace from scraped text would end the field.
+    const field = (text) => {
+      const joined = words(text).join(" ");
+      return balanced(joined) ? joined : joined.replace(/[{}]/g, (brace) => (brace === "{" ? "(" : ")"));
+    };
+    const asciiWords = (text) => text.match(/[A-Za-z]+/g) || [];
+    const title = cite.dataset.title ?? metas("citation_title")[0] ?? "";
+    const authors = metas("citation_author");
+    const year = (metas("citation_date")[0] || "").slice(0, 4);
+    const arxivId = metas("citation_arxiv_id")[0] || "";
+    // The key: the first author's last name (the last word with ASCII letters), the year, the
+    // title's first word longer than three letters: `lastnameYYYYfirstword`, never empty.
+    const lastName = authors.length ? words(authors[0]).reverse().flatMap(asciiWords)[0] : undefined;
+    const firstWord = asciiWords(title).find((word) => word.length > 3);
+    const key = `${(lastName ?? "arxiv").toLowerCase()}${year}${(firstWord ?? "").toLowerCase()}`;
+    const lines = [
+      `@misc{${key},`,
+      `  title = {${field(title)}},`,
+      `  author = {${field(authors.join(" and ") || "Unknown")}},`,
+      `  year = {${year}},`,
+      `  eprint = {${arxivId}},`,
+      "  archivePrefix = {arXiv},",
+    ];
+    if (cite.dataset.class) lines.push(`  primaryClass = {${cite.dataset.class}},`);
+    lines.push(`  url = {https://arxiv.org/abs/${arxivId}}`, "}");
+    const pre = document.createElement("pre");
+    pre.id = "bibtex";
+    pre.tabIndex = 0;
+    pre.setAttribute("aria-label", "BibTeX entry");
+    pre.append(document.createElement("code"));
+    pre.firstChild.textContent = lines.join("\n");
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "copy";
+    copy.dataset.copy = "bibtex";
+    copy.textContent = "Copy BibTeX";
+    cite.querySelector("summary").after(pre, copy);
   }
 
   for (const button of document.querySelectorAll("button[data-copy]")) {

@@ -107,7 +107,7 @@ def test_adding_a_day_leaves_old_paper_pages_unchanged_and_equals_a_clean_build(
     page = html.fromstring(before["papers/2603.00009/index.html"])
     links = page.xpath("//section[@class='related']//li/a/@href")
     assert sorted(links) == ["../../papers/2603.00000/", "../../papers/2603.00003/", "../../papers/2603.00006/"]
-    assert page.xpath("//section[@class='related']//span[@class='shares']/text()")[0].startswith("shares: ")
+    assert page.xpath("//section[@class='related']//li/small/text()")[0].startswith("shares: ")
 
     # A new day with another LoRA paper: old pages keep their bytes; the new one links to old ones.
     store.add_listing(DayListing("huggingface", DAY + dt.timedelta(days=4), (_paper(12, 4, "lora"),)))

@@ -27,7 +27,6 @@ from markupsafe import Markup
 
 from sitegen.errors import BuildError
 from sitegen.search.related import Related
-from sitegen.site.bibtex import bibtex_entry
 from sitegen.site.calendar import months as calendar_months
 from sitegen.site.site import SiteModel, newest_day_then_upvotes
 from sitegen.site.templating import render_markdown
@@ -103,7 +102,6 @@ class PageRenderer:
             has_about=self.about is not None,
             card=self.card,
             # Called by paper.html, so only pages that are rendered pay for it.
-            bibtex_entry=bibtex_entry,
         )
         self._card_macro = env.get_template("_macros.html").module.paper_card  # type: ignore[attr-defined]
 

@@ -35,12 +35,13 @@ def test_browse_from_the_index_to_a_paper_its_topic_and_through_its_pages(visit:
     title = first.inner_text()
     first.click()
     expect(page).to_have_url(re.compile(r"/papers/[^/]+/$"))
+    paper_url = page.url
     expect(page.locator("h1")).to_have_text(title)
     page.locator("section.paper-topics li a", has_text="Reasoning").click()
     expect(page).to_have_url(re.compile(r"/topics/reasoning/"))
     expect(page.locator("nav.pager")).to_contain_text("Newest")
     topic = page.locator("h1").inner_text()
-    seen = set(page.locator("article.card h2 a").evaluate_all("links => links.map(a => a.href)"))
+    seen = set(page.locator("ol.rows a.row-title").evaluate_all("links => links.map(a => a.href)"))
     older_pages = []
     while page.locator("a[rel=next]").count():  # "Older", down to the oldest chunk
         before = page.url
@@ -48,9 +49,10 @@ def test_browse_from_the_index_to_a_paper_its_topic_and_through_its_pages(visit:
         expect(page).not_to_have_url(before)
         page.wait_for_load_state("load")
         older_pages.append(page.url)
-        expect(page.locator("article.card")).to_have_count(A.PAGE_SIZE)  # chunk pages are always full
-        seen |= set(page.locator("article.card h2 a").evaluate_all("links => links.map(a => a.href)"))
+        expect(page.locator("ol.rows > li")).to_have_count(A.PAGE_SIZE)  # chunk pages are always full
+        seen |= set(page.locator("ol.rows a.row-title").evaluate_all("links => links.map(a => a.href)"))
     assert len(older_pages) >= 2, f"{topic} should span several pages at page_size {A.PAGE_SIZE}"
+    assert paper_url in seen  # the paper is a row of its topic, on the first page or an older one
     assert older_pages[-1].endswith("/page/1/")  # the oldest papers are chunk 1
     expect(page.locator("nav.pager")).to_contain_text(f"Papers 1–{A.PAGE_SIZE}")
     page.locator("a[rel=prev]").click()  # "Newer"

@@ -94,11 +94,14 @@ def test_topic_pages_are_paginated_newest_first_in_stable_chunks(subpath_site: P
 
     def ids_on(path: str) -> list[str]:
         doc = _doc(subpath_site, path)
-        # Every card says its listing day: a topic page spans days.
-        for card in doc.xpath("//article[@class='card']"):
-            arxiv_id = card.xpath(".//h2/a/@href")[0].split("/")[-2]
-            assert card.xpath(".//p[@class='card-meta']/time/@datetime") == [papers[arxiv_id].first_day.isoformat()]
-        return [href.split("/")[-2] for href in doc.xpath("//article[@class='card']//h2/a/@href")]
+        # One row per paper, each with its listing day (a topic page spans days), linked to that day.
+        rows = doc.xpath("//ol[@class='rows plain']/li")
+        for row in rows:
+            arxiv_id = row.xpath("./a[@class='row-title']/@href")[0].split("/")[-2]
+            day = papers[arxiv_id].first_day.isoformat()
+            assert row.xpath(".//span[@class='row-meta']/a/time/@datetime") == [day]
+            assert row.xpath(".//span[@class='row-meta']/a/@href")[0].endswith(f"days/{day}/")
+        return [row.xpath("./a[@class='row-title']/@href")[0].split("/")[-2] for row in rows]
 
     # The first page: the newest papers; "older" leads to the newest full chunk.
     first = _doc(subpath_site, "topics/diffusion/index.html")

@@ -88,7 +88,8 @@ class PageRenderer:
         self.topic_titles = {topic.slug: topic.title for topic in model.topics}
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         self.about = render_markdown(about) if about is not None else None  # about.md, read by the build
-        self._cards: dict[tuple[str, str, int, bool, bool], Markup] = {}
+        self._cards: dict[tuple[str, str, int], Markup] = {}
+        self._rows: dict[tuple[str, str, bool], Markup] = {}
         env.globals.update(
             site=model.config.site,
             paper_path=paper_path,
@@ -101,20 +102,28 @@ class PageRenderer:
             tags=model.tags,
             has_about=self.about is not None,
             card=self.card,
+            row=self.row,
             # Called by paper.html, so only pages that are rendered pay for it.
         )
-        self._card_macro = env.get_template("_macros.html").module.paper_card  # type: ignore[attr-defined]
+        macros = env.get_template("_macros.html").module
+        self._card_macro = macros.paper_card  # type: ignore[attr-defined]
+        self._row_macro = macros.paper_row  # type: ignore[attr-defined]
 
-    def card(self, paper: Paper, root: str, level: int = 2, show_day: bool = False, summary: bool = True) -> Markup:
-        """A paper's card, rendered once per page depth: one paper shows on its days and topics.
-
-        `show_day` adds the listing day, for pages whose papers span days (topics); `summary`
-        false leaves out the AI summary (topic pages, where cards repeat across topics).
-        """
-        memo_key = (paper.arxiv_id, root, level, show_day, summary)
+    def card(self, paper: Paper, root: str, level: int = 2) -> Markup:
+        """A paper's card, rendered once per page depth (the index shows the latest day's cards)."""
+        memo_key = (paper.arxiv_id, root, level)
         html = self._cards.get(memo_key)
         if html is None:
-            html = self._cards[memo_key] = self._card_macro(paper, root, level, show_day=show_day, summary=summary)
+            html = self._cards[memo_key] = self._card_macro(paper, root, level)
+        return html
+
+    def row(self, paper: Paper, root: str, show_org: bool = True) -> Markup:
+        """A paper's one-line row (topic, week, month and organization pages), rendered once per
+        page depth: one paper shows on each of its topics, its week and its month."""
+        memo_key = (paper.arxiv_id, root, show_org)
+        html = self._rows.get(memo_key)
+        if html is None:
+            html = self._rows[memo_key] = self._row_macro(paper, root, show_org=show_org)
         return html
 
     def render(self, page: Page) -> bytes:

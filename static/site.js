@@ -6,6 +6,9 @@
 // - Sorting the organizations table by papers or upvotes.
 (() => {
   "use strict";
+  // Pages with script-only controls in their HTML set this in their head before the first paint;
+  // a paper page does not (its only such control is made below).
+  document.documentElement.classList.add("js");
 
   for (const group of document.querySelectorAll(".filters")) {
     const buttons = [...group.querySelectorAll("button[data-topic]")];

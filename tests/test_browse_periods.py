@@ -143,7 +143,7 @@ def test_config_keys_for_weeks_and_organizations(tmp_path: Path) -> None:
     base = '[site]\ntitle = "T"\n[sources.huggingface]\n[topics.x]\ntitle = "X"\nany = ["a"]\n'
     path.write_text(base)
     config = load_config(path, environ={})
-    assert (config.feeds.weekly_items, config.orgs.enabled, config.orgs.min_papers, config.orgs.feed_items) == (10, True, 3, 10)
+    assert (config.feeds.weekly_items, config.orgs.enabled, config.orgs.min_papers, config.orgs.feed_items) == (10, True, 3, 5)
     path.write_text(
         base + '[feeds]\nweekly_items = 0\n[orgs]\nenabled = "no"\nmin_paper = 2\n[topics.weekly]\ntitle = "W"\nany = ["w"]\n'
     )

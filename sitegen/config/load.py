@@ -75,7 +75,7 @@ class FeedsConfig:
 class OrgsConfig:
     enabled: bool = True
     min_papers: int = 3  # an organization gets a page and feeds from this many papers on
-    feed_items: int = 10  # newest papers in each organization's feeds (there are hundreds of them)
+    feed_items: int = 5  # newest papers in each organization's feeds (hundreds of them: 5 keeps them ~10 MB)
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def parse_config(document: dict, path: Path, environ: dict[str, str]) -> Config:
     orgs = OrgsConfig(
         enabled=orgs_table.boolean("enabled", True),
         min_papers=orgs_table.integer("min_papers", 3, minimum=1),
-        feed_items=orgs_table.integer("feed_items", 10, minimum=1),
+        feed_items=orgs_table.integer("feed_items", 5, minimum=1),
     )
     orgs_table.finish()
     fetch = _parse_fetch(top.subtable("fetch"))

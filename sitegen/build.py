@@ -144,6 +144,9 @@ def build(
         )
         with progress.stage("related papers"):
             related, related_cache = steps.related_papers_of(model, versions, steps.related_state(writer.cache), theme)
+        # The last build's tags and related papers are merged in by now: only its file entries
+        # (writer.previous) are still needed, so its tens of MB of lists go before the forks.
+        writer.cache = None
         # What the site-wide pages show besides the papers, read here so rendering reads nothing:
         # source health from the ledgers (no wall clock) and the e-mail digest's last send.
         statuses = source_statuses(
@@ -161,6 +164,10 @@ def build(
             rendered = write_plan(plan, writer, workers, progress.pages)
             writer.report.rendered += sum(item.kind == "page" for item in rendered)
             detail(f"{len(rendered)} rendered of {len(plan)} planned")
+        # The plan (a page context per output, the renderers, every paper's related list) is
+        # done with: freed before the search index forks its workers, which would otherwise
+        # inherit it and hold it beside their own arrays (peak memory of a full build).
+        del plan, rendered, shown, related
         with progress.stage("search index") as detail:
             search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
             detail(search.summary().removeprefix("search index: "))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import orjson
 
@@ -18,13 +19,13 @@ from sitegen.output.build_cache import BuildCache
 from sitegen.output.fingerprint import digest
 from sitegen.output.manifest import MANIFEST_NAME, Manifest
 from sitegen.output.plan import Planned, planned_file
-from sitegen.search.related import Related, chain_keys, related_papers, word_counts
+from sitegen.search.related import chain_keys, related_papers, word_counts
 from sitegen.site.browse_feeds import BrowseFeeds
 from sitegen.site.browse_pages import BrowsePages
 from sitegen.site.feed_channel import FORMATS
 from sitegen.site.feeds import FeedRenderer
 from sitegen.site.orgs import Org
-from sitegen.site.pages import Page, PageRenderer
+from sitegen.site.pages import Page, PageRenderer, RelatedLists
 from sitegen.site.periods import Period
 from sitegen.site.plumbing import robots, sitemap
 from sitegen.site.site import SiteModel
@@ -48,7 +49,7 @@ class Shown:
     months: Sequence[Period]
     orgs: Sequence[Org]
     rankings: dict[str, tuple[str, ...]]  # completed weeks: key -> arXiv ids, best first
-    related: dict[str, tuple[Related, ...]]
+    related: RelatedLists
     statuses: tuple[SourceStatus, ...]
     digest_sent: DigestStatus | None
     about: str | None  # about.md
@@ -71,10 +72,17 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
     browse = BrowsePages(env, model, shown.weeks, shown.months, orgs)
     pages = PageRenderer(env, model, shown.related, statuses, shown.about)
 
+    paper_keys: dict[str, bytes] = {}
+
     def paper_key(paper: Paper) -> bytes:
-        # A card also shows whether its organization has a page (a link) or not (plain text).
-        org = browse.org_link(paper.organization.name) if paper.organization else ""
-        return versions[paper.arxiv_id] + org.encode("utf-8")
+        # Asked about ten times per paper (its page, its days, topics, periods, organization,
+        # the pages it is related from), so made once.
+        key = paper_keys.get(paper.arxiv_id)
+        if key is None:
+            # A card also shows whether its organization has a page (a link) or not (plain text).
+            org = browse.org_link(paper.organization.name) if paper.organization else ""
+            key = paper_keys[paper.arxiv_id] = versions[paper.arxiv_id] + org.encode("utf-8")
+        return key
 
     # Source health and the e-mail digest's last send: the status page and status.json.
     status_page = Page("status/index.html", "status.html", {"sources": statuses, "digest": digest_sent, "section": "status"})
@@ -115,30 +123,33 @@ def render_page(pages: PageRenderer, page: Page) -> list[Output]:
 
 def related_papers_of(
     model: SiteModel, versions: dict[str, bytes], extra: dict[str, object], theme: bytes
-) -> tuple[dict[str, tuple[Related, ...]], dict[str, object]]:
+) -> tuple[RelatedLists, dict[str, object]]:
     """Every paper's related papers, computed only for papers whose key changed (see related.py:
     a paper's list depends on the papers listed up to its day, so a new day computes its own),
     and what to keep for the next build: the lists as JSON bytes (the same lists give the same
-    build-cache file) and each paper's word counts (read again only for changed papers)."""
+    build-cache file) and each paper's word counts (read again only for changed papers).
+
+    The lists kept from the last build stay as decoded ([id, shares] pairs), neither turned into
+    records nor re-made for the cache: at 100,000 papers that alone took seconds of a daily build."""
     oldest_first = model.newest_first[::-1]
     keys = {i: key.hex() for i, key in chain_keys(oldest_first, versions).items()}
-    known: dict[str, tuple[Related, ...]] = {}
+    cache: dict[str, Any] = {}  # arXiv id -> [chain key, [[other id, [shared words]], ...]], as in JSON
     try:
         cached = orjson.loads(extra["related"]) if extra.get("theme") == theme else {}  # type: ignore[arg-type]
-        for i, (key, lists) in cached.items():
-            if keys.get(i) == key:
-                known[i] = tuple(Related(other, tuple(shares)) for other, shares in lists)
-    except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
-        known = {}  # no cache, or one from another version: compute every list
-    wanted = {i for i in keys if i not in known}
+        for i, entry in cached.items():
+            key, lists = entry
+            if keys.get(i) == key and all(isinstance(other, str) and isinstance(shares, list) for other, shares in lists):
+                cache[i] = entry
+    except (KeyError, TypeError, ValueError, AttributeError, orjson.JSONDecodeError):
+        cache = {}  # no cache, or one from another version: compute every list
+    wanted = {i for i in keys if i not in cache}
     counts = extra.get("related_counts") if extra.get("theme") == theme else None
-    fresh: dict[str, tuple[Related, ...]] = {}
     if wanted:
         words, matrix, counts = word_counts(oldest_first, versions, counts)
-        fresh = related_papers(oldest_first, wanted, (words, matrix))
-    everything = {**known, **fresh}
-    cache = {i: [keys[i], [[r.arxiv_id, list(r.shares)] for r in everything[i]]] for i in sorted(everything)}
-    return everything, {"related": orjson.dumps(cache), "related_counts": counts}
+        for i, lists in related_papers(oldest_first, wanted, (words, matrix)).items():
+            cache[i] = [keys[i], [[r.arxiv_id, list(r.shares)] for r in lists]]
+    related: RelatedLists = {i: entry[1] for i, entry in cache.items()}
+    return related, {"related": orjson.dumps(cache, option=orjson.OPT_SORT_KEYS), "related_counts": counts}
 
 
 def tex_warnings(papers: Iterable[Paper]) -> tuple[str, ...]:

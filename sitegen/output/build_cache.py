@@ -20,6 +20,7 @@ from typing import Annotated
 import msgspec
 
 from sitegen.errors import BuildError
+from sitegen.output.fingerprint import content_digest
 from sitegen.rules.tagging import TopicMatch
 
 CACHE_NAME = ".sitegen-cache"
@@ -114,6 +115,8 @@ def placeholder_cache() -> BuildCache:
 class CacheRead:
     cache: BuildCache | None
     warning: str | None = None
+    # Of the file as read: saving the same bytes again is then skipped without reading it back.
+    digest: bytes = b""
 
 
 _DECODER = msgspec.msgpack.Decoder(BuildCache)
@@ -146,7 +149,7 @@ def read_cache(output: Path) -> CacheRead:
     except msgspec.DecodeError as error:
         return CacheRead(None, _ignored(path, f"it is not a build cache this sitegen can read ({error})"))
     problem = _problem(cache)
-    return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache)
+    return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache, digest=content_digest(content))
 
 
 def peek_inputs(output: Path) -> Inputs | None:
@@ -160,12 +163,16 @@ def peek_inputs(output: Path) -> Inputs | None:
     return peek.inputs if peek.format == CACHE_FORMAT and peek.complete else None
 
 
-def save_cache(output: Path, cache: BuildCache) -> None:
+def save_cache(output: Path, cache: BuildCache, read_digest: bytes = b"") -> None:
+    """Write the cache unless the file holds these bytes; `read_digest` is the digest of the file
+    as this build read it (CacheRead.digest), which spares reading 90 MB back to compare."""
     path = output / CACHE_NAME
     temp = path.with_name(CACHE_NAME + ".tmp")
     content = _ENCODER.encode(cache)
     try:
-        if path.is_file() and path.read_bytes() == content:
+        if read_digest and content_digest(content) == read_digest and path.is_file():
+            return
+        if not read_digest and path.is_file() and path.read_bytes() == content:
             return
         output.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(content)

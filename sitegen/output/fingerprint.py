@@ -18,11 +18,11 @@ _SEPARATOR = b"\x1f"
 
 
 def digest(*parts: bytes | str) -> bytes:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-        hasher.update(_SEPARATOR)
-    return hasher.digest()[:KEY_SIZE]
+    """The digest of the parts, each followed by a separator. Hashed as one joined string: a
+    plan computes about ten of these per paper, and one C call is several times cheaper than
+    two `update` calls per part (the bytes hashed, so the keys, are the same)."""
+    joined = _SEPARATOR.join([part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part for part in parts])
+    return hashlib.sha256(joined + _SEPARATOR if parts else b"").digest()[:KEY_SIZE]
 
 
 def content_digest(content: bytes) -> bytes:

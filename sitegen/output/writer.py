@@ -76,6 +76,7 @@ class SiteWriter:
         if found.warning:
             self.report.warnings.append(found.warning)
         self.cache: BuildCache | None = found.cache if found.cache and found.cache.complete else None
+        self._cache_digest = found.digest
         self.previous: dict[str, Entry] | None = self.cache.files if self.cache else None
         empty = not output.is_dir() or not any(output.iterdir())
         if not empty and found.cache is None:
@@ -159,7 +160,7 @@ class SiteWriter:
         files = dict(sorted(self.entries.items()))
         # What the build read, made after the pruning above (it may measure the site).
         settled = msgspec.structs.replace(inputs(), outputs=len(files)) if inputs else None
-        save_cache(self.output, make_cache(files, theme, tags or {}, related, related_counts, settled))
+        save_cache(self.output, make_cache(files, theme, tags or {}, related, related_counts, settled), self._cache_digest)
         return self.report
 
     def _stale_paths(self) -> list[str]:

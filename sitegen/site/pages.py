@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,6 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen.errors import BuildError
-from sitegen.search.related import Related
 from sitegen.site.calendar import months as calendar_months
 from sitegen.site.site import SiteModel, newest_day_then_upvotes
 from sitegen.site.templating import render_markdown
@@ -36,6 +35,8 @@ from sitegen.store.models import Paper
 
 AUTHORS_SHOWN = 12  # a paper page shows this many authors, the rest fold into <details>
 PaperKey = Callable[[Paper], bytes]
+# Each paper's related papers: (arXiv id, the words they share), most similar first.
+RelatedLists = Mapping[str, Sequence[tuple[str, Sequence[str]]]]
 
 
 def paper_path(paper: Paper) -> str:
@@ -77,7 +78,7 @@ class PageRenderer:
         self,
         env: jinja2.Environment,
         model: SiteModel,
-        related: Mapping[str, tuple[Related, ...]] | None = None,
+        related: RelatedLists | None = None,
         statuses: tuple[SourceStatus, ...] = (),
         about: str | None = None,
     ) -> None:
@@ -180,15 +181,21 @@ class PageRenderer:
         yield Page("topics/index.html", "topics.html", {"section": "topics"})
         for topic in model.topics:
             yield from self._topic_pages(topic.slug, paper_key, theme)
+        # The one loop over every paper of the archive in a plan: kept to lookups and one digest.
+        by_id, related_of = model.papers, self.related
         for paper in model.newest_first:
-            related = [(model.papers[r.arxiv_id], r.shares) for r in self.related.get(paper.arxiv_id, ())]
+            listed = related_of.get(paper.arxiv_id, ())
             # A paper page shows its own paper and the titles of its related ones: theme and
             # version side by side are its key, with a digest of the related papers if any.
             key = theme + paper_key(paper)
-            if related:
-                key += digest(
-                    *(part for other, shares in related for part in (paper_key(other), other.arxiv_id, "\x1e".join(shares)))
-                )
+            related: list[tuple[Paper, Sequence[str]]] = []
+            if listed:
+                parts: list[bytes | str] = []
+                for other_id, shares in listed:
+                    other = by_id[other_id]
+                    related.append((other, shares))
+                    parts += (paper_key(other), other_id, "\x1e".join(shares))
+                key += digest(*parts)
             yield Page(
                 f"{paper_path(paper)}index.html",
                 "paper.html",

@@ -52,7 +52,7 @@ def main() -> None:
         print(f"index size: {size / 1e6:.1f} MB, {size / max(len(papers), 1) / 1000:.2f} KB per paper", flush=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, cpu = time.perf_counter(), time.process_time()
-    related = related_papers(papers, None, word_counts(papers, versions)[:2])
+    related = related_papers(papers, None, word_counts(papers))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu + workers_cpu

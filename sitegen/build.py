@@ -49,6 +49,9 @@ if TYPE_CHECKING:  # the pipeline's own modules are imported in build(), when th
 Output = tuple[str, bytes]
 # Written by the search stage after the pages, not by the plan: the writer must not prune it.
 SEARCH_INDEX = "search/index"
+# What the search stages keep between builds (search/related_state.py, search/index_state.py),
+# never published.
+SEARCH_STATE = ".sitegen-search"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def build(
         from sitegen.output.plan import write_plan
         from sitegen.rules.tag_all import tag_archive
         from sitegen.search.index import write_search_index
+        from sitegen.search.keys import PaperKeys
+        from sitegen.search.related_state import update_related
         from sitegen.site.orgs import build_orgs
         from sitegen.site.periods import MONTH, WEEK, build_periods, completed
         from sitegen.site.site import build_model
@@ -142,10 +147,14 @@ def build(
         recorded = record_week_rankings(
             config.store.path, ((week.key, [p.arxiv_id for p in week.papers]) for week in ended), rankings_before
         )
-        with progress.stage("related papers"):
-            related, related_cache = steps.related_papers_of(model, versions, steps.related_state(writer.cache), theme)
-        # The last build's tags and related papers are merged in by now: only its file entries
-        # (writer.previous) are still needed, so its tens of MB of lists go before the forks.
+        with progress.stage("related papers") as detail:
+            # Only the days the kept state does not hold are computed (search/related_state.py).
+            keys = PaperKeys.of(model.newest_first[::-1], versions)  # shared with the search index
+            found = update_related(output / SEARCH_STATE / "related", model.newest_first[::-1], keys=keys)
+            related, search_warnings = found.lists, found.warnings
+            detail(f"{found.computed} paper(s) computed")
+        # The last build's tags are merged in by now: only its file entries (writer.previous)
+        # are still needed, so the rest goes before the forks.
         writer.cache = None
         # What the site-wide pages show besides the papers, read here so rendering reads nothing:
         # source health from the ledgers (no wall clock) and the e-mail digest's last send.
@@ -167,9 +176,11 @@ def build(
         # The plan (a page context per output, the renderers, every paper's related list) is
         # done with: freed before the search index forks its workers, which would otherwise
         # inherit it and hold it beside their own arrays (peak memory of a full build).
-        del plan, rendered, shown, related
+        del plan, rendered, shown, related, found
         with progress.stage("search index") as detail:
-            search = write_search_index(output / SEARCH_INDEX, tuple(reversed(model.newest_first)), versions)
+            search = write_search_index(
+                output / SEARCH_INDEX, model.newest_first[::-1], state=output / SEARCH_STATE / "index.msgpack", keys=keys
+            )
             detail(search.summary().removeprefix("search index: "))
         # Last, after the search index: the cache says the whole site is up to date.
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
@@ -195,8 +206,6 @@ def build(
         report = writer.finish(
             theme=theme,
             tags={i: (versions[i], model.tags[i]) for i in complete},
-            related=related_cache["related"],  # type: ignore[arg-type]
-            related_counts=related_cache["related_counts"],  # type: ignore[arg-type]
             inputs=settled_inputs,
         )
     return BuildReport(
@@ -205,7 +214,8 @@ def build(
         write=report,
         output=output,
         search=search,
-        warnings=(*report.warnings, *input_warnings),
+        # A search state that could not be read is said once (it is rebuilt), not repeated.
+        warnings=(*report.warnings, *input_warnings, *search_warnings, *search.warnings),
         size=measured[0],
     )
 

@@ -9,17 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
-
-import orjson
 
 from sitegen.config.load import Config
 from sitegen.digest.ledger import DigestStatus
-from sitegen.output.build_cache import BuildCache
 from sitegen.output.fingerprint import digest
 from sitegen.output.manifest import MANIFEST_NAME, Manifest
 from sitegen.output.plan import Planned, planned_file
-from sitegen.search.related import chain_keys, related_papers, word_counts
 from sitegen.site.browse_feeds import BrowseFeeds
 from sitegen.site.browse_pages import BrowsePages
 from sitegen.site.feed_channel import FORMATS
@@ -121,37 +116,6 @@ def render_page(pages: PageRenderer, page: Page) -> list[Output]:
     return [(page.path, pages.render(page))]
 
 
-def related_papers_of(
-    model: SiteModel, versions: dict[str, bytes], extra: dict[str, object], theme: bytes
-) -> tuple[RelatedLists, dict[str, object]]:
-    """Every paper's related papers, computed only for papers whose key changed (see related.py:
-    a paper's list depends on the papers listed up to its day, so a new day computes its own),
-    and what to keep for the next build: the lists as JSON bytes (the same lists give the same
-    build-cache file) and each paper's word counts (read again only for changed papers).
-
-    The lists kept from the last build stay as decoded ([id, shares] pairs), neither turned into
-    records nor re-made for the cache: at 100,000 papers that alone took seconds of a daily build."""
-    oldest_first = model.newest_first[::-1]
-    keys = {i: key.hex() for i, key in chain_keys(oldest_first, versions).items()}
-    cache: dict[str, Any] = {}  # arXiv id -> [chain key, [[other id, [shared words]], ...]], as in JSON
-    try:
-        cached = orjson.loads(extra["related"]) if extra.get("theme") == theme else {}  # type: ignore[arg-type]
-        for i, entry in cached.items():
-            key, lists = entry
-            if keys.get(i) == key and all(isinstance(other, str) and isinstance(shares, list) for other, shares in lists):
-                cache[i] = entry
-    except (KeyError, TypeError, ValueError, AttributeError, orjson.JSONDecodeError):
-        cache = {}  # no cache, or one from another version: compute every list
-    wanted = {i for i in keys if i not in cache}
-    counts = extra.get("related_counts") if extra.get("theme") == theme else None
-    if wanted:
-        words, matrix, counts = word_counts(oldest_first, versions, counts)
-        for i, lists in related_papers(oldest_first, wanted, (words, matrix)).items():
-            cache[i] = [keys[i], [[r.arxiv_id, list(r.shares)] for r in lists]]
-    related: RelatedLists = {i: entry[1] for i, entry in cache.items()}
-    return related, {"related": orjson.dumps(cache, option=orjson.OPT_SORT_KEYS), "related_counts": counts}
-
-
 def tex_warnings(papers: Iterable[Paper]) -> tuple[str, ...]:
     """One line per text the TeX converter refused (too long or too deeply nested): the pages
     and feeds show it as written, and the owner learns which paper it is."""
@@ -162,13 +126,6 @@ def tex_warnings(papers: Iterable[Paper]) -> tuple[str, ...]:
             if problem:
                 warnings.append(f"paper {paper.arxiv_id}: {field} shown as written, TeX not converted: {problem}")
     return tuple(warnings)
-
-
-def related_state(cache: BuildCache | None) -> dict[str, object]:
-    """What the last build kept for `related_papers_of`, from the typed build cache."""
-    if cache is None:
-        return {}
-    return {"theme": cache.theme, "related": cache.related, "related_counts": cache.related_counts}
 
 
 def site_files_of(config: Config, html_paths: list[str], manifest: Manifest) -> Iterator[Output]:

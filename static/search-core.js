@@ -150,7 +150,7 @@
       return files.get(path);
     };
     const manifest = () => get("manifest.json");
-    // The best few papers for each two-character word being typed (sitegen/search/head.py).
+    // The best few papers for each one- or two-character word being typed (sitegen/search/head.py).
     const head = () => get("head.json");
 
     // Which words of each chunk a slot matches: the exact term, or for the word being typed
@@ -174,18 +174,19 @@
       const chunks = info.chunkList
         .filter((chunk) => chunk.last >= filters.from && chunk.first <= filters.to);
       const named = [...filters.authors.map((t) => ["@a:" + t, t]), ...filters.orgs.map((t) => ["@o:" + t, t])];
-      if (!slots.length && !named.length && filters.from === "0000" && filters.to === "9999") {
-        return { hits: [], total: 0, words: new Set(), problems: parsed.problems, empty: true };
-      }
-      // A lone two-character word being typed is answered by the head, without a request.
-      const lone = slots.length === 1 && slots[0].prefix ? slots[0].raw : null;
-      if (lone && /^[a-z]{2}$/.test(lone) && !phrases.length && !named.length && filters.from === "0000" && filters.to === "9999") {
+      // The first one or two letters or digits being typed are answered by the head, without a
+      // request (sitegen/search/head.py): the page has it from the start.
+      const lone = normalize(query.trimStart());
+      if (/^[a-z0-9]$|^[a-z][a-z0-9]$|^[0-9][a-z]$/.test(lone)) { // head.py PREFIXES
         const top = await head();
         if (top) {
           const entries = top.prefixes[lone] || [];
           const hits = entries.map(([row, word, excerpt], k) => ({ row: [...top.rows[row], excerpt], word, score: entries.length - k }));
           return { hits, total: hits.length, words: new Set(hits.map((hit) => hit.word)), problems: parsed.problems, empty: false, head: true };
         }
+      }
+      if (!slots.length && !named.length && filters.from === "0000" && filters.to === "9999") {
+        return { hits: [], total: 0, words: new Set(), problems: parsed.problems, empty: true };
       }
       const shardOf = (chunk, term) => get(`${chunk.dir}/t/${fileName(shardKey(term, chunk.splitSet))}.json`);
       const loaded = await Promise.all(chunks.map(async (chunk) => {

@@ -3,7 +3,6 @@ the paper's day, and old paper pages unchanged byte for byte when a day is added
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -15,7 +14,7 @@ from lxml import html
 from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.search import related as related_module
-from sitegen.search.related import related_papers, word_counts
+from sitegen.search.related import related_papers
 from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
 
@@ -122,21 +121,6 @@ def test_adding_a_day_leaves_old_paper_pages_unchanged_and_equals_a_clean_build(
     shutil.rmtree(config.build.output)
     build(config)
     assert _pages(config.build.output) == after
-
-
-def test_kept_word_counts_give_the_same_lists_as_reading_every_paper() -> None:
-    papers = _archive()
-    versions = {p.arxiv_id: p.arxiv_id.encode() for p in papers}
-    _, _, saved = word_counts(papers[:7], versions)
-    # Paper 3 changed since (a new version): its counts must be read again, the rest reused.
-    changed = {**versions, papers[3].arxiv_id: b"new"}
-    edited = list(papers)
-    edited[3] = dataclasses.replace(papers[3], abstract="Zebrafish larvae again, with fins and cameras in aquariums.")
-    words, matrix, _ = word_counts(edited, changed, saved)
-    fresh_words, fresh_matrix, _ = word_counts(edited)
-    assert words == fresh_words and (matrix != fresh_matrix).nnz == 0
-    assert related_papers(edited, None, (words, matrix)) == related_papers(edited)
-    assert related_papers(edited)[edited[3].arxiv_id] != related_papers(papers)[papers[3].arxiv_id]
 
 
 def test_a_paper_without_words_has_no_related_papers_and_breaks_nothing() -> None:

@@ -63,8 +63,8 @@ def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def test_chunk_sizes_depend_on_the_count_alone() -> None:
     assert chunk_sizes(8206) == [4096, 4096, 14]
-    assert chunk_sizes(100_000) == [65536, 16384, 16384, 1024, 672]
-    assert chunk_sizes(1023) == [1023] and chunk_sizes(0) == []
+    assert chunk_sizes(100_000) == [65536, 16384, 16384, 1024, 256, 256, 64, 64, 32]
+    assert chunk_sizes(63) == [63] and chunk_sizes(64) == [64] and chunk_sizes(0) == []
 
 
 @pytest.mark.skipif(NODE is None, reason="node runs static/search-core.js")

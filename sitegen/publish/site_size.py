@@ -19,7 +19,8 @@ from sitegen.output.build_cache import CACHE_NAME
 # The size ledger of the build (size_ledger.py), beside the build cache; neither is published.
 LEDGER_NAME = ".sitegen-size"
 # Not published, so not counted (the cache, the ledger and the temp files of a killed build).
-UNPUBLISHED = frozenset({CACHE_NAME, f"{CACHE_NAME}.tmp", LEDGER_NAME, f"{LEDGER_NAME}.tmp"})
+# The search stages' kept state (build.py SEARCH_STATE) is the build's, not the site's.
+UNPUBLISHED = frozenset({CACHE_NAME, f"{CACHE_NAME}.tmp", LEDGER_NAME, f"{LEDGER_NAME}.tmp", ".sitegen-search"})
 OTHER = "other"
 # A bound on the walk: no site sitegen writes comes near it (the budget is about 150,000 files).
 MAX_FILES = 10_000_000

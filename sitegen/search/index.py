@@ -11,18 +11,21 @@ same code that benchmarks/search_quality.py runs under node.
 Layout under `output/search/index/`:
 - `manifest.json`: format, scoring constants, stop words, and the chunks, oldest first, each with
   its folder, paper count and first and last day (date filters skip whole chunks).
-- `head.json`: the best few papers for every two-character word being typed (search/head.py),
-  fetched with the page so the first keys need no request.
+- `head.json`: the best few papers for every one- and two-character word being typed
+  (search/head.py), fetched with the page so the first keys need no request.
 - `<chunk>/...`: see search/chunk.py.
 
 Papers are split, oldest first, into chunks (see `chunk_sizes`); a chunk's folder is named by a digest
 of everything it indexes, so a daily build (new papers land in the newest chunk) rebuilds one
-chunk and keeps the others' files untouched. Same papers, same bytes.
+chunk and keeps the others' files untouched, and a refreshed upvote count rebuilds nothing. Same
+papers, same bytes. What the next build reuses (which store versions gave which chunk, the head's
+summaries) is kept in the search state (index_state.py), never published.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import re
@@ -36,19 +39,23 @@ import orjson
 from sitegen.errors import BuildError, StoreError
 from sitegen.search.chunk import BLOCK, FIELD_GAP, K1, LEVELS, SHARD_BYTES, chunk_files, shard_key, teaser
 from sitegen.search.head import HEAD, head_bytes
+from sitegen.search.index_state import IndexState, read_index_state, write_index_state
+from sitegen.search.keys import PaperKeys
 from sitegen.search.text import MAX_WORD, MIN_WORD, STOPWORDS, normalize
 from sitegen.store.files import atomic_write
 from sitegen.store.models import Paper
 
 __all__ = ["normalize", "shard_key", "teaser", "write_search_index", "SearchIndexReport"]
 
-FORMAT = 5  # bump when the files or the tokenizer change, so every chunk is rebuilt
+FORMAT = 6  # bump when the files or the tokenizer change, so every chunk is rebuilt
 # Chunk sizes: TAIL * BASE**k papers, the largest first, then the newest papers (fewer than
 # TAIL). A new day rewrites the tail; every TAIL papers the tail becomes a chunk, and BASE chunks
 # of one size become one of the next size. So a query reads few chunks (at most BASE - 1 of each
-# size: 5 for 100,000 papers today) and a daily build rewrites only a small part.
-TAIL = 1024
+# size: 9 for 100,000 papers) and a daily build re-indexes only a small part: indexing costs
+# about 1 ms per paper, so the tail is small (a day of 50 papers re-indexes fewer than 114).
+TAIL = 64
 BASE = 4
+IN_PROCESS = 2048  # papers to index below which no worker process is started
 MANIFEST = "manifest.json"
 _CHUNK_NAME = re.compile(r"[0-9a-f]{16}\Z")  # blake2b with digest_size=8, as hex
 _MANIFEST_TEMP = re.compile(r"\.manifest\.json\..+\.tmp\Z")
@@ -60,6 +67,7 @@ class SearchIndexReport:
     chunks: int
     built: int  # chunks (re)written by this build
     removed: int  # stale chunk folders deleted
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         return f"search index: {self.papers} paper(s) in {self.chunks} chunk(s), {self.built} rebuilt"
@@ -90,21 +98,28 @@ def chunk_digest(papers: Sequence[Paper]) -> str:
     for p in papers:
         org = p.organization
         fields = (
-            p.arxiv_id, p.first_day.isoformat(), p.title, p.abstract, p.ai_summary or "", "\x1f".join(p.authors),
-            org.name if org else "", (org.fullname or "") if org else "", "\x1f".join(p.ai_keywords),
+            p.arxiv_id,
+            p.first_day.isoformat(),
+            p.title,
+            p.abstract,
+            p.ai_summary or "",
+            "\x1f".join(p.authors),
+            org.name if org else "",
+            (org.fullname or "") if org else "",
+            "\x1f".join(p.ai_keywords),
         )
         digest.update("\x1e".join(fields).encode("utf-8", "surrogatepass"))
         digest.update(b"\x1d")
     return digest.hexdigest()
 
 
-def versions_digest(papers: Sequence[Paper], versions: Mapping[str, bytes]) -> str:
-    """A chunk's name from its papers' store versions (see Store.paper_versions): the same answer
-    as hashing their text whenever a version covers the text, for a fraction of the work."""
-    digest = hashlib.blake2b(f"{_settings()}|versions".encode(), digest_size=8)
-    for p in papers:
-        digest.update(p.arxiv_id.encode())
-        digest.update(versions[p.arxiv_id])
+def versions_digest(keys: PaperKeys, start: int, end: int) -> str:
+    """A digest of the ids and store versions of papers [start, end) (see Store.paper_versions):
+    while it is the one the last build saw, so is the chunk's text, and its name need not be
+    computed again."""
+    digest = hashlib.blake2b(f"{_settings()}|versions".encode(), digest_size=16)
+    digest.update(keys.ids_of(start, end))
+    digest.update(keys.versions[start * 16 : end * 16])
     return digest.hexdigest()
 
 
@@ -135,14 +150,29 @@ def manifest_bytes(names: Sequence[str], chunks: Sequence[Sequence[Paper]], spli
 
 
 def write_search_index(
-    folder: Path, papers_oldest_first: Sequence[Paper], versions: Mapping[str, bytes] | None = None
+    folder: Path,
+    papers_oldest_first: Sequence[Paper],
+    versions: Mapping[str, bytes] | None = None,
+    state: Path | None = None,
+    keys: PaperKeys | None = None,
 ) -> SearchIndexReport:
-    """Bring `folder` up to date with the papers, rebuilding only the chunks that changed."""
+    """Bring `folder` up to date with the papers, rebuilding only the chunks that changed; with a
+    `state` file, keep there what the next build reuses. `keys`: the papers' ids and versions,
+    when the caller has them already."""
     chunks: list[Sequence[Paper]] = []
     for size in chunk_sizes(len(papers_oldest_first)):
         start = sum(len(chunk) for chunk in chunks)
         chunks.append(papers_oldest_first[start : start + size])
-    names = [versions_digest(chunk, versions) if versions is not None else chunk_digest(chunk) for chunk in chunks]
+    kept, warnings = read_index_state(state) if state is not None else (IndexState(), [])
+    # A chunk's name is the digest of its text; chunks whose store versions are unchanged take
+    # the name the last build computed.
+    if versions is not None or keys is not None:
+        keys = keys or PaperKeys.of(papers_oldest_first, versions)
+        starts = list(itertools.accumulate(map(len, chunks), initial=0))
+        version_keys = [versions_digest(keys, start, end) for start, end in itertools.pairwise(starts)]
+    else:
+        version_keys = []
+    names = [kept.names.get(version_keys[n] if version_keys else "") or chunk_digest(chunk) for n, chunk in enumerate(chunks)]
     previous = _previous_chunks(folder)
     pending = [
         (folder / name, chunk)
@@ -158,9 +188,10 @@ def write_search_index(
         content = manifest_bytes(names, chunks, splits)
         manifest_path = folder / MANIFEST
         head_path = folder / HEAD
+        head_state = kept.head
         if pending or not head_path.is_file() or not manifest_path.is_file() or manifest_path.read_bytes() != content:
-            listed = [(name, len(chunk), chunk_splits) for name, chunk, chunk_splits in zip(names, chunks, splits, strict=True)]
-            head = head_bytes(folder, listed)
+            listed = [(name, len(chunk)) for name, chunk in zip(names, chunks, strict=True)]
+            head, head_state = head_bytes(folder, listed, kept.head, state.parent / "words" if state is not None else None)
             if not head_path.is_file() or head_path.read_bytes() != head:
                 atomic_write(head_path, head)
         if not manifest_path.is_file() or manifest_path.read_bytes() != content:
@@ -179,9 +210,11 @@ def write_search_index(
             elif entry.is_file() and _MANIFEST_TEMP.match(entry.name):
                 entry.unlink()
                 removed += 1
+        if state is not None:
+            write_index_state(state, IndexState(dict(zip(version_keys, names, strict=False)), head_state), kept.head.base)
     except (OSError, StoreError, orjson.JSONDecodeError) as error:
         raise BuildError(f"{folder}: cannot write the search index ({error})") from None
-    return SearchIndexReport(papers=len(papers_oldest_first), chunks=len(chunks), built=len(pending), removed=removed)
+    return SearchIndexReport(len(papers_oldest_first), len(chunks), len(pending), removed, tuple(warnings))
 
 
 # Chunks are independent: a full rebuild indexes them on every core. Forked workers inherit the
@@ -192,7 +225,9 @@ _PENDING: list[tuple[Path, Sequence[Paper]]] = []
 def _build_chunks(pending: list[tuple[Path, Sequence[Paper]]]) -> None:
     global _PENDING
     workers = min(len(pending), os.cpu_count() or 1)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # A daily build's few small chunks take less time than starting processes for them.
+    small = sum(len(chunk) for _, chunk in pending) < IN_PROCESS
+    if workers < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
         for target, chunk in pending:
             _write_chunk(target, chunk)
         return

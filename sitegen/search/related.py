@@ -15,11 +15,10 @@ run in scipy's sparse matrix code, one listing day at a time.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,96 +45,33 @@ class Related:
     shares: tuple[str, ...]
 
 
-def chain_keys(papers: Sequence[Paper], versions: Mapping[str, bytes]) -> dict[str, bytes]:
-    """For each paper, a digest of every paper listed up to the end of its first day (ids and
-    store versions, oldest first): its related papers change exactly when this key does."""
-    keys: dict[str, bytes] = {}
-    hasher = hashlib.blake2b(b"related|1", digest_size=16)
-    for index, paper in enumerate(papers):
-        hasher.update(paper.arxiv_id.encode())
-        hasher.update(versions.get(paper.arxiv_id, b""))
-        if index + 1 == len(papers) or papers[index + 1].first_day != paper.first_day:
-            digest = hasher.copy().digest()
-            for same_day in papers[index::-1]:
-                if same_day.first_day != paper.first_day:
-                    break
-                keys[same_day.arxiv_id] = digest
-    return keys
-
-
-Counts = tuple[bytes, bytes, bytes, bytes]  # JSON [words, ids, versions], then indptr, indices, data
-
-
-def word_counts(
-    papers: Sequence[Paper], versions: Mapping[str, bytes] | None = None, cache: object = None
-) -> tuple[list[str], sparse.csr_matrix, Counts]:
-    """The vocabulary (sorted), each paper's word counts (title words twice) as rows over it, and
-    those counts as bytes to keep for the next build: a paper whose store version is unchanged is
-    not read again, so a new day costs its own papers' words."""
-    known: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    cached_words = np.array([], dtype=str)
-    if isinstance(cache, tuple) and len(cache) == 4 and versions is not None:
-        try:
-            listed, ids, saved_versions = orjson.loads(cache[0])
-            cached_words = np.array(listed, dtype=str)
-            indptr = np.frombuffer(cache[1], dtype=np.int64)
-            indices = np.frombuffer(cache[2], dtype=np.int32)
-            data = np.frombuffer(cache[3], dtype=np.int32)
-            for row, (arxiv_id, version) in enumerate(zip(ids, saved_versions, strict=True)):
-                if versions.get(arxiv_id, b"").hex() == version:
-                    known[arxiv_id] = (indices[indptr[row] : indptr[row + 1]], data[indptr[row] : indptr[row + 1]])
-        except (ValueError, TypeError, IndexError, orjson.JSONDecodeError):
-            known = {}  # an unreadable cache only costs reading every paper again
-    fresh = [paper for paper in papers if paper.arxiv_id not in known]
+def word_counts(papers: Sequence[Paper]) -> tuple[list[str], sparse.csr_matrix]:
+    """The vocabulary (sorted) and each paper's word counts (title words twice) as rows over it."""
     vocabulary = Vocabulary()
     term_ids, title_words, abstract_words = array("i"), array("i"), array("i")
-    for paper in fresh:
+    for paper in papers:
         abstract = terms(readable(paper.abstract, paper.arxiv_id))
         title = terms(readable(paper.title, paper.arxiv_id))
         term_ids.extend(map(vocabulary.__getitem__, abstract))
         term_ids.extend(map(vocabulary.__getitem__, title))
         abstract_words.append(len(abstract))
         title_words.append(len(title))
-    used = (
-        np.unique(np.concatenate([cached_words[indices] for indices, _ in known.values()])) if known else np.array([], dtype=str)
-    )
-    new_words = np.array([term for term in vocabulary if term is not None], dtype=str)
-    words_array = (
-        np.unique(np.concatenate([used.astype(str), new_words])) if (len(used) or len(new_words)) else np.array([], dtype=str)
-    )
-    # Sorted order on both sides: remapping keeps each cached row's columns ascending.
-    remap = np.searchsorted(words_array, cached_words) if len(cached_words) else np.array([], dtype=np.int64)
-    fresh_rows = _fresh_rows(
+    seen = np.array([term for term in vocabulary if term is not None], dtype=str)
+    words = np.unique(seen) if len(seen) else np.array([], dtype=str)
+    rows = count_rows(
         np.frombuffer(term_ids, dtype=np.int32),
         np.frombuffer(abstract_words, dtype=np.int32),
         np.frombuffer(title_words, dtype=np.int32),
-        np.searchsorted(words_array, new_words) if len(new_words) else np.array([], dtype=np.int64),
-        len(words_array),
+        np.searchsorted(words, seen) if len(seen) else np.array([], dtype=np.int64),
+        len(words),
     )
-    fresh_index = {paper.arxiv_id: row for row, paper in enumerate(fresh)}
-    indptr_out, indices_out, data_out = [0], [], []
-    for paper in papers:
-        if paper.arxiv_id in known:
-            old_indices, old_data = known[paper.arxiv_id]
-            indices_out.append(remap[old_indices])
-            data_out.append(old_data)
-        else:
-            columns, counted = fresh_rows[fresh_index[paper.arxiv_id]]
-            indices_out.append(columns)
-            data_out.append(counted)
-        indptr_out.append(indptr_out[-1] + len(indices_out[-1]))
-    indices_all = np.concatenate(indices_out).astype(np.int32) if indices_out else np.array([], dtype=np.int32)
-    data_all = np.concatenate(data_out).astype(np.int32) if data_out else np.array([], dtype=np.int32)
-    counts = sparse.csr_matrix(
-        (data_all, indices_all, np.array(indptr_out, dtype=np.int64)), shape=(len(papers), len(words_array))
-    )
-    words = words_array.tolist()
-    header = orjson.dumps([words, [p.arxiv_id for p in papers], [(versions or {}).get(p.arxiv_id, b"").hex() for p in papers]])
-    saved: Counts = (header, counts.indptr.astype(np.int64).tobytes(), indices_all.tobytes(), data_all.tobytes())
-    return words, counts, saved
+    indptr = np.r_[0, np.cumsum([len(columns) for columns, _ in rows])].astype(np.int64)
+    indices = np.concatenate([columns for columns, _ in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
+    data = np.concatenate([counted for _, counted in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
+    return words.tolist(), sparse.csr_matrix((data, indices, indptr), shape=(len(papers), len(words)))
 
 
-def _fresh_rows(
+def count_rows(
     term_ids: np.ndarray, abstract_words: np.ndarray, title_words: np.ndarray, column_of: np.ndarray, width: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each paper's (columns ascending, counts), from its abstract's then its title's term numbers
@@ -145,9 +81,9 @@ def _fresh_rows(
         return []
     lengths = np.stack([abstract_words, title_words], axis=1).ravel().astype(np.int64)
     rows = np.repeat(np.repeat(np.arange(papers, dtype=np.int64), 2), lengths)
-    weights = np.repeat(np.tile(np.array([1, 2], dtype=np.int64), papers), lengths)
+    title_twice = np.repeat(np.tile(np.array([1, 2], dtype=np.int64), papers), lengths)
     keys, inverse = np.unique(rows * width + column_of[term_ids], return_inverse=True)
-    counted = np.bincount(inverse.ravel(), weights=weights, minlength=len(keys)).astype(np.int32)
+    counted = np.bincount(inverse.ravel(), weights=title_twice, minlength=len(keys)).astype(np.int32)
     key_rows, columns = keys // width, keys % width
     bounds = np.searchsorted(key_rows, np.arange(papers + 1)).tolist()
     return [(columns[bounds[row] : bounds[row + 1]], counted[bounds[row] : bounds[row + 1]]) for row in range(papers)]
@@ -158,11 +94,26 @@ def related_papers(
 ) -> dict[str, tuple[Related, ...]]:
     """Related papers of `wanted` (default: all), given every paper oldest first by first day and,
     optionally, their word counts from `word_counts`."""
-    if not papers:
-        return {}
+    lists = related_lists(papers, wanted, counted)[0]
+    return {
+        arxiv_id: tuple(Related(papers[column].arxiv_id, tuple(shares)) for column, shares in entries)
+        for arxiv_id, entries in lists.items()
+    }
+
+
+RawLists = dict[str, list[tuple[int, list[str]]]]  # arxiv_id -> [(paper number, shared words)]
+
+
+def related_lists(
+    papers: Sequence[Paper], wanted: set[str] | None = None, counted: tuple[list[str], sparse.csr_matrix] | None = None
+) -> tuple[RawLists, sparse.csr_matrix]:
+    """`related_papers` with papers by number, and the papers' word weights (rows over the
+    sorted words), which related_state.py keeps for the days to come."""
     global _SHARED
-    words, counts = counted if counted is not None else word_counts(papers)[:2]
-    matrix = _weights(counts)
+    words, counts = counted if counted is not None else word_counts(papers)
+    matrix = weights(counts)
+    if not papers:
+        return {}, matrix
     days: list[tuple[int, int]] = []
     start = 0
     while start < len(papers):
@@ -174,15 +125,19 @@ def related_papers(
     _SHARED = _Shared(papers, wanted, words, matrix, matrix.T.tocsr(), (matrix > 0).astype(np.int64).tocsr(), days)
     try:
         # A day's work grows with the papers listed so far: split the days where half of it is done.
-        work = np.cumsum([(end - start if wanted is None else sum(papers[r].arxiv_id in wanted for r in range(start, end))) * end
-                          for start, end in days])
+        work = np.cumsum(
+            [
+                (end - start if wanted is None else sum(papers[r].arxiv_id in wanted for r in range(start, end))) * end
+                for start, end in days
+            ]
+        )
         workers = min(2, os.cpu_count() or 1)
         if workers < 2 or work[-1] < PARALLEL_WORK or "fork" not in multiprocessing.get_all_start_methods():
-            return _decode(_related_days((0, len(days))), papers)
+            return orjson.loads(_related_days((0, len(days)))), matrix
         middle = int(np.searchsorted(work, work[-1] / 2)) + 1
         with multiprocessing.get_context("fork").Pool(2) as pool:
             parts = pool.map(_related_days, [(0, middle), (middle, len(days))], chunksize=1)
-        return {key: value for part in parts for key, value in _decode(part, papers).items()}
+        return {key: value for part in parts for key, value in orjson.loads(part).items()}, matrix
     finally:
         _SHARED = None
 
@@ -223,18 +178,11 @@ def _related_days(span: tuple[int, int]) -> bytes:
         todo = [row for row in range(start, end) if wanted is None or papers[row].arxiv_id in wanted]
         if todo:
             idf = np.log(1 + (end - df + 0.5) / (df + 0.5))
-            query = _queries(matrix, todo, idf, df, end)
+            query = queries(matrix, todo, idf, df, end)
             scores = (query @ _listed_so_far(shared.by_term, query, df)).tocsr()
-            for row, picked in zip(todo, _best(scores, todo, query, matrix), strict=True):
+            for row, picked in zip(todo, best_of(scores, todo, query, matrix), strict=True):
                 result[papers[row].arxiv_id] = [[column, [shared.words[t] for t in shares]] for column, shares in picked]
     return orjson.dumps(result)
-
-
-def _decode(part: bytes, papers: Sequence[Paper]) -> dict[str, tuple[Related, ...]]:
-    return {
-        arxiv_id: tuple(Related(papers[column].arxiv_id, tuple(shares)) for column, shares in lists)
-        for arxiv_id, lists in orjson.loads(part).items()
-    }
 
 
 def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.ndarray) -> sparse.csr_matrix:
@@ -251,7 +199,7 @@ def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.
     return sparse.csr_matrix((by_term.data[take], by_term.indices[take], indptr), shape=by_term.shape)
 
 
-def _weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+def weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     """Rows of BM25-saturated counts, each scaled to length 1."""
     counts = counts.astype(np.float64)
     lengths = np.asarray(counts.sum(axis=1)).ravel()
@@ -266,7 +214,7 @@ def _weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     )
 
 
-def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> sparse.csr_matrix:
+def queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> sparse.csr_matrix:
     """Each paper's strongest words, weighted by idf squared (over the papers so far)."""
     picked = matrix[rows]
     owner = np.repeat(np.arange(len(rows)), np.diff(picked.indptr))
@@ -287,7 +235,7 @@ def _queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np
     return sparse.csr_matrix((values * idf[columns] ** 2, columns, indptr.astype(np.int64)), shape=(len(rows), matrix.shape[1]))
 
 
-def _best(
+def best_of(
     scores: sparse.csr_matrix, todo: list[int], query: sparse.csr_matrix, matrix: sparse.csr_matrix
 ) -> list[list[tuple[int, list[int]]]]:
     """For each query row: its RELATED most similar papers, each with the SHARED_SHOWN words

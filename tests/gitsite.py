@@ -118,5 +118,9 @@ def tree_files(repo: Path, ref: str, env: dict[str, str]) -> set[str]:
 
 
 def output_files(output: Path) -> set[str]:
-    """The site files of a build (the build cache and size ledger are the builder's memory, never published)."""
-    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() and p.name not in UNPUBLISHED}
+    """The site files of a build (the build cache, size ledger and search state are the builder's memory, never published)."""
+    return {
+        p.relative_to(output).as_posix()
+        for p in output.rglob("*")
+        if p.is_file() and p.relative_to(output).parts[0] not in UNPUBLISHED
+    }

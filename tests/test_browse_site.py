@@ -37,7 +37,7 @@ def _html(output: Path, path: str) -> lxml.html.HtmlElement:
 def _ids(page: lxml.html.HtmlElement) -> list[str]:
     """The arXiv ids of the papers a week, month or organization page lists, in order."""
     return [
-        href.rstrip("/").rsplit("/", 1)[-1] for href in page.xpath("//ol[contains(@class,'rows')]/li/a[@class='row-title']/@href")
+        href.rstrip("/").rsplit("/", 1)[-1] for href in page.xpath("//ol[contains(@class,'rows')]/li/a[1]/@href")
     ]
 
 
@@ -51,7 +51,8 @@ def test_weeks_rank_their_papers_and_link_their_neighbours_across_the_year(site:
     assert w53.xpath("//a[@rel='prev']/@href") == ["../../weeks/2026-W52/"]
     assert w53.xpath("//a[@rel='next']/@href") == ["../../weeks/2027-W02/"]  # skips the empty week
     # Each paper with its listing day.
-    assert w53.xpath("//ol[contains(@class,'rows')]/li[2]//time/@datetime") == ["2027-01-01"]
+    (day_link,) = w53.xpath("//ol[contains(@class,'rows')]/li[2]/span/a[contains(@href, '/days/')]")
+    assert day_link.get("href") == "../../days/2027-01-01/" and day_link.text_content() == "Fri 01 Jan 2027"
     assert "so far" not in w53.text_content()
     running = _html(site, "weeks/2027-W02/index.html").text_content()
     assert "Best of the week so far" in running and "still running" in running

@@ -41,7 +41,7 @@ def test_browse_from_the_index_to_a_paper_its_topic_and_through_its_pages(visit:
     expect(page).to_have_url(re.compile(r"/topics/reasoning/"))
     expect(page.locator("nav.pager")).to_contain_text("Newest")
     topic = page.locator("h1").inner_text()
-    seen = set(page.locator("ol.rows a.row-title").evaluate_all("links => links.map(a => a.href)"))
+    seen = set(page.locator("ol.rows > li > a:first-child").evaluate_all("links => links.map(a => a.href)"))
     older_pages = []
     while page.locator("a[rel=next]").count():  # "Older", down to the oldest chunk
         before = page.url
@@ -50,7 +50,7 @@ def test_browse_from_the_index_to_a_paper_its_topic_and_through_its_pages(visit:
         page.wait_for_load_state("load")
         older_pages.append(page.url)
         expect(page.locator("ol.rows > li")).to_have_count(A.PAGE_SIZE)  # chunk pages are always full
-        seen |= set(page.locator("ol.rows a.row-title").evaluate_all("links => links.map(a => a.href)"))
+        seen |= set(page.locator("ol.rows > li > a:first-child").evaluate_all("links => links.map(a => a.href)"))
     assert len(older_pages) >= 2, f"{topic} should span several pages at page_size {A.PAGE_SIZE}"
     assert paper_url in seen  # the paper is a row of its topic, on the first page or an older one
     assert older_pages[-1].endswith("/page/1/")  # the oldest papers are chunk 1

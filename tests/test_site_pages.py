@@ -94,14 +94,17 @@ def test_topic_pages_are_paginated_newest_first_in_stable_chunks(subpath_site: P
 
     def ids_on(path: str) -> list[str]:
         doc = _doc(subpath_site, path)
-        # One row per paper, each with its listing day (a topic page spans days), linked to that day.
+        # One row per paper (its title, then a line with its listing day, upvotes and organization),
+        # each with its listing day (a topic page spans days), linked to that day.
         rows = doc.xpath("//ol[@class='rows plain']/li")
         for row in rows:
-            arxiv_id = row.xpath("./a[@class='row-title']/@href")[0].split("/")[-2]
-            day = papers[arxiv_id].first_day.isoformat()
-            assert row.xpath(".//span[@class='row-meta']/a/time/@datetime") == [day]
-            assert row.xpath(".//span[@class='row-meta']/a/@href")[0].endswith(f"days/{day}/")
-        return [row.xpath("./a[@class='row-title']/@href")[0].split("/")[-2] for row in rows]
+            arxiv_id = row.xpath("./a[1]/@href")[0].split("/")[-2]
+            paper = papers[arxiv_id]
+            (day_link,) = row.xpath("./span/a[contains(@href, '/days/')]")
+            assert day_link.get("href").endswith(f"days/{paper.first_day.isoformat()}/")
+            assert day_link.text_content() == paper.first_day.strftime("%a %d %b %Y")
+            assert row.xpath("string(./span/span[@class='votes'])") == f"{paper.upvotes} upvotes"
+        return [row.xpath("./a[1]/@href")[0].split("/")[-2] for row in rows]
 
     # The first page: the newest papers; "older" leads to the newest full chunk.
     first = _doc(subpath_site, "topics/diffusion/index.html")

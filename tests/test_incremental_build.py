@@ -3,6 +3,7 @@ inputs did not change are not even rendered."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -178,3 +179,44 @@ def test_a_broken_template_is_a_clear_error_naming_it(site: Path) -> None:
         r"\(rendering days/2026-03-02/index\.html\); fix the template",
     ):
         build(load_config(site, environ={}))
+
+
+def _site_files(output: Path) -> dict[str, bytes]:
+    """The published files (not the search index, which brings its own chunks up to date, nor
+    sitegen's own state files)."""
+    return {
+        path.relative_to(output).as_posix(): path.read_bytes()
+        for path in output.rglob("*")
+        if path.is_file() and not path.relative_to(output).as_posix().startswith(("search/index", ".sitegen-"))
+    }
+
+
+def test_an_upvote_change_in_an_old_day_rewrites_the_pages_that_show_it_and_no_others(site: Path, tmp_path: Path) -> None:
+    config = load_config(site, environ={})
+    build(config)
+    output = config.build.output
+    before = _site_files(output)
+    store = Store(config.store.path)
+    old_day = _day(3)  # Thursday 5 March, in week W10, which has ended
+    target = next(p for p in store.papers().values() if p.first_day == old_day and p.organization is None)
+    store.add_listing(DayListing("huggingface", old_day, (dataclasses.replace(target, upvotes=99),)))
+
+    second = build(load_config(site, environ={}))
+    after = _site_files(output)
+    changed = {path for path, content in after.items() if before.get(path) != content}
+    # Exactly the files whose bytes changed are written, and they are those that show the count.
+    assert set(second.write.written) == changed
+    assert {
+        f"papers/{target.arxiv_id}/index.html",
+        f"days/{old_day}/index.html",
+        "weeks/2026-W10/index.html",
+        "months/2026-03/index.html",
+    } <= changed
+    untouched = [p for p in store.papers().values() if p.arxiv_id != target.arxiv_id]
+    assert not changed & {f"papers/{p.arxiv_id}/index.html" for p in untouched}
+    assert f"days/{_day(11)}/index.html" not in changed and "index.html" not in changed
+    # Pages whose papers are all in unchanged store files are not even rendered.
+    assert second.write.rendered < 20
+    # And the result is what a clean build of the same store makes.
+    fresh = build(load_config(site, environ={}), tmp_path / "fresh")
+    assert _site_files(fresh.output) == after

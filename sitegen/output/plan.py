@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sitegen.forkpool import fork_map, workers_for
 from sitegen.output.writer import SiteWriter, WriteResult
@@ -29,11 +29,12 @@ def no_bar(total: int) -> Iterator[Callable[[int], None]]:
     yield lambda count: None
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     """One output of the build. `render()` gives the bytes of each of `paths` (a page is one
     file; a feed channel is three: RSS, Atom and JSON Feed, rendered together). `key` is a
-    digest of everything the output shows (see fingerprint.py); None: rendered on every build."""
+    digest of everything the output shows (see fingerprint.py); None: rendered on every build.
+    A named tuple: a plan holds one per page, and a tuple is made several times faster than a
+    frozen dataclass."""
 
     paths: tuple[str, ...]
     key: bytes | None

@@ -28,8 +28,10 @@
   };
 
   // [term or null, raw word] for each position of `text` (null: stop word, too short or long).
+  const stopSets = new WeakMap(); // one Set of stop words per manifest, not one per call
   const positioned = (text, info) => {
-    const stop = new Set(info.stopwords);
+    let stop = stopSets.get(info);
+    if (!stop) stopSets.set(info, (stop = new Set(info.stopwords)));
     const found = [];
     for (const run of normalize(text).match(WORD) || []) {
       for (const part of run.split(CJK_SPLIT)) {

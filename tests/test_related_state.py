@@ -7,10 +7,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from real_archive import fill_store
+from real_archive import REAL_DATA, REPO, fill_store
 
 from sitegen.search import related_state
 from sitegen.search.related import related_papers
@@ -21,9 +22,16 @@ from sitegen.store.models import Paper
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Paper], dict[str, bytes]]:
-    """About 500 real papers over the last 30 saved days, oldest first."""
+    """About 500 real papers over the last 30 saved days, oldest first; without ../shared, 500
+    papers over 30 days made the way the benchmarks make them (real word frequencies)."""
     store = tmp_path_factory.mktemp("related-store") / "data"
-    fill_store(store, limit_days=30)
+    if REAL_DATA.is_dir():
+        fill_store(store, limit_days=30)
+    else:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from make_archive import make_archive
+
+        make_archive(store, 500, 30, seed=1)
     loaded = Store(store)
     papers = sorted(loaded.papers().values(), key=lambda p: (p.first_day, p.arxiv_id))
     return papers, loaded.paper_versions()

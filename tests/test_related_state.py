@@ -50,6 +50,14 @@ def _clean(papers: list[Paper]) -> dict[str, object]:
     return {i: tuple((r.arxiv_id, list(r.shares)) for r in lists) for i, lists in related_papers(papers).items()}
 
 
+def _built(tmp_path: Path, archive: tuple[list[Paper], dict[str, bytes]]) -> tuple[list[Paper], dict[str, bytes], Path]:
+    """The archive's papers and versions, and a state folder holding their lists."""
+    papers, versions = archive
+    state = tmp_path / "related"
+    update_related(state, papers, versions)
+    return papers, versions, state
+
+
 @pytest.fixture(autouse=True)
 def small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
     # Segments of 64 papers: the archive spans several sealed ones and seals more as days come.
@@ -79,9 +87,7 @@ def test_new_days_compute_only_their_papers_and_equal_a_clean_computation(
 def test_a_refreshed_upvote_count_recomputes_nothing_and_a_new_abstract_recomputes_from_its_day(
     tmp_path: Path, archive: tuple[list[Paper], dict[str, bytes]]
 ) -> None:
-    papers, versions = archive
-    state = tmp_path / "related"
-    update_related(state, papers, versions)
+    papers, versions, state = _built(tmp_path, archive)
     # A fetch rewrote the store file of an older day (new upvotes): new versions, same text.
     day = papers[-100].first_day
     refreshed = {i: (b"x" * 16 if p.first_day == day else versions[i]) for i, p in ((p.arxiv_id, p) for p in papers)}
@@ -100,9 +106,7 @@ def test_a_refreshed_upvote_count_recomputes_nothing_and_a_new_abstract_recomput
 def test_a_change_before_the_open_segment_or_a_removed_day_gives_a_clean_computation(
     tmp_path: Path, archive: tuple[list[Paper], dict[str, bytes]]
 ) -> None:
-    papers, versions = archive
-    state = tmp_path / "related"
-    update_related(state, papers, versions)
+    papers, versions, state = _built(tmp_path, archive)
     edited = [dataclasses.replace(papers[5], title="A different title about zebrafish"), *papers[:5], *papers[6:]]
     edited.sort(key=lambda p: (p.first_day, p.arxiv_id))
     found = update_related(state, edited, {**versions, papers[5].arxiv_id: b"z" * 16})
@@ -135,9 +139,7 @@ def test_a_damaged_state_is_rebuilt_with_a_warning(
 
 
 def test_the_state_holds_plain_data_only(tmp_path: Path, archive: tuple[list[Paper], dict[str, bytes]]) -> None:
-    papers, versions = archive
-    state = tmp_path / "related"
-    update_related(state, papers, versions)
+    papers, versions, state = _built(tmp_path, archive)
     # A pickle where the state should be is refused as unreadable, never loaded.
     shutil.copy(state / STATE_FILE, tmp_path / "kept")
     (state / STATE_FILE).write_bytes(b"\x80\x04\x95" + b"\x00" * 20 + b".")

@@ -27,7 +27,7 @@ from sitegen.config.load import Config
 from sitegen.config.theme import ABOUT_FILE, read_about, static_files
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
-from sitegen.output.build_cache import Inputs, peek_inputs
+from sitegen.output.build_cache import Inputs, PaperPages, peek_inputs
 from sitegen.output.fingerprint import theme_fingerprint
 from sitegen.output.folder import check_output_folder
 from sitegen.output.inputs import FileStamp, inputs_digest, store_stamps
@@ -110,11 +110,12 @@ def build(
         from sitegen import build_plan as steps
         from sitegen.digest.ledger import digest_status
         from sitegen.output.plan import write_plan
+        from sitegen.output.settled import LastBuild, settle_paper_pages, settled_papers
         from sitegen.rules.tag_all import tag_archive
         from sitegen.search.index import write_search_index
         from sitegen.search.keys import PaperKeys
         from sitegen.search.related_state import update_related
-        from sitegen.site.orgs import build_orgs
+        from sitegen.site.orgs import build_orgs, linked_slugs
         from sitegen.site.periods import MONTH, WEEK, build_periods, completed
         from sitegen.site.site import build_model
         from sitegen.store import Store
@@ -130,6 +131,8 @@ def build(
         with progress.stage("topics") as detail:
             # Tags of papers whose store version and rules are unchanged come from the cache.
             tags, tagging = tag_archive(config.topics, papers, writer.cache.tags_for(theme, versions) if writer.cache else {})
+            # What the last build saw of each paper: its pages and TeX warnings need not be made again.
+            last_build = LastBuild.of(writer.cache, theme)
             model = build_model(config, papers, tags, tagging)
             detail(f"{sum(map(len, model.papers_by_topic.values()))} tag(s) on {len(papers)} paper(s)")
         manifest = Manifest(papers=len(papers), days=len(model.days), newest_day=model.days[-1] if model.days else None)
@@ -147,11 +150,12 @@ def build(
         recorded = record_week_rankings(
             config.store.path, ((week.key, [p.arxiv_id for p in week.papers]) for week in ended), rankings_before
         )
+        oldest_first = model.newest_first[::-1]
         with progress.stage("related papers") as detail:
             # Only the days the kept state does not hold are computed (search/related_state.py).
-            keys = PaperKeys.of(model.newest_first[::-1], versions)  # shared with the search index
-            found = update_related(output / SEARCH_STATE / "related", model.newest_first[::-1], keys=keys)
-            related, search_warnings = found.lists, found.warnings
+            keys = PaperKeys.of(oldest_first, versions)  # shared with the search index
+            found = update_related(output / SEARCH_STATE / "related", oldest_first, keys=keys)
+            related, search_warnings, related_state = found.lists, found.warnings, found.saved
             detail(f"{found.computed} paper(s) computed")
         # The last build's tags are merged in by now: only its file entries (writer.previous)
         # are still needed, so the rest goes before the forks.
@@ -163,12 +167,18 @@ def build(
         )
         digest_sent = digest_status(config.store.path)
         with progress.stage("plan") as detail:
+            # Paper pages whose inputs are the last build's are kept without being keyed
+            # (output/settled.py); the others are planned with everything else.
+            org_links = linked_slugs(orgs)
+            unchanged = settled_papers(last_build, oldest_first, versions, org_links, found.read, found.computed)
+            paper_pages, kept_pages = settle_paper_pages(writer, oldest_first, unchanged)
             rankings = {week.key: recorded[week.key] for week in ended}
             shown = steps.Shown(
-                model, versions, theme, weeks, months, orgs, rankings, related, statuses, digest_sent, about, manifest, statics
+                model, versions, theme, weeks, months, orgs, rankings, related, statuses, digest_sent, about, manifest, statics,
+                paper_pages=paper_pages, kept_pages=kept_pages,
             )
             plan = steps.plan_site(config, shown)
-            detail(f"{len(plan)} output(s)")
+            detail(f"{len(plan)} output(s), {len(kept_pages)} paper page(s) known unchanged")
         with progress.stage("write") as detail:
             rendered = write_plan(plan, writer, workers, progress.pages)
             writer.report.rendered += sum(item.kind == "page" for item in rendered)
@@ -179,13 +189,14 @@ def build(
         del plan, rendered, shown, related, found
         with progress.stage("search index") as detail:
             search = write_search_index(
-                output / SEARCH_INDEX, model.newest_first[::-1], state=output / SEARCH_STATE / "index.msgpack", keys=keys
+                output / SEARCH_INDEX, oldest_first, state=output / SEARCH_STATE / "index.msgpack", keys=keys
             )
             detail(search.summary().removeprefix("search index: "))
         # Last, after the search index: the cache says the whole site is up to date.
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
-        input_warnings = (*model.tagging.warning_lines(), *steps.tex_warnings(papers.values()))
+        tex = steps.tex_warnings(papers.values(), versions, last_build)
+        input_warnings = (*model.tagging.warning_lines(), *(line for lines in tex.values() for line in lines))
         recorded_files = {f"{WEEKS_FOLDER}/{key}.json" for key in recorded.keys() - rankings_before.keys()}
         settled = _settled_inputs(config, output, theme, (inputs, stamps), statics, recorded_files, not model.tagging.incomplete)
         measured: list[SizeBudget] = []
@@ -206,6 +217,7 @@ def build(
         report = writer.finish(
             theme=theme,
             tags={i: (versions[i], model.tags[i]) for i in complete},
+            pages=PaperPages(org_links=org_links, related_state=related_state, tex_warnings=tex),
             inputs=settled_inputs,
         )
     return BuildReport(

@@ -6,7 +6,7 @@ NumPy and SciPy, whose import alone takes longer than a no-change build.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -15,6 +15,7 @@ from sitegen.digest.ledger import DigestStatus
 from sitegen.output.fingerprint import digest
 from sitegen.output.manifest import MANIFEST_NAME, Manifest
 from sitegen.output.plan import Planned, planned_file
+from sitegen.output.settled import LastBuild
 from sitegen.site.browse_feeds import BrowseFeeds
 from sitegen.site.browse_pages import BrowsePages
 from sitegen.site.feed_channel import FORMATS
@@ -50,6 +51,10 @@ class Shown:
     about: str | None  # about.md
     manifest: Manifest
     statics: list[Output]
+    # The papers whose pages are planned, and the paths of the other paper pages, kept as the
+    # last build wrote them (output/settled.py). None: every paper's page is planned.
+    paper_pages: Sequence[Paper] | None = None
+    kept_pages: Sequence[str] = ()
 
 
 def plan_site(config: Config, shown: Shown) -> list[Planned]:
@@ -81,7 +86,7 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
 
     # Source health and the e-mail digest's last send: the status page and status.json.
     status_page = Page("status/index.html", "status.html", {"sources": statuses, "digest": digest_sent, "section": "status"})
-    page_plan = [*pages.pages(paper_key, theme), *browse.pages(paper_key, theme), status_page]
+    page_plan = [*pages.pages(paper_key, theme, shown.paper_pages), *browse.pages(paper_key, theme), status_page]
     # Compile every template now, before the writer forks, so the workers share the compiled code.
     for name in {page.template for page in page_plan}:
         env.get_template(name)
@@ -103,7 +108,7 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
     site_files = [feeds.opml([*(channel for channel, _ in channels), *(job.channel for job in weekly)])]
     if config.orgs.enabled:
         site_files.append(browse_feeds.orgs_opml(org_feeds))
-    html = [page.path for page in page_plan if page.path != "404.html"]
+    html = [*(page.path for page in page_plan if page.path != "404.html"), *shown.kept_pages]
     site_files += [
         ("status.json", status_json(statuses, digest_sent.to_json() if digest_sent else None)),
         *site_files_of(config, html, shown.manifest),
@@ -116,16 +121,27 @@ def render_page(pages: PageRenderer, page: Page) -> list[Output]:
     return [(page.path, pages.render(page))]
 
 
-def tex_warnings(papers: Iterable[Paper]) -> tuple[str, ...]:
-    """One line per text the TeX converter refused (too long or too deeply nested): the pages
-    and feeds show it as written, and the owner learns which paper it is."""
-    warnings = []
+def tex_warnings(
+    papers: Iterable[Paper], versions: Mapping[str, bytes], last: LastBuild | None = None
+) -> dict[str, list[str]]:
+    """Per paper, one line per text the TeX converter refused (too long or too deeply nested):
+    the pages and feeds show it as written, and the owner learns which paper it is. Papers the
+    last build saw at the same store version (under the same theme) are not converted again."""
+    warnings: dict[str, list[str]] = {}
+    known, seen = (last.pages.tex_warnings, last.versions) if last else ({}, {})
     for paper in papers:
-        for field, text in (("title", paper.title), ("abstract", paper.abstract), ("AI summary", paper.ai_summary or "")):
-            problem = tex_problem(text)
-            if problem:
-                warnings.append(f"paper {paper.arxiv_id}: {field} shown as written, TeX not converted: {problem}")
-    return tuple(warnings)
+        arxiv_id = paper.arxiv_id
+        if seen.get(arxiv_id) == versions[arxiv_id]:
+            lines = known.get(arxiv_id)
+        else:
+            lines = [
+                f"paper {arxiv_id}: {field} shown as written, TeX not converted: {problem}"
+                for field, text in (("title", paper.title), ("abstract", paper.abstract), ("AI summary", paper.ai_summary or ""))
+                if (problem := tex_problem(text))
+            ]
+        if lines:
+            warnings[arxiv_id] = lines
+    return warnings
 
 
 def site_files_of(config: Config, html_paths: list[str], manifest: Manifest) -> Iterator[Output]:

@@ -24,11 +24,14 @@ from sitegen.output.fingerprint import content_digest
 from sitegen.rules.tagging import TopicMatch
 
 CACHE_NAME = ".sitegen-cache"
-# 1 was a pickle (sitegen before 2026-11); 2 is this MessagePack layout.
-CACHE_FORMAT = 2
+# 1 was a pickle (sitegen before 2026-11); 2 the MessagePack layout with related papers (now
+# kept by the search side); 3 adds `pages`.
+CACHE_FORMAT = 3
 # (input key or None, content digest) per output path.
 Entry = tuple[bytes | None, bytes]
 Index = Annotated[int, msgspec.Meta(ge=0)]
+# A warning repeated to the terminal from the cache: one line of printable text.
+WarningLine = Annotated[str, msgspec.Meta(max_length=1000, pattern="\\A[^\x00-\x1f\x7f-\x9f]*\\Z")]
 
 
 class Inputs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -47,6 +50,19 @@ class Inputs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     warnings: list[str] = []  # the build's warnings about its inputs, repeated by a skipped build
 
 
+class PaperPages(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What the paper pages were made from besides each paper's store version (kept in `tags`),
+    so that the next build keys only the paper pages whose inputs may differ (settled.py)."""
+
+    # Organization name -> the slug its papers link to (organizations with a page only).
+    org_links: dict[str, str] = {}
+    # Digest of the related papers' state this build left (search/related_state.py).
+    related_state: bytes = b""
+    # arXiv id -> what the TeX converter refused in the paper (warning lines), for the store
+    # version in `tags`: papers without warnings are not listed.
+    tex_warnings: dict[str, list[WarningLine]] = {}
+
+
 class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     format: int
     # False while a build that found no cache is running: the folder is sitegen's, but which
@@ -60,10 +76,7 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     combinations: list[tuple[Index, ...]] = []
     # arxiv_id -> (store version of the paper, index into `combinations`)
     tags: dict[str, tuple[bytes, Index]] = {}
-    # Related papers (build.py `_related_papers`, related.py): the lists as JSON bytes, and the
-    # word counts as (JSON header, indptr, indices, data) bytes; both are checked where used.
-    related: bytes = b""
-    related_counts: tuple[bytes, bytes, bytes, bytes] | None = None
+    pages: PaperPages = PaperPages()
     inputs: Inputs = Inputs()
 
     def tags_for(self, theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
@@ -77,13 +90,17 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             if versions.get(arxiv_id) == version
         }
 
+    def paper_versions(self) -> dict[str, bytes]:
+        """The store version of each paper as the build that wrote the cache saw it (papers whose
+        tagging was cut short are missing)."""
+        return {arxiv_id: version for arxiv_id, (version, _) in self.tags.items()}
+
 
 def make_cache(
     files: dict[str, Entry],
     theme: bytes,
     tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]],
-    related: bytes = b"",
-    related_counts: tuple[bytes, bytes, bytes, bytes] | None = None,
+    pages: PaperPages | None = None,
     inputs: Inputs | None = None,
 ) -> BuildCache:
     match_index: dict[TopicMatch, int] = {}
@@ -101,8 +118,7 @@ def make_cache(
         matches=list(match_index),
         combinations=list(combination_index),
         tags=compact,
-        related=related,
-        related_counts=related_counts,
+        pages=pages or PaperPages(),
         inputs=inputs or Inputs(),
     )
 
@@ -123,15 +139,20 @@ _DECODER = msgspec.msgpack.Decoder(BuildCache)
 
 
 class _Peek(msgspec.Struct):
-    """The cache's first fields and its inputs; the rest (100,000 files' entries, tags, related
-    papers: 90 MB at 100,000 papers) is skipped without being decoded."""
+    """The cache's first fields and its inputs; the rest (100,000 files' entries and tags: 14 MB
+    at 100,000 papers) is skipped without being decoded."""
 
     format: int
     complete: bool
     inputs: Inputs = Inputs()
 
 
+class _Format(msgspec.Struct):
+    format: int
+
+
 _PEEK = msgspec.msgpack.Decoder(_Peek)
+_FORMAT = msgspec.msgpack.Decoder(_Format)
 _ENCODER = msgspec.msgpack.Encoder()
 
 
@@ -147,7 +168,12 @@ def read_cache(output: Path) -> CacheRead:
     try:
         cache = _DECODER.decode(content)
     except msgspec.DecodeError as error:
-        return CacheRead(None, _ignored(path, f"it is not a build cache this sitegen can read ({error})"))
+        try:  # a cache of another format (of another sitegen) is said as such
+            other = _FORMAT.decode(content).format
+        except msgspec.DecodeError:
+            other = CACHE_FORMAT
+        why = f"it has format {other}, this sitegen writes {CACHE_FORMAT}" if other != CACHE_FORMAT else ""
+        return CacheRead(None, _ignored(path, why or f"it is not a build cache this sitegen can read ({error})"))
     problem = _problem(cache)
     return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache, digest=content_digest(content))
 

@@ -18,7 +18,7 @@ whose key changed, and those are rendered again next time because their key stil
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from sitegen.output.build_cache import (
     BuildCache,
     Entry,
     Inputs,
+    PaperPages,
     is_safe_relative,
     make_cache,
     placeholder_cache,
@@ -49,6 +50,7 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     rendered: int = 0  # pages rendered (the rest were skipped by their key)
+    settled: int = 0  # of the unchanged, files kept without even being keyed (settled.py)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -105,6 +107,25 @@ class SiteWriter:
         assert self.previous is not None
         self.record(WriteResult(path, self.previous[path], written=False))
 
+    def keep_settled(self, paths: Iterable[str]) -> list[str]:
+        """Keep, as the last build wrote them, files whose inputs are known to be unchanged
+        without computing their keys (settled.py); returns those the last build did not write."""
+        previous, entries = self.previous, self.entries
+        if previous is None:
+            return list(paths)
+        missing = []
+        for path in paths:
+            entry = previous.get(path)
+            if entry is None:
+                missing.append(path)
+            elif path in entries:
+                raise BuildError(f"two outputs claim the same path {path!r}; this is a bug in sitegen")
+            else:
+                entries[path] = entry
+                self.report.unchanged += 1
+                self.report.settled += 1
+        return missing
+
     def write(self, path: str, content: bytes, key: bytes | None = None) -> WriteResult:
         """Write `content` unless the file already holds it; returns what happened (not recorded)."""
         if not self._claimed:
@@ -144,8 +165,7 @@ class SiteWriter:
         self,
         theme: bytes = b"",
         tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]] | None = None,
-        related: bytes = b"",
-        related_counts: tuple[bytes, bytes, bytes, bytes] | None = None,
+        pages: PaperPages | None = None,
         inputs: Callable[[], Inputs] | None = None,
     ) -> WriteReport:
         """Remove the files the site no longer has, then save the cache for the next build."""
@@ -160,7 +180,7 @@ class SiteWriter:
         files = dict(sorted(self.entries.items()))
         # What the build read, made after the pruning above (it may measure the site).
         settled = msgspec.structs.replace(inputs(), outputs=len(files)) if inputs else None
-        save_cache(self.output, make_cache(files, theme, tags or {}, related, related_counts, settled), self._cache_digest)
+        save_cache(self.output, make_cache(files, theme, tags or {}, pages, settled), self._cache_digest)
         return self.report
 
     def _stale_paths(self) -> list[str]:

@@ -79,8 +79,13 @@ class RelatedLists(Mapping[str, tuple[tuple[str, list[str]], ...]]):
 @dataclass(frozen=True)
 class RelatedResult:
     lists: RelatedLists
-    computed: int  # papers whose lists this build computed
+    computed: int  # papers whose lists this build computed (the newest; the others' are kept)
     warnings: tuple[str, ...] = ()
+    # Digests of the state file as this build read it (b"": none, or unreadable) and as it left
+    # it: a build that read what the last complete build left knows the kept lists are that
+    # build's (output/settled.py), not those of a build killed after saving its state.
+    read: bytes = b""
+    saved: bytes = b""
 
 
 def text_digest(paper: Paper) -> bytes:
@@ -100,17 +105,23 @@ def update_related(
     warnings: list[str] = []
     if (folder / STATE_FILE).exists():
         try:
-            state = _DECODER.decode((folder / STATE_FILE).read_bytes())
+            content = (folder / STATE_FILE).read_bytes()
+            state = _DECODER.decode(content)
             if state.format == STATE_FORMAT:
                 segments = _segments(folder, state)
                 start = _first_changed(papers, keys, state, segments)
                 if start is not None:
                     names = [name for name, _, _ in state.sealed]
-                    lists = _append(folder, papers, keys, segments, start, names)
-                    return RelatedResult(lists, len(papers) - start)
+                    lists, saved = _append(folder, papers, keys, segments, start, names)
+                    return RelatedResult(lists, len(papers) - start, read=_digest(content), saved=saved)
         except (OSError, ValueError, msgspec.DecodeError) as error:
             warnings.append(f"{folder}: the related papers' state cannot be read ({error}); every list is computed again")
-    return RelatedResult(_from_scratch(folder, papers, keys), len(papers), tuple(warnings))
+    lists, saved = _from_scratch(folder, papers, keys)
+    return RelatedResult(lists, len(papers), tuple(warnings), saved=saved)
+
+
+def _digest(content: bytes) -> bytes:
+    return hashlib.blake2b(content, digest_size=16).digest()
 
 
 def _ids_digest(keys: PaperKeys, papers: int) -> bytes:
@@ -164,7 +175,7 @@ def _first_changed(papers: Sequence[Paper], keys: PaperKeys, state: _State, segm
     return start if start >= segments[-1].start else None
 
 
-def _from_scratch(folder: Path, papers: Sequence[Paper], keys: PaperKeys) -> RelatedLists:
+def _from_scratch(folder: Path, papers: Sequence[Paper], keys: PaperKeys) -> tuple[RelatedLists, bytes]:
     ids = keys.ids
     words, counts = word_counts(papers)
     related, matrix = related_lists(papers, None, (words, counts))
@@ -188,7 +199,7 @@ def _spans(papers: int) -> list[tuple[int, int]]:
 
 def _append(
     folder: Path, papers: Sequence[Paper], keys: PaperKeys, kept: list[Segment], start: int, names: list[str]
-) -> RelatedLists:
+) -> tuple[RelatedLists, bytes]:
     """Compute the days from paper `start` on over the kept segments, and keep the result."""
     ids = keys.ids
     segments = [*kept[:-1], kept[-1].cut(start)]
@@ -209,10 +220,10 @@ def _append(
     return _save(folder, keys, [*sealed, opened], names)
 
 
-def _save(folder: Path, keys: PaperKeys, segments: list[Segment], names: Sequence[str] = ()) -> RelatedLists:
+def _save(folder: Path, keys: PaperKeys, segments: list[Segment], names: Sequence[str] = ()) -> tuple[RelatedLists, bytes]:
     """Write the state (new sealed segments first, the state file last, then remove segment
-    files it no longer names) and return the lists. `names`: the files of the first sealed
-    segments, already written."""
+    files it no longer names); returns the lists and the state file's digest. `names`: the
+    files of the first sealed segments, already written."""
     folder.mkdir(parents=True, exist_ok=True)
     sealed = []
     for number, segment in enumerate(segments[:-1]):
@@ -225,13 +236,14 @@ def _save(folder: Path, keys: PaperKeys, segments: list[Segment], names: Sequenc
         sealed.append((name, segment.start, segment.end))
     papers = len(keys.ids)
     state = _State(STATE_FORMAT, papers, _ids_digest(keys, papers), keys.versions, sealed, segments[-1].to_bytes())
-    atomic_write(folder / STATE_FILE, msgspec.msgpack.encode(state))
+    content = msgspec.msgpack.encode(state)
+    atomic_write(folder / STATE_FILE, content)
     named = {name for name, _, _ in sealed}
     for entry in sorted(folder.iterdir()):
         # Only segment files this module wrote and the state no longer names.
         if _SEGMENT_NAME.fullmatch(entry.name) and entry.name not in named and entry.is_file() and not entry.is_symlink():
             entry.unlink()
-    return RelatedLists(keys.ids, segments)
+    return RelatedLists(keys.ids, segments), _digest(content)
 
 
 _DECODER = msgspec.msgpack.Decoder(_State)

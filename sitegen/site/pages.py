@@ -141,8 +141,10 @@ class PageRenderer:
             raise BuildError(f"{where}: {type(error).__name__}: {error} (rendering {path}); fix the template") from None
         return html.encode("utf-8")
 
-    def pages(self, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
-        """Every HTML page of the site, in a fixed order, with its key (see fingerprint.py)."""
+    def pages(self, paper_key: PaperKey, theme: bytes, paper_pages: Sequence[Paper] | None = None) -> Iterator[Page]:
+        """Every HTML page of the site, in a fixed order, with its key (see fingerprint.py).
+        `paper_pages`: the papers whose pages to plan (default: all; the build leaves out those it
+        knows unchanged, output/settled.py)."""
         from sitegen.output.fingerprint import digest
 
         model = self.model
@@ -184,7 +186,7 @@ class PageRenderer:
             yield from self._topic_pages(topic.slug, paper_key, theme)
         # The one loop over every paper of the archive in a plan: kept to lookups and one digest.
         by_id, related_of = model.papers, self.related
-        for paper in model.newest_first:
+        for paper in model.newest_first if paper_pages is None else paper_pages:
             listed = related_of.get(paper.arxiv_id, ())
             # A paper page shows its own paper and the titles of its related ones: theme and
             # version side by side are its key, with a digest of the related papers if any.

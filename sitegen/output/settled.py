@@ -1,0 +1,83 @@
+"""Which paper pages a build need not plan: those whose inputs are known to be the last build's.
+
+A paper page's key (site/pages.py) is made of the theme, the paper's store version and
+organization link, and, for each of its related papers, the id, the shared words, the store
+version and the organization link. Keying 100,000 pages costs seconds, and a daily build changes
+few of them. Two facts tell most of them unchanged without keying them:
+- a paper's related papers are listed on its day or before (search/related.py), so a change to a
+  paper can only show on the pages of papers listed on its day or later;
+- the related papers' state says which lists it kept from the last build: those of the oldest
+  papers, up to the first paper it computed again (search/related_state.py).
+So, oldest first, every paper page before the first day holding a changed paper (another store
+version, organization link, or a paper the last build did not tag) and before the first list
+computed again shows what the last build wrote: its key would be the same. Anything that cannot
+be told settles nothing, and every page is keyed as before: no cache of this format, another
+theme (templates, config, sitegen's code), or a related papers' state other than the one the last
+complete build left (a build killed after saving it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sitegen.output.build_cache import BuildCache, PaperPages
+from sitegen.output.writer import SiteWriter
+from sitegen.store.ids import paper_dir
+from sitegen.store.models import Paper
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the last complete build saw of the papers, from its cache (built with this theme)."""
+
+    versions: Mapping[str, bytes]  # store version per paper it tagged
+    pages: PaperPages
+
+    @classmethod
+    def of(cls, cache: BuildCache | None, theme: bytes) -> LastBuild | None:
+        if cache is None or not cache.complete or cache.theme != theme:
+            return None
+        return cls(cache.paper_versions(), cache.pages)
+
+
+def settled_papers(
+    last: LastBuild | None,
+    oldest_first: Sequence[Paper],
+    versions: Mapping[str, bytes],
+    org_links: Mapping[str, str],
+    related_read: bytes,
+    related_computed: int,
+) -> int:
+    """How many of the oldest papers (by first day, then id) have a page whose inputs are the
+    last build's. `related_read`: the digest of the related papers' state as this build read it;
+    `related_computed`: how many of the newest papers' lists it computed (the others' it kept)."""
+    if last is None or not related_read or related_read != last.pages.related_state:
+        return 0
+    related_kept = max(len(oldest_first) - related_computed, 0)
+    before = last.pages.org_links
+    changed_orgs = {name for name in before.keys() | org_links.keys() if before.get(name) != org_links.get(name)}
+    last_versions = last.versions
+    for number, paper in enumerate(oldest_first[:related_kept]):
+        organization = paper.organization
+        if last_versions.get(paper.arxiv_id) != versions[paper.arxiv_id] or (
+            organization is not None and organization.name in changed_orgs
+        ):
+            # Papers listed earlier the same day may list this one among their related papers.
+            while number > 0 and oldest_first[number - 1].first_day == paper.first_day:
+                number -= 1
+            return number
+    return related_kept
+
+
+def settle_paper_pages(writer: SiteWriter, oldest_first: Sequence[Paper], settled: int) -> tuple[list[Paper], list[str]]:
+    """Keep the pages of the `settled` oldest papers as the last build wrote them; returns the
+    papers whose pages are to be planned (newest first) and the paths kept."""
+    paths = [f"{paper_dir(paper.arxiv_id)}index.html" for paper in oldest_first[:settled]]
+    missing = set(writer.keep_settled(paths))
+    planned = list(reversed(oldest_first[settled:]))
+    if missing:
+        # Pages the last build did not write (it failed on them, or they were deleted): planned.
+        planned += [paper for paper, path in zip(oldest_first, paths, strict=False) if path in missing]
+        paths = [path for path in paths if path not in missing]
+    return planned, paths

@@ -124,7 +124,10 @@ def build(
         from sitegen.store.weekly import read_week_rankings, record_week_rankings
 
         with progress.stage("store") as detail:
+            # Day files unchanged since the last build are not decoded: their papers are made
+            # from kept listing records, the rest read when first asked (store/listed.py).
             store = Store(config.store.path)
+            listing = store.load_listed({path: stamp[2] for path, stamp in stamps.items()}, writer.listing)
             papers = store.papers()
             versions = store.paper_versions()
             detail(f"{len(papers)} paper(s)")
@@ -218,6 +221,7 @@ def build(
             theme=theme,
             tags={i: (versions[i], model.tags[i]) for i in complete},
             pages=PaperPages(org_links=org_links, related_state=related_state, tex_warnings=tex),
+            listing=listing,
             inputs=settled_inputs,
         )
     return BuildReport(

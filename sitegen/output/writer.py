@@ -39,7 +39,9 @@ from sitegen.output.build_cache import (
 )
 from sitegen.output.fingerprint import content_digest
 from sitegen.output.manifest import MANIFEST_NAME, ManifestUnreadable, parse_manifest
+from sitegen.output.store_cache import read_store_cache, save_store_cache
 from sitegen.rules.tagging import TopicMatch
+from sitegen.store.listed import ListedFile
 
 __all__ = ["CACHE_NAME", "SiteWriter", "WriteReport", "WriteResult"]
 
@@ -79,6 +81,12 @@ class SiteWriter:
             self.report.warnings.append(found.warning)
         self.cache: BuildCache | None = found.cache if found.cache and found.cache.complete else None
         self._cache_digest = found.digest
+        # Each day file's listing records, kept by its digest (store/listed.py, store_cache.py).
+        listing = read_store_cache(output)
+        if listing.warning:
+            self.report.warnings.append(listing.warning)
+        self.listing: dict[str, ListedFile] = listing.files
+        self._listing_digest = listing.digest
         self.previous: dict[str, Entry] | None = self.cache.files if self.cache else None
         empty = not output.is_dir() or not any(output.iterdir())
         if not empty and found.cache is None:
@@ -167,6 +175,7 @@ class SiteWriter:
         tags: dict[str, tuple[bytes, tuple[TopicMatch, ...]]] | None = None,
         pages: PaperPages | None = None,
         inputs: Callable[[], Inputs] | None = None,
+        listing: dict[str, ListedFile] | None = None,
     ) -> WriteReport:
         """Remove the files the site no longer has, then save the cache for the next build."""
         for relative in self._stale_paths():
@@ -181,6 +190,8 @@ class SiteWriter:
         # What the build read, made after the pruning above (it may measure the site).
         settled = msgspec.structs.replace(inputs(), outputs=len(files)) if inputs else None
         save_cache(self.output, make_cache(files, theme, tags or {}, pages, settled), self._cache_digest)
+        if listing is not None:
+            save_store_cache(self.output, listing, self._listing_digest)
         return self.report
 
     def _stale_paths(self) -> list[str]:

@@ -15,12 +15,18 @@ from pathlib import Path
 
 from sitegen.errors import BuildError
 from sitegen.output.build_cache import CACHE_NAME
+from sitegen.output.store_cache import STORE_CACHE_NAME
 
 # The size ledger of the build (size_ledger.py), beside the build cache; neither is published.
 LEDGER_NAME = ".sitegen-size"
-# Not published, so not counted (the cache, the ledger and the temp files of a killed build).
+# Not published, so not counted (the caches, the ledger and the temp files of a killed build).
 # The search stages' kept state (build.py SEARCH_STATE) is the build's, not the site's.
-UNPUBLISHED = frozenset({CACHE_NAME, f"{CACHE_NAME}.tmp", LEDGER_NAME, f"{LEDGER_NAME}.tmp", ".sitegen-search"})
+UNPUBLISHED = frozenset(
+    {
+        *(name + suffix for name in (CACHE_NAME, STORE_CACHE_NAME, LEDGER_NAME) for suffix in ("", ".tmp")),
+        ".sitegen-search",
+    }
+)
 OTHER = "other"
 # A bound on the walk: no site sitegen writes comes near it (the budget is about 150,000 files).
 MAX_FILES = 10_000_000

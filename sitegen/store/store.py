@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from sitegen.store.day_file import SCHEMA_VERSION, DayFileRejected, decode_day_f
 from sitegen.store.day_file_errors import explain
 from sitegen.store.files import dump_json, write_if_changed
 from sitegen.store.ledger import DayHealth, LastError, Ledger
+from sitegen.store.listed import DayFileReader, ListedFile, listed_paper, listed_record
 from sitegen.store.merge import merge_paper
 from sitegen.store.models import DayListing, Paper
 
@@ -91,6 +92,44 @@ class Store:
                     papers[paper.arxiv_id] = paper
                     self._versions[paper.arxiv_id] = version
         return papers
+
+    def load_listed(self, digests: Mapping[str, bytes], kept: Mapping[str, ListedFile]) -> dict[str, ListedFile]:
+        """Load the papers as papers() does, making those of a day file whose digest (`digests`,
+        by path relative to the store, as the build stamped them) is that of its `kept` listing
+        records ListedPapers (store/listed.py) instead of decoding the file. Returns every day
+        file's records, for the next build ({} when a paper is in two files: then all is decoded)."""
+        papers: dict[str, Paper] = {}
+        versions: dict[str, bytes] = {}
+        records: dict[str, ListedFile] = {}
+        if not self.papers_dir.exists():
+            self._papers, self._versions = papers, versions
+            return records
+        with gc_paused():
+            for path in sorted(self.papers_dir.glob("*/*.json")):
+                relative = path.relative_to(self.root).as_posix()
+                digest, listed = digests.get(relative), kept.get(relative)
+                if digest is not None and listed is not None and listed[0] == digest:
+                    reader = DayFileReader(path, digest, self._read_day_file)
+                    day = [listed_paper(record, reader) for record in listed[1]]
+                    records[relative] = listed
+                else:
+                    try:
+                        content = path.read_bytes()
+                    except OSError as error:
+                        raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
+                    digest = hashlib.sha256(content).digest()[:16]
+                    day = self._read_day_file(path, content)
+                    records[relative] = (digest, [listed_record(paper) for paper in day])
+                for paper in day:
+                    if paper.arxiv_id in papers:
+                        # A paper in two files (a run killed while moving it): merged by the full load.
+                        self._papers = None
+                        self.papers()
+                        return {}
+                    papers[paper.arxiv_id] = paper
+                    versions[paper.arxiv_id] = digest
+        self._papers, self._versions = papers, versions
+        return records
 
     def _read_day_file(self, path: Path, content: bytes) -> list[Paper]:
         try:

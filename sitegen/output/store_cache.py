@@ -1,0 +1,94 @@
+"""`<output>/.sitegen-listing`: each day file's listing records by its digest (store/listed.py),
+so that a build decodes only the day files that changed since the last one.
+
+MessagePack decoded by msgspec into fixed types with the day file's constraints, never pickle:
+the output folder may be a restored CI cache, and whatever is found there must at worst be
+rejected. A file that does not decode, or has another format, is ignored with a warning (every
+day file is then decoded, as without it: it only costs time) and replaced.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+from sitegen.errors import BuildError
+from sitegen.output.fingerprint import content_digest
+from sitegen.store.listed import ListedFile, ListedRecord
+
+STORE_CACHE_NAME = ".sitegen-listing"
+STORE_CACHE_FORMAT = 1
+MAX_DAY_FILES = 1_000_000  # as the store's walk (output/inputs.py)
+MAX_PAPERS_PER_FILE = 1_000_000
+
+Digest = Annotated[bytes, msgspec.Meta(min_length=16, max_length=16)]
+StorePath = Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+class _Listing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    format: int
+    files: Annotated[
+        dict[StorePath, tuple[Digest, Annotated[list[ListedRecord], msgspec.Meta(max_length=MAX_PAPERS_PER_FILE)]]],
+        msgspec.Meta(max_length=MAX_DAY_FILES),
+    ]
+
+
+class _Format(msgspec.Struct):
+    format: int
+
+
+@dataclass(frozen=True)
+class StoreCacheRead:
+    files: dict[str, ListedFile]
+    warning: str | None = None
+    digest: bytes = b""  # of the file as read: saving the same bytes again is skipped
+
+
+_DECODER = msgspec.msgpack.Decoder(_Listing)
+_FORMAT = msgspec.msgpack.Decoder(_Format)
+_ENCODER = msgspec.msgpack.Encoder()
+
+
+def read_store_cache(output: Path) -> StoreCacheRead:
+    path = output / STORE_CACHE_NAME
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        return StoreCacheRead({})
+    except OSError as error:
+        return StoreCacheRead({}, _ignored(path, f"cannot read it ({error.strerror})"))
+    try:
+        listing = _DECODER.decode(content)
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        try:
+            other = _FORMAT.decode(content).format
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            other = STORE_CACHE_FORMAT
+        if other != STORE_CACHE_FORMAT:
+            return StoreCacheRead({}, _ignored(path, f"it has format {other}, this sitegen writes {STORE_CACHE_FORMAT}"))
+        return StoreCacheRead({}, _ignored(path, f"it is not a listing this sitegen can read ({error})"))
+    if listing.format != STORE_CACHE_FORMAT:
+        return StoreCacheRead({}, _ignored(path, f"it has format {listing.format}, this sitegen writes {STORE_CACHE_FORMAT}"))
+    return StoreCacheRead(listing.files, digest=content_digest(content))
+
+
+def save_store_cache(output: Path, files: dict[str, ListedFile], read_digest: bytes = b"") -> None:
+    """Write the records unless the file holds these bytes already (`read_digest`: as read)."""
+    path = output / STORE_CACHE_NAME
+    content = _ENCODER.encode(_Listing(STORE_CACHE_FORMAT, files))
+    if read_digest and content_digest(content) == read_digest:
+        return
+    temp = path.with_name(STORE_CACHE_NAME + ".tmp")
+    try:
+        temp.write_bytes(content)
+        os.replace(temp, path)
+    except OSError as error:
+        raise BuildError(f"{path}: cannot write the store's listing records ({error.strerror})") from None
+
+
+def _ignored(path: Path, why: str) -> str:
+    return f"{path}: ignoring the kept listing records: {why}. This build decodes every day file (slower, nothing is lost)"

@@ -7,10 +7,16 @@ only small items go to them (indices, slice bounds) and small results come back.
 kept in this module's one global for the duration of a `fork_map` call, because a forked worker
 can only find the parent's closure that way. Where fork is unavailable, or with fewer than two
 workers, everything runs in this process, in the same order.
+
+Memory: a forked worker shares the parent's pages until either writes to one, so what the parent
+holds counts once, however many workers there are; but freed memory that the C allocator keeps
+for reuse is held in every process. Before forking, the parent gives that back to the system
+(`release_free_memory`): after the related papers' matrices, about 550 MB at 100,000 papers.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +30,25 @@ Result = TypeVar("Result")
 
 # The running fork_map's task; set in the parent just before the workers fork.
 _TASK: Callable[[Any], Any] | None = None
+
+
+def release_free_memory() -> None:
+    """Return the heap's free pages to the system (glibc's malloc_trim; elsewhere nothing).
+
+    Python frees large objects (NumPy arrays, big strings) with free(), and glibc keeps the
+    space for reuse, so a process stays as large as its peak; malloc_trim unmaps the free pages.
+    Takes a few tens of milliseconds on a heap of a gigabyte."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+# The C library this process already runs on (CDLL(None) loads nothing new); None where the
+# platform has no such handle.
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None)
+except (OSError, TypeError):
+    _LIBC = None
 
 
 def default_workers() -> int:
@@ -48,6 +73,7 @@ def fork_map(task: Callable[[Item], Result], items: Sequence[Item], workers: int
     if _TASK is not None:
         raise BuildError("fork_map called inside another fork_map; this is a bug in sitegen")
     _TASK = task
+    release_free_memory()
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
             yield from (pool.imap if ordered else pool.imap_unordered)(_run, items)

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import multiprocessing
-import os
 import re
 import shutil
 from collections.abc import Mapping, Sequence
@@ -37,6 +35,7 @@ from pathlib import Path
 import orjson
 
 from sitegen.errors import BuildError, StoreError
+from sitegen.forkpool import default_workers, fork_map
 from sitegen.search.chunk import BLOCK, FIELD_GAP, K1, LEVELS, SHARD_BYTES, chunk_files, shard_key, teaser
 from sitegen.search.head import HEAD, head_bytes
 from sitegen.search.index_state import IndexState, read_index_state, write_index_state
@@ -217,30 +216,15 @@ def write_search_index(
     return SearchIndexReport(len(papers_oldest_first), len(chunks), len(pending), removed, tuple(warnings))
 
 
-# Chunks are independent: a full rebuild indexes them on every core. Forked workers inherit the
-# pending list (nothing is pickled on the way in) and write their chunk's files themselves.
-_PENDING: list[tuple[Path, Sequence[Paper]]] = []
-
-
 def _build_chunks(pending: list[tuple[Path, Sequence[Paper]]]) -> None:
-    global _PENDING
-    workers = min(len(pending), os.cpu_count() or 1)
-    # A daily build's few small chunks take less time than starting processes for them.
+    """Chunks are independent: a full rebuild indexes them on every core (sitegen/forkpool.py:
+    the workers inherit the pending list, nothing is pickled on the way in, and write their
+    chunk's files themselves), the largest first. A daily build's few small chunks take less
+    time than starting processes for them."""
     small = sum(len(chunk) for _, chunk in pending) < IN_PROCESS
-    if workers < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
-        for target, chunk in pending:
-            _write_chunk(target, chunk)
-        return
-    _PENDING = pending
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_write_pending, range(len(pending)), chunksize=1)
-    finally:
-        _PENDING = []
-
-
-def _write_pending(index: int) -> None:
-    _write_chunk(*_PENDING[index])
+    workers = 1 if small else min(len(pending), default_workers())
+    for _ in fork_map(lambda index: _write_chunk(*pending[index]), range(len(pending)), workers, ordered=False):
+        pass
 
 
 def _write_chunk(target: Path, chunk: Sequence[Paper]) -> None:

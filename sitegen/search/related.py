@@ -15,8 +15,6 @@ run in scipy's sparse matrix code, one listing day at a time.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ import numpy as np
 import orjson
 from scipy import sparse
 
+from sitegen.forkpool import default_workers, fork_map
 from sitegen.search.text import Vocabulary, terms
 from sitegen.store.models import Paper
 from sitegen.text.readable import readable
@@ -131,12 +130,10 @@ def related_lists(
                 for start, end in days
             ]
         )
-        workers = min(2, os.cpu_count() or 1)
-        if workers < 2 or work[-1] < PARALLEL_WORK or "fork" not in multiprocessing.get_all_start_methods():
+        if default_workers() < 2 or work[-1] < PARALLEL_WORK:
             return orjson.loads(_related_days((0, len(days)))), matrix
         middle = int(np.searchsorted(work, work[-1] / 2)) + 1
-        with multiprocessing.get_context("fork").Pool(2) as pool:
-            parts = pool.map(_related_days, [(0, middle), (middle, len(days))], chunksize=1)
+        parts = list(fork_map(_related_days, [(0, middle), (middle, len(days))], 2))
         return {key: value for part in parts for key, value in orjson.loads(part).items()}, matrix
     finally:
         _SHARED = None

@@ -101,6 +101,18 @@ def test_only_changed_chunks_are_rebuilt(tmp_path: Path, monkeypatch: pytest.Mon
     assert write_search_index(index, edited).built == 1
 
 
+def test_chunks_indexed_in_forked_workers_equal_those_indexed_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_index, "TAIL", 4)
+    papers = sorted(A.fill_store(tmp_path / "data").values(), key=lambda p: (p.first_day, p.arxiv_id))
+    here = write_search_index(tmp_path / "here", papers)
+    monkeypatch.setattr(search_index, "IN_PROCESS", 0)  # fork for these few papers too
+    forked = write_search_index(tmp_path / "forked", papers)
+    assert here.built == forked.built == 4
+    files = {path: content for path, (content, _) in _files(tmp_path / "here").items()}
+    assert {path: content for path, (content, _) in _files(tmp_path / "forked").items()} == files
+    assert len(files) > 20
+
+
 def test_a_second_build_writes_nothing(tmp_path: Path) -> None:
     output = A.make_site(tmp_path, "https://owner.github.io/repo/")
     before = _files(output)

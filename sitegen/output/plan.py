@@ -62,17 +62,17 @@ def write_plan(
         else:
             stale.append(item)
 
-    def render_batch(start: int) -> list[WriteResult]:
+    def render_batch(start: int) -> tuple[int, list[WriteResult]]:
         results = []
         for item in stale[start : start + BATCH]:
             for path, content in item.render():
                 results.append(writer.write(path, content, item.key))
-        return results
+        return start, results
 
     count = workers_for(len(stale), MIN_ITEMS_PER_WORKER, workers)
-    batches = range(0, len(stale), BATCH)
     with bar(len(stale)) as advance:
-        for start, results in zip(batches, fork_map(render_batch, batches, count), strict=True):
+        # In any order (the writer sorts what it records), so the bar moves with every batch.
+        for start, results in fork_map(render_batch, range(0, len(stale), BATCH), count, ordered=False):
             for result in results:
                 writer.record(result)
             advance(len(stale[start : start + BATCH]))

@@ -217,18 +217,20 @@ class _Tokens:
         order, and the number of positions of each (doc, field)."""
         papers, field_count = lengths.shape
         flat = lengths.ravel().astype(np.int64)
-        docs = np.repeat(np.repeat(np.arange(papers, dtype=np.int64), field_count), flat)
-        fields = np.repeat(np.tile(np.arange(field_count, dtype=np.int64), papers), flat)
+        # Narrow types throughout (a chunk of 65,536 papers has some 20 million positions, and
+        # this runs in a worker beside the others): token numbers and places fit in 32 bits.
+        docs = np.repeat(np.repeat(np.arange(papers, dtype=np.int32), field_count), flat)
+        fields = np.repeat(np.tile(np.arange(field_count, dtype=np.int8), papers), flat)
         # A phrase field's positions continue the doc's previous phrase field, FIELD_GAP later.
         phrase = np.isin(np.arange(field_count), [list(FIELDS).index(name) for name in PHRASE_FIELDS])
         span = np.where(phrase, lengths + FIELD_GAP, 0).astype(np.int64)
         first_place = (np.cumsum(span, axis=1) - span).ravel()
         segment_start = np.cumsum(flat) - flat
-        places = np.arange(len(term_ids), dtype=np.int64) + np.repeat(first_place - segment_start, flat)
+        places = np.repeat((first_place - segment_start).astype(np.int32), flat)
+        places += np.arange(len(term_ids), dtype=np.int32)
         places[~phrase[fields]] = -1
         kept = term_ids >= 0
-        # Narrow types: a chunk of 65,536 papers has some 20 million tokens.
-        return cls(term_ids[kept], docs[kept].astype(np.int32), fields[kept].astype(np.int8), places[kept].astype(np.int32))
+        return cls(term_ids[kept], docs[kept], fields[kept], places[kept])
 
 
 @dataclass(frozen=True)
@@ -255,9 +257,7 @@ def _postings(tokens: _Tokens, papers: int, vocabulary: int) -> _Postings:
     if not len(tokens.terms):
         empty = np.zeros(0, dtype=np.int64)
         return _Postings(empty, empty, empty, np.zeros(vocabulary + 1, dtype=np.int64), np.zeros(vocabulary, dtype=np.int64))
-    keys, counts = np.unique(
-        (tokens.docs.astype(np.int64) * vocabulary + tokens.terms) * field_count + tokens.fields, return_counts=True
-    )
+    keys, counts = _unique_counts(tokens, vocabulary)
     field = keys % field_count
     pair = keys // field_count
     doc = pair // vocabulary
@@ -277,6 +277,21 @@ def _postings(tokens: _Tokens, papers: int, vocabulary: int) -> _Postings:
     previous = np.r_[0, pair_docs[:-1]]
     previous[starts[:-1][term_counts > 0]] = 0  # a term's first posting counts from doc 0
     return _Postings(pair_docs, (pair_docs - previous) * 32 + q, phrase_counts, starts, term_counts)
+
+
+def _unique_counts(tokens: _Tokens, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (doc, term, field) as one number, ascending, and how many tokens have it: what
+    np.unique(..., return_counts=True) gives, made and sorted in place (np.unique would sort a
+    copy of the 20 million numbers of a large chunk)."""
+    keys = tokens.docs.astype(np.int64)
+    keys *= vocabulary
+    keys += tokens.terms
+    keys *= len(FIELDS)
+    keys += tokens.fields
+    keys.sort()
+    firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    counts = np.diff(np.r_[firsts, len(keys)])
+    return keys[firsts], counts
 
 
 def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[int, list[int]]:

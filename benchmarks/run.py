@@ -9,7 +9,7 @@ For each N it makes a synthetic store (benchmarks/make_archive.py, shaped like t
 with a config of 30 topics (the 14 of sitegen.toml and the 16 of benchmarks/tagging.py), then
 measures (`timing_figures`), each build in a fresh process as a user runs it:
 - full build from an empty output folder: wall time, HTML pages per second, files written, peak
-  memory (the largest resident set of the build and its workers);
+  memory (what the build and its forked workers hold at once, sampled: memory_peak.py);
 - Hugo (when installed) building a minimal site of the same number of HTML pages, twice, the
   second timed; the ratio is our full-build time over Hugo's. Same machine, same run, so the
   ratio is meaningful even when the machine is busy;
@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import hugo_reference  # noqa: E402
+import memory_peak  # noqa: E402
 from make_archive import add_day, make_archive  # noqa: E402
 from tagging import EXTRA_TOPICS  # noqa: E402
 
@@ -99,9 +99,10 @@ static = "{(ROOT / "static").as_posix()}"
 class BuildRun:
     seconds: float  # wall time
     cpu: float  # user + system CPU time of the build and its workers (less sensitive to other load)
-    peak_mb: int  # largest resident set of the build and its workers
+    peak_mb: int  # the most memory the build and its workers held at once (sum of PSS, sampled)
     summary: str  # its "built ..." line
     stages: tuple[str, ...] = ()  # its "build: <stage>: ... (n s)" lines, in order
+    largest_rss_mb: int = 0  # the largest resident set of any one of them (what ru_maxrss says)
 
 
 def stage_times(run: BuildRun) -> str:
@@ -114,25 +115,17 @@ def stage_times(run: BuildRun) -> str:
 
 
 def measure_build(config: Path) -> BuildRun:
-    """Run `sitegen build` in a fresh process and measure it."""
+    """Run `sitegen build` in a fresh process and measure it, its memory sampled with its forked
+    workers' (memory_peak.py: the sum of their proportional set sizes, so pages a worker shares
+    with the build count once)."""
     command = [sys.executable, "-m", "sitegen", "--config", str(config), "build"]
-    # A wrapper process so that RUSAGE_CHILDREN covers only this build and its forked workers.
-    wrapper = (
-        "import resource, subprocess, sys, time\n"
-        "start = time.perf_counter()\n"
-        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "seconds = time.perf_counter() - start\n"
-        "sys.stderr.write(done.stderr)\n"
-        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, done.returncode)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, cwd=ROOT, check=True)
-    seconds, cpu, max_rss_kb, code = result.stdout.split()
-    if code != "0":
-        raise SystemExit(f"build failed:\n{result.stderr}")
-    summary = next(line for line in result.stderr.splitlines() if line.startswith("built "))
-    stages = tuple(line for line in result.stderr.splitlines() if line.startswith("build: "))
-    return BuildRun(float(seconds), float(cpu), int(max_rss_kb) // 1024, summary, stages)
+    run = memory_peak.measure(command, every=0.25, cwd=ROOT)
+    if run.returncode:
+        raise SystemExit(f"build failed:\n{run.stderr}")
+    lines = run.stderr.splitlines()
+    summary = next(line for line in lines if line.startswith("built "))
+    stages = tuple(line for line in lines if line.startswith("build: "))
+    return BuildRun(run.seconds, run.cpu, run.peak_pss_mb, summary, stages, run.peak_rss_mb)
 
 
 def timed_build(config: Path) -> tuple[float, int, str]:
@@ -301,8 +294,9 @@ def timing_figures(count: int, args: argparse.Namespace, rows: list[Row]) -> flo
         Row(
             f"{label}: peak memory",
             f"full {full.peak_mb} MB, no-change {unchanged.peak_mb} MB, daily {daily.peak_mb} MB; "
-            f"{against(peak, PEAK_TARGET_MB)} (1.5 GB)",
-            "largest resident set of the build and its workers",
+            f"{against(peak, PEAK_TARGET_MB)} (1.5 GB); the largest single process: full {full.largest_rss_mb} MB, "
+            f"daily {daily.largest_rss_mb} MB",
+            "the build and its workers at once: sum of PSS, sampled every 0.25 s (memory_peak.py)",
         )
     )
     start = time.perf_counter()

@@ -144,6 +144,165 @@
   // Results kept, best first, for showing and paging; the count covers every match.
   const KEEP = 500;
   const idf = (papers, df) => Math.log(1 + (papers - df + 0.5) / (df + 0.5));
+  // At most this many shard files of one chunk are read for the completions of a word being
+  // typed whose prefix was split into several files (a long prefix: "generatio" has one or two).
+  const SUBTREE_FILES = 4;
+
+  // A chunk's shard layout from the manifest: the split prefixes and, for each, which files exist
+  // (sitegen/search/chunk.py shard_leaves), so that a split prefix being typed can be completed.
+  const layout = (chunk, index) => {
+    const splits = chunk.splits ? chunk.splits.split(" ") : [];
+    const leaves = chunk.leaves !== undefined ? chunk.leaves.split("|") : null;
+    const own = new Set();
+    const below = new Map(); // split prefix -> existing files one character longer, and splits
+    splits.forEach((prefix, i) => {
+      const entry = leaves ? leaves[i] : "";
+      if (entry.startsWith("=")) own.add(prefix);
+      below.set(prefix, [...entry.replace(/^=/, "")].map((c) => prefix + c));
+    });
+    for (const prefix of splits) {
+      const parent = [...prefix].slice(0, -1).join("");
+      if (below.has(parent)) below.get(parent).push(prefix);
+    }
+    return { ...chunk, index, splitSet: new Set(splits), own, below, listed: leaves !== null };
+  };
+  // Every existing file under a split prefix (its own, its leaves, its splits' in turn), or
+  // null when there are more than SUBTREE_FILES or the manifest does not list them.
+  const subtree = (chunk, prefix) => {
+    if (!chunk.listed) return null;
+    const found = [];
+    const queue = [prefix];
+    while (queue.length) {
+      const key = queue.shift();
+      if (chunk.splitSet.has(key)) {
+        if (chunk.own.has(key)) found.push(key);
+        queue.push(...chunk.below.get(key));
+      } else found.push(key);
+      if (found.length > SUBTREE_FILES) return null;
+    }
+    return found;
+  };
+  // A split prefix's own file exists only when some term equals it: skip the request otherwise.
+  const exists = (chunk, key) => !chunk.listed || !chunk.splitSet.has(key) || chunk.own.has(key);
+
+  // One slot's scores in one chunk, sparse: `docs` ascending; for a slot of one word its
+  // postings as they are (value = factor * q), for several the best word per doc, merged once
+  // through dense arrays reused between searches and kept (a completion's merge is the costly part).
+  const scratch = new Map();
+  const denseOf = (n) => {
+    if (!scratch.has(n)) scratch.set(n, { best: new Float64Array(n), word: new Int16Array(n).fill(-1), index: new Int32Array(n) });
+    return scratch.get(n);
+  };
+  const merge = (lists, n, scale) => {
+    const { best, word, index } = denseOf(n);
+    const touched = [];
+    lists.forEach(({ docs, qs, wi }, w) => {
+      for (let k = 0; k < docs.length; k++) {
+        const doc = docs[k];
+        const value = wi * qs[k] * scale;
+        if (value > best[doc]) {
+          if (word[doc] < 0) touched.push(doc);
+          best[doc] = value; word[doc] = w; index[doc] = k;
+        }
+      }
+    });
+    const docs = Int32Array.from(touched).sort();
+    const values = new Float64Array(docs.length);
+    const words = new Int16Array(docs.length);
+    const at = new Int32Array(docs.length);
+    for (let j = 0; j < docs.length; j++) {
+      const doc = docs[j];
+      values[j] = best[doc]; words[j] = word[doc]; at[j] = index[doc];
+      best[doc] = 0; word[doc] = -1; // clean for the next merge
+    }
+    return { docs, values, words, at };
+  };
+  const slotScores = (lists, words, n, scale) => {
+    const single = lists.length === 1 ? lists[0] : null;
+    const merged = single ? null : merge(lists, n, scale);
+    const docs = single ? single.docs : merged.docs;
+    const find = (doc) => {
+      let lo = 0, hi = docs.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (docs[mid] < doc) lo = mid + 1; else if (docs[mid] > doc) hi = mid - 1; else return mid;
+      }
+      return -1;
+    };
+    // [value, word, index of its posting] at `doc`, or undefined.
+    const get = (doc) => {
+      const j = find(doc);
+      if (j < 0) return undefined;
+      return single ? [single.wi * single.qs[j] * scale, words[0], j] : [merged.values[j], words[merged.words[j]], merged.at[j]];
+    };
+    return { docs, single, merged, values: merged ? merged.values : null, scale, find, get, words };
+  };
+  // The k-th largest of `values` (k from 1), as sorting and indexing would give, in linear time.
+  const kthLargest = (values, k) => {
+    const a = values;
+    const target = a.length - k;
+    let lo = 0, hi = a.length - 1;
+    while (lo < hi) {
+      const pivot = a[(lo + hi) >> 1];
+      let i = lo, j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) i++;
+        while (a[j] > pivot) j--;
+        if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+      }
+      if (target <= j) hi = j; else if (target >= i) lo = i; else return a[target];
+    }
+    return a[target];
+  };
+
+  // Each doc's score, the sum of its slots' values in slot order, and the docs some slot matched
+  // in the order first matched. (Hot loops live in small functions, which V8 optimizes early.)
+  const sumSlots = (perSlot, n) => {
+    const score = new Float64Array(n);
+    const any = new Uint8Array(n);
+    const matchedDocs = [];
+    for (const { docs, single, values, scale } of perSlot) {
+      const qs = single ? single.qs : null;
+      const wi = single ? single.wi : 0;
+      for (let j = 0; j < docs.length; j++) {
+        const doc = docs[j];
+        score[doc] += single ? wi * qs[j] * scale : values[j];
+        if (any[doc] === 0) { any[doc] = 1; matchedDocs.push(doc); }
+      }
+    }
+    return { score, matchedDocs };
+  };
+  // Hits at least as good as the KEEP-th best score (all of them when fewer).
+  const bestHits = (candidates, total) => {
+    let threshold = -Infinity;
+    if (total > KEEP) {
+      const all = new Float64Array(total);
+      let at = 0;
+      for (const { score, docs } of candidates) for (let k = 0; k < docs.length; k++) all[at++] = score[docs[k]];
+      threshold = kthLargest(all, KEEP);
+    }
+    const hits = [];
+    for (const { chunk, score, docs } of candidates) {
+      for (let k = 0; k < docs.length; k++) {
+        const doc = docs[k];
+        if (score[doc] >= threshold) hits.push({ chunk: chunk.index, dir: chunk.dir, doc, score: score[doc] });
+      }
+    }
+    return hits;
+  };
+
+  // The words that matched in the hits: the ones to highlight.
+  const matchedWords = (hits, candidates) => {
+    const matched = new Set();
+    const byChunk = new Map(candidates.map((entry) => [entry.chunk.index, entry.perSlot]));
+    for (const hit of hits) {
+      for (const slot of byChunk.get(hit.chunk)) {
+        const j = slot.find(hit.doc);
+        if (j >= 0) matched.add(slot.words[slot.single ? 0 : slot.merged.words[j]]);
+      }
+    }
+    return matched;
+  };
 
   function createSearcher(load) {
     const files = new Map();
@@ -154,13 +313,43 @@
     const manifest = () => get("manifest.json");
     // The best few papers for each one- or two-character word being typed (sitegen/search/head.py).
     const head = () => get("head.json");
+    // The terms of several shard files of one chunk as one object, made once per set of files.
+    const joined = new Map();
+    const shardsOf = (chunk, kind, keys) => {
+      const name = `${chunk.dir}/${kind}/${keys.join("/")}`;
+      if (!joined.has(name)) {
+        joined.set(name, Promise.all(keys.map((key) => (exists(chunk, key) ? get(`${chunk.dir}/${kind}/${fileName(key)}.json`) : null)))
+          .then((parts) => (parts.length === 1 ? parts[0] || {} : Object.assign({}, ...parts))));
+      }
+      return joined.get(name);
+    };
+    // Merged slots of recent searches (a key typed after another usually changes one slot only).
+    const merges = new Map();
+    const MERGES = 32;
+    const mergedOnce = (key, make) => {
+      let found = merges.get(key);
+      if (found) merges.delete(key);
+      else found = make();
+      merges.set(key, found);
+      if (merges.size > MERGES) merges.delete(merges.keys().next().value);
+      return found;
+    };
 
-    // Which words of each chunk a slot matches: the exact term, or for the word being typed
-    // every word of its shard that starts with it (when its shard holds them all).
-    const slotWords = (slot, shard, chunk) => {
+    // Which files of a chunk a slot reads: its term's shard, and for the word being typed, when
+    // its prefix was split, every file under it (so long as they are few: then `complete`).
+    const slotFiles = (slot, chunk) => {
+      const keys = [shardKey(slot.term ?? slot.raw, chunk.splitSet)];
+      if (!slot.prefix || !chunk.splitSet.has(slot.raw)) return { keys, complete: true };
+      const more = subtree(chunk, slot.raw);
+      if (more === null) return { keys, complete: false };
+      return { keys: [...new Set([...keys, ...more])], complete: true };
+    };
+    // Which words of each chunk a slot matches: the exact term, and for the word being typed
+    // every word of its files that starts with it (when they hold them all).
+    const slotWords = (slot, shard, complete) => {
       const words = [];
       if (slot.term !== null && shard[slot.term] !== undefined) words.push([slot.term, 1]);
-      if (slot.prefix && !(chunk.splitSet.has(slot.raw))) {
+      if (slot.prefix && complete) {
         for (const word of Object.keys(shard)) {
           if (word.startsWith(slot.raw) && word !== slot.term && !word.startsWith("@")) words.push([word, PREFIX_WEIGHT]);
         }
@@ -172,7 +361,7 @@
       const info = await manifest();
       const parsed = parse(query, info);
       const { slots, phrases, filters } = parsed;
-      if (!info.chunkList) info.chunkList = info.chunks.map((chunk, index) => ({ ...chunk, index, splitSet: new Set(chunk.splits ? chunk.splits.split(" ") : []) }));
+      if (!info.chunkList) info.chunkList = info.chunks.map(layout);
       const chunks = info.chunkList
         .filter((chunk) => chunk.last >= filters.from && chunk.first <= filters.to);
       const named = [...filters.authors.map((t) => ["@a:" + t, t]), ...filters.orgs.map((t) => ["@o:" + t, t])];
@@ -190,20 +379,20 @@
       if (!slots.length && !named.length && filters.from === "0000" && filters.to === "9999") {
         return { hits: [], total: 0, words: new Set(), problems: parsed.problems, empty: true };
       }
-      const shardOf = (chunk, term) => get(`${chunk.dir}/t/${fileName(shardKey(term, chunk.splitSet))}.json`);
       const loaded = await Promise.all(chunks.map(async (chunk) => {
-        const shards = await Promise.all(slots.map((slot) => shardOf(chunk, slot.term ?? slot.raw)));
-        const names = await Promise.all(named.map(([, term]) => shardOf(chunk, term)));
+        const reads = slots.map((slot) => slotFiles(slot, chunk));
+        const shards = await Promise.all(reads.map(({ keys }) => shardsOf(chunk, "t", keys)));
+        const names = await Promise.all(named.map(([, term]) => shardsOf(chunk, "t", [shardKey(term, chunk.splitSet)])));
         const days = filters.from > chunk.first || filters.to < chunk.last ? await get(`${chunk.dir}/days.json`) : null;
-        return { chunk, shards: shards.map((shard) => shard || {}), names: names.map((shard) => shard || {}), days };
+        return { chunk, reads, shards, names, days };
       }));
-      // Document frequency of every matched word over the whole archive, for its idf.
+      // Document frequency of every matched word over the chunks searched, for its idf.
       const df = new Map();
       const completions = new Set();
-      for (const { chunk, shards } of loaded) {
+      for (const { reads, shards } of loaded) {
         const counted = new Set();
         slots.forEach((slot, i) => {
-          for (const [word, weight] of slotWords(slot, shards[i], chunk)) {
+          for (const [word, weight] of slotWords(slot, shards[i], reads[i].complete)) {
             if (weight < 1) completions.add(word);
             if (counted.has(word)) continue;
             counted.add(word);
@@ -214,41 +403,21 @@
       // The completions of a word being typed: the most frequent ones.
       const allowed = new Set([...completions].sort((a, b) => df.get(b) - df.get(a) || (a < b ? -1 : 1)).slice(0, PREFIX_WORDS));
       const scale = (info.k1 + 1) / info.levels;
-      const candidates = []; // per chunk: its slots' best words and the docs kept
+      const candidates = []; // per chunk: its slots' scores and the docs kept
       let total = 0;
-      for (const { chunk, shards, names, days } of loaded) {
-        // Per slot and doc: the best value among the slot's words, which word, which posting.
-        // Typed arrays over the chunk's docs: no Map per posting, so common words stay cheap.
+      for (const { chunk, reads, shards, names, days } of loaded) {
         const n = chunk.docs;
-        const score = new Float64Array(n);
-        const any = new Uint8Array(n); // matched by some slot
-        const matchedDocs = []; // those docs, in the order first matched
         const perSlot = slots.map((slot, i) => {
-          const best = new Float64Array(n);
-          const word = new Int16Array(n).fill(-1);
-          const index = new Int32Array(n);
-          const words = [];
-          const touched = [];
-          for (const [term, weight] of slotWords(slot, shards[i], chunk)) {
-            if (weight < 1 && !allowed.has(term)) continue;
-            const w = words.push(term) - 1;
-            const wordIdf = idf(info.papers, df.get(term));
-            const { docs, qs } = decodePostings(shards[i][term]);
-            for (let k = 0; k < docs.length; k++) {
-              const doc = docs[k];
-              const value = weight * wordIdf * qs[k] * scale;
-              if (value > best[doc]) {
-                if (word[doc] < 0) touched.push(doc);
-                best[doc] = value; word[doc] = w; index[doc] = k;
-              }
-            }
+          const chosen = slotWords(slot, shards[i], reads[i].complete).filter(([term, weight]) => weight === 1 || allowed.has(term));
+          const words = chosen.map(([term]) => term);
+          const lists = chosen.map(([term, weight]) => ({ ...decodePostings(shards[i][term]), wi: weight * idf(info.papers, df.get(term)) }));
+          if (lists.length > 1) {
+            const key = `${chunk.dir} ${chosen.map(([term], k) => `${term}:${lists[k].wi}`).join(" ")}`;
+            return mergedOnce(key, () => slotScores(lists, words, n, scale));
           }
-          for (const doc of touched) {
-            score[doc] += best[doc];
-            if (!any[doc]) { any[doc] = 1; matchedDocs.push(doc); }
-          }
-          return { best, word, index, words, get: (doc) => (word[doc] >= 0 ? [best[doc], words[word[doc]], index[doc]] : undefined) };
+          return slotScores(lists, words, n, scale);
         });
+        const { score, matchedDocs } = sumSlots(perSlot, n);
         const nameDocs = named.map(([key], i) => decodeDocs(names[i][key] || []));
         let range = [0, n];
         if (days) {
@@ -266,48 +435,33 @@
         else if (range[0] > 0 || range[1] < n) keep = keep.filter((doc) => doc >= range[0] && doc < range[1]);
         if (nameDocs.length) keep = keep.filter((doc) => nameDocs.every((set) => set.has(doc)));
         const postingCount = (slot, word) => shards[slots.indexOf(slot)][word].length;
-        const docs = await phraseFilter(chunk, phrases, perSlot, slots, keep, postingCount);
+        const docs = await phraseFilter(chunk, phrases, perSlot, slots, reads, keep, postingCount);
         total += docs.length;
         candidates.push({ chunk, score, perSlot, docs });
       }
       // The KEEP best, highest score first; equal scores newest first (later chunk, later doc):
       // a total order. Only scores at least the KEEP-th best are sorted.
-      let threshold = -Infinity;
-      if (total > KEEP) {
-        const all = new Float64Array(total);
-        let at = 0;
-        for (const { score, docs } of candidates) for (const doc of docs) all[at++] = score[doc];
-        all.sort();
-        threshold = all[total - KEEP];
-      }
-      const hits = [];
-      for (const { chunk, score, docs } of candidates) {
-        for (const doc of docs) if (score[doc] >= threshold) hits.push({ chunk: chunk.index, dir: chunk.dir, doc, score: score[doc] });
-      }
+      const hits = bestHits(candidates, total);
       hits.sort((a, b) => b.score - a.score || b.chunk - a.chunk || b.doc - a.doc);
       hits.length = Math.min(hits.length, KEEP);
       // The words to highlight: those that matched in the results kept.
-      const matched = new Set();
-      const byChunk = new Map(candidates.map((entry) => [entry.chunk.index, entry]));
-      for (const hit of hits) {
-        for (const slot of byChunk.get(hit.chunk).perSlot) if (slot.word[hit.doc] >= 0) matched.add(slot.words[slot.word[hit.doc]]);
-      }
+      const matched = matchedWords(hits, candidates);
       for (const [, term] of named) matched.add(term);
       return { hits, total, words: matched, problems: parsed.problems, empty: false };
     };
 
     // Keep the docs where every phrase's words stand at the query's distances.
-    const phraseFilter = async (chunk, phrases, perSlot, slots, docs, postingCount) => {
+    const phraseFilter = async (chunk, phrases, perSlot, slots, reads, docs, postingCount) => {
       if (!phrases.length) return docs;
       const needed = phrases.flat();
-      const shards = await Promise.all(needed.map((slot) => get(`${chunk.dir}/p/${fileName(shardKey(slot.term ?? slot.raw, chunk.splitSet))}.json`)));
+      const shards = await Promise.all(needed.map((slot) => shardsOf(chunk, "p", reads[slots.indexOf(slot)].keys)));
       // A term's list: its postings' position counts, then their positions (chunk.py); where
       // each posting's positions start, computed once per list.
       const starts = new Map();
       const spots = (slot, doc) => {
         const i = needed.indexOf(slot);
         const best = perSlot[slots.indexOf(slot)].get(doc);
-        if (!best || !shards[i] || !shards[i][best[1]]) return null;
+        if (!best || !shards[i][best[1]]) return null;
         const list = shards[i][best[1]];
         const postings = postingCount(slot, best[1]);
         if (!starts.has(list)) {

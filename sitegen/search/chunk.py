@@ -7,7 +7,10 @@ archive (static/search-core.js). `s` depends only on the chunk, so a chunk's fil
 when other chunks do; the average lengths are the chunk's own.
 
 Files, relative to the chunk's folder (`key` is `shard_key` of a term; everything is JSON):
-- `splits.json`: the prefixes split into longer ones (see `shard_key`); the manifest repeats them.
+- `splits.json`: `{"splits": [...], "leaves": [...]}`: the prefixes split into longer ones (see
+  `shard_key`) and, for each, which of its shard files exist (`shard_leaves`); the manifest
+  repeats both, so the page loads every file under a long split prefix being typed (its
+  completions) without asking for files that do not exist.
 - `t/<key>.json`: `{term: postings}` for the terms of one shard (see `shard_plan`); postings are
   ascending `doc_delta * 32 + q`, q (1..31) the quantized `s`. Also `{"@a:" + term: doc deltas}`
   for words of authors' names and `"@o:"` for the organization, which the `author:` and `org:` filters read.
@@ -87,6 +90,19 @@ def shard_plan(sizes: dict[str, int]) -> tuple[dict[str, str], list[str]]:
             deeper.extend(_by_prefix([term for term in group if len(term) > len(prefix)], len(prefix) + 1).items())
         groups = deeper
     return keys, sorted(splits)
+
+
+def shard_leaves(splits: Sequence[str], files: Collection[str]) -> list[str]:
+    """For each split prefix, in order: "=" when its own file exists (a term equal to it), then
+    the last character of each existing shard file one character longer that is not split
+    itself (its longer words are under a split of their own, listed in turn). Terms are letters
+    and digits only, so "=" and the manifest's "|" between entries never occur in them."""
+    split_set = set(splits)
+    children: defaultdict[str, list[str]] = defaultdict(list)
+    for key in files:
+        if len(key) > 1 and key not in split_set and key[:-1] in split_set:
+            children[key[:-1]].append(key[-1])
+    return [("=" if prefix in files else "") + "".join(sorted(children[prefix])) for prefix in splits]
 
 
 def _by_prefix(terms: list[str], length: int) -> dict[str, list[str]]:
@@ -190,7 +206,7 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
         files[f"p/{file_name(key)}.json"] = to_json(position_shards[key])
     for start in range(0, len(rows), BLOCK):
         files[f"d/{start // BLOCK}.json"] = to_json(rows[start : start + BLOCK])
-    files["splits.json"] = to_json(splits)
+    files["splits.json"] = to_json({"splits": splits, "leaves": shard_leaves(splits, set(shards))})
     days: list[list] = []
     for paper in papers:
         day = paper.first_day.isoformat()

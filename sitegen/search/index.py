@@ -46,7 +46,7 @@ from sitegen.store.models import Paper
 
 __all__ = ["normalize", "shard_key", "teaser", "write_search_index", "SearchIndexReport"]
 
-FORMAT = 6  # bump when the files or the tokenizer change, so every chunk is rebuilt
+FORMAT = 7  # bump when the files or the tokenizer change, so every chunk is rebuilt
 # Chunk sizes: TAIL * BASE**k papers, the largest first, then the newest papers (fewer than
 # TAIL). A new day rewrites the tail; every TAIL papers the tail becomes a chunk, and BASE chunks
 # of one size become one of the next size. So a query reads few chunks (at most BASE - 1 of each
@@ -122,7 +122,7 @@ def versions_digest(keys: PaperKeys, start: int, end: int) -> str:
     return digest.hexdigest()
 
 
-def manifest_bytes(names: Sequence[str], chunks: Sequence[Sequence[Paper]], splits: Sequence[list[str]]) -> bytes:
+def manifest_bytes(names: Sequence[str], chunks: Sequence[Sequence[Paper]], splits: Sequence[dict[str, list[str]]]) -> bytes:
     manifest = {
         "format": FORMAT,
         "block": BLOCK,
@@ -140,7 +140,9 @@ def manifest_bytes(names: Sequence[str], chunks: Sequence[Sequence[Paper]], spli
                 "first": chunk[0].first_day.isoformat(),
                 "last": chunk[-1].first_day.isoformat(),
                 # The shard files' prefixes that were split further (search_chunk.shard_key).
-                "splits": " ".join(chunk_splits),
+                "splits": " ".join(chunk_splits["splits"]),
+                # For each split prefix, which of its shard files exist (search_chunk.shard_leaves).
+                "leaves": "|".join(chunk_splits["leaves"]),
             }
             for name, chunk, chunk_splits in zip(names, chunks, splits, strict=True)
         ],

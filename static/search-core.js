@@ -256,21 +256,32 @@
   };
 
   // Each doc's score, the sum of its slots' values in slot order, and the docs some slot matched
-  // in the order first matched. (Hot loops live in small functions, which V8 optimizes early.)
-  const sumSlots = (perSlot, n) => {
-    const score = new Float64Array(n);
-    const any = new Uint8Array(n);
-    const matchedDocs = [];
-    for (const { docs, single, values, scale } of perSlot) {
-      const qs = single ? single.qs : null;
-      const wi = single ? single.wi : 0;
-      for (let j = 0; j < docs.length; j++) {
-        const doc = docs[j];
-        score[doc] += single ? wi * qs[j] * scale : values[j];
-        if (any[doc] === 0) { any[doc] = 1; matchedDocs.push(doc); }
-      }
+  // (ascending). The last search's sums over all its slots and over all but its last are kept in
+  // `kept`: a query that starts with the same slots (one more word, or its last word longer)
+  // adds only its new slot. (Hot loops live in small functions, which V8 optimizes early.)
+  const sumSlots = (perSlot, n, kept) => {
+    const same = (sum) => sum && sum.slots.length <= perSlot.length && sum.slots.every((slot, i) => slot === perSlot[i]);
+    const start = [kept.all, kept.stem].filter(same).sort((a, b) => b.slots.length - a.slots.length)[0];
+    const score = start ? start.score.slice() : new Float64Array(n);
+    for (let i = start ? start.slots.length : 0; i < perSlot.length; i++) {
+      if (i === perSlot.length - 1) kept.stem = { slots: perSlot.slice(0, i), score: score.slice() };
+      addSlot(score, perSlot[i]);
     }
+    kept.all = { slots: perSlot.slice(), score };
+    // Every value is above 0, so the docs matched are those with a score.
+    let count = 0;
+    for (let doc = 0; doc < n; doc++) if (score[doc] > 0) count++;
+    const matchedDocs = new Int32Array(count);
+    for (let doc = 0, at = 0; doc < n; doc++) if (score[doc] > 0) matchedDocs[at++] = doc;
     return { score, matchedDocs };
+  };
+  const addSlot = (score, { docs, single, values, scale }) => {
+    if (single) {
+      const { qs, wi } = single;
+      for (let j = 0; j < docs.length; j++) score[docs[j]] += wi * qs[j] * scale;
+    } else {
+      for (let j = 0; j < docs.length; j++) score[docs[j]] += values[j];
+    }
   };
   // Hits at least as good as the KEEP-th best score (all of them when fewer).
   const bestHits = (candidates, total) => {
@@ -306,8 +317,14 @@
 
   function createSearcher(load) {
     const files = new Map();
-    const get = (path) => {
-      if (!files.has(path)) files.set(path, Promise.resolve(load(path)));
+    // `priority` "low": a file asked for ahead of need, which the page may fetch after others.
+    const get = (path, priority) => {
+      if (!files.has(path)) {
+        // A file that could not be read is asked for again next time, not remembered as failed.
+        const loading = Promise.resolve().then(() => load(path, priority));
+        loading.catch(() => files.get(path) === loading && files.delete(path));
+        files.set(path, loading);
+      }
       return files.get(path);
     };
     const manifest = () => get("manifest.json");
@@ -318,22 +335,26 @@
     const shardsOf = (chunk, kind, keys) => {
       const name = `${chunk.dir}/${kind}/${keys.join("/")}`;
       if (!joined.has(name)) {
-        joined.set(name, Promise.all(keys.map((key) => (exists(chunk, key) ? get(`${chunk.dir}/${kind}/${fileName(key)}.json`) : null)))
-          .then((parts) => (parts.length === 1 ? parts[0] || {} : Object.assign({}, ...parts))));
+        const loading = Promise.all(keys.map((key) => (exists(chunk, key) ? get(`${chunk.dir}/${kind}/${fileName(key)}.json`) : null)))
+          .then((parts) => (parts.length === 1 ? parts[0] || {} : Object.assign({}, ...parts)));
+        loading.catch(() => joined.get(name) === loading && joined.delete(name));
+        joined.set(name, loading);
       }
       return joined.get(name);
     };
-    // Merged slots of recent searches (a key typed after another usually changes one slot only).
-    const merges = new Map();
-    const MERGES = 32;
-    const mergedOnce = (key, make) => {
-      let found = merges.get(key);
-      if (found) merges.delete(key);
+    // Slots scored in recent searches, by chunk and words (a key typed after another usually
+    // changes one slot only, and the same object stands for the same slot: see sumSlots).
+    const scored = new Map();
+    const SCORED = 128;
+    const scoredOnce = (key, make) => {
+      let found = scored.get(key);
+      if (found) scored.delete(key);
       else found = make();
-      merges.set(key, found);
-      if (merges.size > MERGES) merges.delete(merges.keys().next().value);
+      scored.set(key, found);
+      if (scored.size > SCORED) scored.delete(scored.keys().next().value);
       return found;
     };
+    const sums = new Map(); // chunk folder -> the last search's sums (sumSlots)
 
     // Which files of a chunk a slot reads: its term's shard, and for the word being typed, when
     // its prefix was split, every file under it (so long as they are few: then `complete`).
@@ -411,13 +432,10 @@
           const chosen = slotWords(slot, shards[i], reads[i].complete).filter(([term, weight]) => weight === 1 || allowed.has(term));
           const words = chosen.map(([term]) => term);
           const lists = chosen.map(([term, weight]) => ({ ...decodePostings(shards[i][term]), wi: weight * idf(info.papers, df.get(term)) }));
-          if (lists.length > 1) {
-            const key = `${chunk.dir} ${chosen.map(([term], k) => `${term}:${lists[k].wi}`).join(" ")}`;
-            return mergedOnce(key, () => slotScores(lists, words, n, scale));
-          }
-          return slotScores(lists, words, n, scale);
+          const key = `${chunk.dir} ${chosen.map(([term], k) => `${term}:${lists[k].wi}`).join(" ")}`;
+          return scoredOnce(key, () => slotScores(lists, words, n, scale));
         });
-        const { score, matchedDocs } = sumSlots(perSlot, n);
+        const { score, matchedDocs } = sumSlots(perSlot, n, sums.get(chunk.dir) || sums.set(chunk.dir, {}).get(chunk.dir));
         const nameDocs = named.map(([key], i) => decodeDocs(names[i][key] || []));
         let range = [0, n];
         if (days) {
@@ -486,15 +504,24 @@
       }));
     };
 
-    const describe = async (hit) => {
+    const describe = async (hit, priority) => {
       if (hit.row) return hit.row; // from the head
       const info = await manifest();
-      const rows = await get(`${hit.dir}/d/${Math.floor(hit.doc / info.block)}.json`);
+      const rows = await get(`${hit.dir}/d/${Math.floor(hit.doc / info.block)}.json`, priority);
       return rows[hit.doc % info.block];
     };
 
     return { search, describe, manifest, head };
   }
+
+  // The term of one word as shown (the same words recur in every result), remembered per manifest.
+  const shownTerms = new WeakMap();
+  const termOf = (part, info) => {
+    let known = shownTerms.get(info);
+    if (!known || known.size > 50000) shownTerms.set(info, (known = new Map()));
+    if (!known.has(part)) known.set(part, terms(part, info)[0]);
+    return known.get(part);
+  };
 
   // Split `text` into [piece, highlighted?] for showing: a word is highlighted when its term is
   // one the query matched (CJK: the characters of a matched pair).
@@ -518,7 +545,7 @@
             }
           });
         } else {
-          const term = terms(part, info)[0];
+          const term = termOf(part, info);
           if (term !== undefined && words.has(term)) for (let k = at; k < at + part.length; k++) marked[k] = true;
         }
         at += part.length;

@@ -13,7 +13,7 @@
   const indexBase = new URL(form.dataset.index, document.baseURI);
   const siteRoot = new URL(form.dataset.root, document.baseURI);
   const PAGE = 20;
-  const searcher = core.createSearcher((path) => fetch(new URL(path, indexBase)).then((response) => {
+  const searcher = core.createSearcher((path, priority) => fetch(new URL(path, indexBase), priority ? { priority } : {}).then((response) => {
     if (response.status === 404) return null; // no word of the index is in that file
     if (!response.ok) throw new Error(`${response.status} for ${path}`);
     return response.json();
@@ -38,6 +38,13 @@
     const page = results.hits.slice(shown, shown + PAGE);
     // Every row is asked for at once, and each is shown as soon as it and those above it came.
     const entries = page.map((hit) => searcher.describe(hit));
+    // Unless another key is waiting, the rows of the page after, at low priority: the next key's
+    // best results are mostly among them (its word's files came with this search: see
+    // search-core.js), so they show without waiting for a file, and so does "More". A row that
+    // cannot be read now is asked for again when shown.
+    if (pending === null) {
+      for (const hit of results.hits.slice(shown + PAGE, shown + 2 * PAGE)) searcher.describe(hit, "low").catch(() => {});
+    }
     for (const entry of entries) {
       const [arxivId, title, day, authors, org, teaser] = await entry;
       if (mine !== generation) return;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
 import orjson
@@ -140,3 +141,26 @@ def test_two_characters_are_answered_by_the_head_with_papers_that_have_such_a_wo
     assert ask(index, {"query": "qx"})[0]["ids"] == []
     # The head is small: a few papers per prefix, no teasers.
     assert len((index / "head.json").read_bytes()) < 400 * len(prefixes)
+
+
+def test_the_manifest_lists_every_shard_file_under_a_split_prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page reads which files exist under a split prefix from the manifest (to complete a
+    word being typed without asking for files that are not there): it must match the disk."""
+    monkeypatch.setattr(search_chunk, "SHARD_BYTES", 300)  # the small fixture archive splits
+    papers = sorted(A.fill_store(tmp_path / "data").values(), key=lambda p: (p.first_day, p.arxiv_id))
+    index = tmp_path / "index"
+    write_search_index(index, papers)
+    for chunk in orjson.loads((index / "manifest.json").read_bytes())["chunks"]:
+        splits, leaves = chunk["splits"].split(" "), chunk["leaves"].split("|")
+        assert len(splits) == len(leaves) > 5
+        listed = set()
+        for prefix, entry in zip(splits, leaves, strict=True):
+            if entry.startswith("="):
+                listed.add(prefix)
+            listed.update(prefix + char for char in entry.removeprefix("="))
+        on_disk = {path.stem for path in (index / chunk["dir"] / "t").glob("*.json")}
+        assert {search_chunk.file_name(key) for key in listed} <= on_disk
+        # Every other file is a first character that was not split.
+        others = on_disk - {search_chunk.file_name(key) for key in listed}
+        assert all(len(name) == 1 or re.fullmatch(r"_[0-9a-f]+", name) for name in others), others
+        assert not any(search_chunk.shard_key(key, splits) != key for key in listed)

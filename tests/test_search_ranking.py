@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT
 
+from sitegen.search import chunk as search_chunk
+from sitegen.search import index as search_index
 from sitegen.search.index import write_search_index
 from sitegen.search.text import positioned
 from sitegen.store.models import Organization, Paper
@@ -97,6 +99,48 @@ PAPERS = [
     paper("2501.00011", "Identical twins B", "Quantum annealing schedules.", day=500),
     paper("2501.00012", "Schrödinger bridges", "Naïve coupling of marginals.", day=501),
 ]
+
+
+# A shard size small enough that the 200 papers below split the prefix "generatio" into files of
+# its own, as a word common in a large archive does with the real size (SHARD_BYTES).
+SPLIT_SHARD_BYTES = 100
+THINGS = ("images", "music", "proteins", "code")
+
+
+def typed_split_papers() -> list[Paper]:
+    """200 papers, oldest first, one a day: every fifth has "generation" in its title, three
+    others "generational" and two "generative"; the rest share no word starting with "gen"."""
+    papers = []
+    for n in range(200):
+        thing = THINGS[n % len(THINGS)]
+        if n % 5 == 0:
+            title = f"Generation of {thing}"
+        elif n in (3, 103, 153):
+            title = f"Generational shifts in {thing}"
+        elif n in (7, 107):
+            title = f"Generative {thing}"
+        else:
+            title = f"Plain study of {thing}"
+        papers.append(paper(f"2502.{n:05d}", title, day=n))
+    return papers
+
+
+def test_a_word_being_typed_is_completed_across_the_files_its_prefix_was_split_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_chunk, "SHARD_BYTES", SPLIT_SHARD_BYTES)
+    monkeypatch.setattr(search_index, "TAIL", 256)  # one chunk
+    folder = tmp_path / "index"
+    write_search_index(folder, typed_split_papers())
+    (chunk,) = json.loads((folder / "manifest.json").read_bytes())["chunks"]
+    assert {"generati", "generatio"} <= set(chunk["splits"].split())  # what this test is about
+    typing, typed, finished = ask(folder, {"query": "generatio", "top": 50}, {"query": "generation", "top": 50}, {"query": "gen"})
+    # "generatio" finds every paper with a word that starts with it, in the files under it.
+    assert typing["found"] == 43 and {"generation", "generational"} <= set(typing["words"])
+    assert "generative" not in typing["words"]
+    assert set(typing["ids"]) == set(typed["ids"]) and typed["found"] == 43
+    # Only files that exist are asked for (the manifest lists them), for a split prefix too.
+    assert typing["absent"] == typed["absent"] == finished["absent"] == []
 
 
 @pytest.fixture(scope="module")

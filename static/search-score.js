@@ -38,35 +38,43 @@
   const SUBTREE_FILES = 4;
 
   // A chunk's shard layout from the manifest: the split prefixes and, for each, which files exist
-  // (sitegen/search/chunk.py shard_leaves), so that a split prefix being typed can be completed.
+  // and which are large (sitegen/search/chunk.py shard_leaves), so that a split prefix being
+  // typed can be completed.
   const layout = (chunk, index) => {
     const splits = chunk.splits ? chunk.splits.split(" ") : [];
     const leaves = chunk.leaves !== undefined ? chunk.leaves.split("|") : null;
     const own = new Set();
+    const large = new Set();
     const below = new Map(); // split prefix -> existing files one character longer, and splits
     splits.forEach((prefix, i) => {
-      const entry = leaves ? leaves[i] : "";
-      if (entry.startsWith("=")) own.add(prefix);
-      below.set(prefix, [...entry.replace(/^=/, "")].map((c) => prefix + c));
+      const found = [];
+      let last = null;
+      for (const char of leaves ? leaves[i] : "") {
+        if (char === "*") large.add(last);
+        else if (char === "=") own.add((last = prefix));
+        else found.push((last = prefix + char));
+      }
+      below.set(prefix, found);
     });
     for (const prefix of splits) {
       const parent = [...prefix].slice(0, -1).join("");
       if (below.has(parent)) below.get(parent).push(prefix);
     }
-    return { ...chunk, index, splitSet: new Set(splits), own, below, listed: leaves !== null };
+    return { ...chunk, index, splitSet: new Set(splits), own, large, below, listed: leaves !== null };
   };
-  // Every existing file under a split prefix (its own, its leaves, its splits' in turn), or
-  // null when there are more than SUBTREE_FILES or the manifest does not list them.
+  // The existing files under a split prefix (its own, its leaves, its splits' in turn), but a
+  // large one (a common word's) only when it is one character longer than the prefix: null
+  // when there are more than SUBTREE_FILES or the manifest does not list them.
   const subtree = (chunk, prefix) => {
     if (!chunk.listed) return null;
     const found = [];
     const queue = [prefix];
+    const near = [...prefix].length + 1;
     while (queue.length) {
       const key = queue.shift();
-      if (chunk.splitSet.has(key)) {
-        if (chunk.own.has(key)) found.push(key);
-        queue.push(...chunk.below.get(key));
-      } else found.push(key);
+      if (chunk.splitSet.has(key)) queue.push(...chunk.below.get(key));
+      const file = chunk.splitSet.has(key) ? chunk.own.has(key) : true;
+      if (file && (!chunk.large.has(key) || [...key].length <= near)) found.push(key);
       if (found.length > SUBTREE_FILES) return null;
     }
     return found;

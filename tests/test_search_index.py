@@ -12,7 +12,7 @@ import pytest
 import site_archive as A
 from conftest import run_sitegen
 from site_fixtures import subpath_site  # noqa: F401
-from test_search_ranking import NODE, ask
+from test_search_ranking import NODE, SPLIT_SHARD_BYTES, ask, typed_split_papers
 
 from sitegen.search import chunk as search_chunk
 from sitegen.search import index as search_index
@@ -146,19 +146,28 @@ def test_two_characters_are_answered_by_the_head_with_papers_that_have_such_a_wo
 def test_the_manifest_lists_every_shard_file_under_a_split_prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The page reads which files exist under a split prefix from the manifest (to complete a
     word being typed without asking for files that are not there): it must match the disk."""
-    monkeypatch.setattr(search_chunk, "SHARD_BYTES", 300)  # the small fixture archive splits
+    monkeypatch.setattr(search_chunk, "SHARD_BYTES", SPLIT_SHARD_BYTES)  # small: prefixes split
     papers = sorted(A.fill_store(tmp_path / "data").values(), key=lambda p: (p.first_day, p.arxiv_id))
     index = tmp_path / "index"
-    write_search_index(index, papers)
+    write_search_index(index, [*papers, *typed_split_papers()])
     for chunk in orjson.loads((index / "manifest.json").read_bytes())["chunks"]:
         splits, leaves = chunk["splits"].split(" "), chunk["leaves"].split("|")
         assert len(splits) == len(leaves) > 5
-        listed = set()
+        listed, large = set(), set()
         for prefix, entry in zip(splits, leaves, strict=True):
-            if entry.startswith("="):
-                listed.add(prefix)
-            listed.update(prefix + char for char in entry.removeprefix("="))
+            for key, star in re.findall(r"(=|[^=*])(\*?)", entry):
+                listed.add(prefix if key == "=" else prefix + key)
+                if star:
+                    large.add(prefix if key == "=" else prefix + key)
         on_disk = {path.stem for path in (index / chunk["dir"] / "t").glob("*.json")}
+        # A file marked large holds one common word's postings, more than a shard's worth.
+        assert large
+        for key in large:
+            words = orjson.loads((index / chunk["dir"] / "t" / f"{search_chunk.file_name(key)}.json").read_bytes())
+            assert [word for word in words if not word.startswith("@")] == [key]
+            # The shard plan's estimate of its size (chunk.py: 4 bytes a posting, 3 a name's doc).
+            estimate = sum(len(docs) * (3 if word.startswith("@") else 4) + len(word) for word, docs in words.items())
+            assert estimate > SPLIT_SHARD_BYTES
         assert {search_chunk.file_name(key) for key in listed} <= on_disk
         # Every other file is a first character that was not split.
         others = on_disk - {search_chunk.file_name(key) for key in listed}

@@ -8,9 +8,9 @@ when other chunks do; the average lengths are the chunk's own.
 
 Files, relative to the chunk's folder (`key` is `shard_key` of a term; everything is JSON):
 - `splits.json`: `{"splits": [...], "leaves": [...]}`: the prefixes split into longer ones (see
-  `shard_key`) and, for each, which of its shard files exist (`shard_leaves`); the manifest
-  repeats both, so the page loads every file under a long split prefix being typed (its
-  completions) without asking for files that do not exist.
+  `shard_key`) and, for each, which of its shard files exist and which are large
+  (`shard_leaves`); the manifest repeats both, so the page loads the files under a long split
+  prefix being typed (its completions) without asking for files that do not exist.
 - `t/<key>.json`: `{term: postings}` for the terms of one shard (see `shard_plan`); postings are
   ascending `doc_delta * 32 + q`, q (1..31) the quantized `s`. Also `{"@a:" + term: doc deltas}`
   for words of authors' names and `"@o:"` for the organization, which the `author:` and `org:` filters read.
@@ -92,17 +92,24 @@ def shard_plan(sizes: dict[str, int]) -> tuple[dict[str, str], list[str]]:
     return keys, sorted(splits)
 
 
-def shard_leaves(splits: Sequence[str], files: Collection[str]) -> list[str]:
+def shard_leaves(splits: Sequence[str], files: Collection[str], large: Collection[str] = ()) -> list[str]:
     """For each split prefix, in order: "=" when its own file exists (a term equal to it), then
     the last character of each existing shard file one character longer that is not split
-    itself (its longer words are under a split of their own, listed in turn). Terms are letters
-    and digits only, so "=" and the manifest's "|" between entries never occur in them."""
+    itself (its longer words are under a split of their own, listed in turn); "*" after either
+    marks a large file (one common word's postings, more than SHARD_BYTES), which the page reads
+    as a completion only when the word being typed is one character from it. Terms are letters
+    and digits only, so "=", "*" and the manifest's "|" between entries never occur in them."""
     split_set = set(splits)
+    mark = {key: "*" if key in large else "" for key in files}
     children: defaultdict[str, list[str]] = defaultdict(list)
     for key in files:
         if len(key) > 1 and key not in split_set and key[:-1] in split_set:
             children[key[:-1]].append(key[-1])
-    return [("=" if prefix in files else "") + "".join(sorted(children[prefix])) for prefix in splits]
+    return [
+        ("=" + mark[prefix] if prefix in files else "")
+        + "".join(char + mark[prefix + char] for char in sorted(children[prefix]))
+        for prefix in splits
+    ]
 
 
 def _by_prefix(terms: list[str], length: int) -> dict[str, list[str]]:
@@ -206,7 +213,11 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
         files[f"p/{file_name(key)}.json"] = to_json(position_shards[key])
     for start in range(0, len(rows), BLOCK):
         files[f"d/{start // BLOCK}.json"] = to_json(rows[start : start + BLOCK])
-    files["splits.json"] = to_json({"splits": splits, "leaves": shard_leaves(splits, set(shards))})
+    shard_sizes: defaultdict[str, int] = defaultdict(int)
+    for term, key in keys.items():
+        shard_sizes[key] += sizes[term]
+    large = {key for key, size in shard_sizes.items() if size > SHARD_BYTES}
+    files["splits.json"] = to_json({"splits": splits, "leaves": shard_leaves(splits, set(shards), large)})
     days: list[list] = []
     for paper in papers:
         day = paper.first_day.isoformat()

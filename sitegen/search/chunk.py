@@ -106,8 +106,7 @@ def shard_leaves(splits: Sequence[str], files: Collection[str], large: Collectio
         if len(key) > 1 and key not in split_set and key[:-1] in split_set:
             children[key[:-1]].append(key[-1])
     return [
-        ("=" + mark[prefix] if prefix in files else "")
-        + "".join(char + mark[prefix + char] for char in sorted(children[prefix]))
+        ("=" + mark[prefix] if prefix in files else "") + "".join(char + mark[prefix + char] for char in sorted(children[prefix]))
         for prefix in splits
     ]
 

@@ -14,6 +14,7 @@
   const CJK_SPLIT = new RegExp(`([${CJK}]+)`, "u");
   const CJK_RUN = new RegExp(`^[${CJK}]+$`, "u");
   const LETTERS = /^[a-z]+$/;
+  const ASCII = /^[\x00-\x7f]*$/;
   const PREFIX_WEIGHT = 0.5; // a longer word that starts with the word being typed counts this much
   const PREFIX_WORDS = 24; // at most this many completions of the word being typed, the most frequent
   const FILTER = /(^|\s)(author|org|year|date):("[^"]*"?|\S*)/gi;
@@ -186,9 +187,6 @@
       const info = await manifest();
       const parsed = parse(query, info);
       const { slots, phrases, filters } = parsed;
-      if (!info.chunkList) info.chunkList = info.chunks.map(layout);
-      const chunks = info.chunkList
-        .filter((chunk) => chunk.last >= filters.from && chunk.first <= filters.to);
       const named = [...filters.authors.map((t) => ["@a:" + t, t]), ...filters.orgs.map((t) => ["@o:" + t, t])];
       // The first one or two letters or digits being typed are answered by the head, without a
       // request (sitegen/search/head.py): the page has it from the start.
@@ -204,6 +202,9 @@
       if (!slots.length && !named.length && filters.from === "0000" && filters.to === "9999") {
         return { hits: [], total: 0, words: new Set(), problems: parsed.problems, empty: true };
       }
+      // Made at the first search the head does not answer (not on the first key's path).
+      if (!info.chunkList) info.chunkList = info.chunks.map(layout);
+      const chunks = info.chunkList.filter((chunk) => chunk.last >= filters.from && chunk.first <= filters.to);
       const loaded = await Promise.all(chunks.map(async (chunk) => {
         const reads = slots.map((slot) => slotFiles(slot, chunk));
         const shards = await Promise.all(reads.map(({ keys }) => shardsOf(chunk, "t", keys)));
@@ -336,6 +337,11 @@
     for (const match of text.matchAll(WORD)) {
       const run = match[0];
       let at = match.index;
+      if (ASCII.test(run)) { // most words: one part, no CJK (and no costly split)
+        const term = termOf(run, info);
+        if (term !== undefined && words.has(term)) for (let k = at; k < at + run.length; k++) marked[k] = true;
+        continue;
+      }
       for (const part of run.split(CJK_SPLIT)) {
         if (!part) continue;
         if (CJK_RUN.test(part)) {

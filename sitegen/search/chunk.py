@@ -283,22 +283,31 @@ def _postings(tokens: _Tokens, papers: int, vocabulary: int) -> _Postings:
     if not len(tokens.terms):
         empty = np.zeros(0, dtype=np.int64)
         return _Postings(empty, empty, empty, np.zeros(vocabulary + 1, dtype=np.int64), np.zeros(vocabulary, dtype=np.int64))
+    # Each array of (doc, term, field) or (doc, term) entries is millions long in a large chunk:
+    # each is dropped as soon as it is used (del), so a few are alive at a time, not all.
     keys, counts = _unique_counts(tokens, vocabulary)
     field = keys % field_count
     pair = keys // field_count
+    del keys
     doc = pair // vocabulary
     values = weights[field] * counts / norm[doc, field]
     firsts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     # Summed in field order, as a running float sum would: the same q as computed one by one.
     tf = np.add.reduceat(values, firsts)
+    del values
     phrase = np.isin(field, [list(FIELDS).index(name) for name in PHRASE_FIELDS])
+    del field
     phrase_counts = np.add.reduceat(np.where(phrase, counts, 0), firsts)
-    saturated = tf * (K1 + 1) / (tf + K1)
-    q = np.clip(np.floor(saturated / (K1 + 1) * LEVELS + 0.5), 1, LEVELS).astype(np.int64)
+    del phrase, counts
+    q = np.clip(np.floor(tf * (K1 + 1) / (tf + K1) / (K1 + 1) * LEVELS + 0.5), 1, LEVELS).astype(np.int64)
+    del tf
     pair_docs, pair_terms = doc[firsts], pair[firsts] % vocabulary
+    del doc, pair, firsts
     order = np.argsort(pair_terms, kind="stable")  # by term; docs stay ascending within a term
     pair_docs, pair_terms, q, phrase_counts = pair_docs[order], pair_terms[order], q[order], phrase_counts[order]
+    del order
     term_counts = np.bincount(pair_terms, minlength=vocabulary)
+    del pair_terms
     starts = np.r_[0, np.cumsum(term_counts)]
     previous = np.r_[0, pair_docs[:-1]]
     previous[starts[:-1][term_counts > 0]] = 0  # a term's first posting counts from doc 0
@@ -332,15 +341,20 @@ def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[in
     # leaves each term's docs and positions in order.
     order = np.argsort(terms, kind="stable")
     terms, docs, places = terms[order], docs[order], places[order]
+    del order
     same = np.r_[False, (terms[1:] == terms[:-1]) & (docs[1:] == docs[:-1])]
-    deltas = (places - np.where(same, np.r_[0, places[:-1]], 0)).tolist()
+    del docs
+    deltas = places - np.where(same, np.r_[0, places[:-1]], 0)
+    del same, places
     per_term = np.bincount(terms, minlength=vocabulary)
+    del terms
     position_starts = np.r_[0, np.cumsum(per_term)].tolist()
     counts = postings.phrase_counts.tolist()
     starts = postings.starts.tolist()
+    # Each term's positions made a list on its own (not one list of all 10 million first).
     return {
-        int(term): counts[starts[term] : starts[term + 1]] + deltas[position_starts[term] : position_starts[term + 1]]
-        for term in np.flatnonzero(per_term)
+        term: counts[starts[term] : starts[term + 1]] + deltas[position_starts[term] : position_starts[term + 1]].tolist()
+        for term in np.flatnonzero(per_term).tolist()
     }
 
 

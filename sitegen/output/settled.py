@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 from sitegen.output.build_cache import BuildCache, PaperPages
 from sitegen.output.writer import SiteWriter
-from sitegen.store.ids import paper_dir
 from sitegen.store.models import Paper
 
 
@@ -73,7 +72,9 @@ def settled_papers(
 def settle_paper_pages(writer: SiteWriter, oldest_first: Sequence[Paper], settled: int) -> tuple[list[Paper], list[str]]:
     """Keep the pages of the `settled` oldest papers as the last build wrote them; returns the
     papers whose pages are to be planned (newest first) and the paths kept."""
-    paths = [f"{paper_dir(paper.arxiv_id)}index.html" for paper in oldest_first[:settled]]
+    # Not through paper_dir's check of each id: these paths are only looked up among those the
+    # last build wrote (a path it did not write is planned, and paper_dir checks it then).
+    paths = [f"papers/{paper.arxiv_id}/index.html" for paper in oldest_first[:settled]]
     missing = set(writer.keep_settled(paths))
     planned = list(reversed(oldest_first[settled:]))
     if missing:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from sitegen.errors import BuildError
 from sitegen.site.calendar import months as calendar_months
-from sitegen.site.site import SiteModel, newest_day_then_upvotes
+from sitegen.site.site import NewestDayThenUpvotes, SiteModel, newest_day_then_upvotes
 from sitegen.site.templating import render_markdown
 from sitegen.store.health import SourceStatus
 from sitegen.store.ids import paper_dir
@@ -241,7 +241,7 @@ class PageRenderer:
             yield Page(
                 f"{topic_path(slug, number)}index.html",
                 "topic.html",
-                {**common, "papers": newest_day_then_upvotes(chunk), "total": None, **pager},
+                {**common, "papers": NewestDayThenUpvotes(chunk), "total": None, **pager},
                 digest(theme, b"topic", slug, str(number), str(pager["newer_page"]), *map(paper_key, chunk)),
             )
 

@@ -101,12 +101,18 @@ def build_periods(kind: str, papers: Iterable[Paper], newest_day: dt.date | None
     archive's newest listing day (a relisting counts too): the period holding it is running."""
     groups: dict[str, list[Paper]] = {}
     keys_of_days: dict[dt.date, str] = {}  # one key per day, not per paper (100,000 papers, 700 days)
+    newer_first: dict[dt.date, int] = {}  # and one ordinal: ranking_key's, made once per day
     for paper in papers:
-        day = paper.first_day
+        day = paper.listing_days[0]
         key = keys_of_days.get(day)
         if key is None:
             key = keys_of_days[day] = period_key(kind, day)
+            newer_first[day] = -day.toordinal()
         groups.setdefault(key, []).append(paper)
+
+    def ranking(paper: Paper) -> tuple[int, int, str]:  # ranking_key, with the day's ordinal looked up
+        return (-(paper.upvotes or 0), newer_first[paper.listing_days[0]], paper.arxiv_id)
+
     keys = sorted(groups)  # "YYYY-Www" and "YYYY-MM" sort in time order
     periods = []
     for key in keys:
@@ -121,7 +127,7 @@ def build_periods(kind: str, papers: Iterable[Paper], newest_day: dt.date | None
                 key=key,
                 start=start,
                 end=end,
-                papers=tuple(sorted(group, key=ranking_key)),
+                papers=tuple(sorted(group, key=ranking)),
                 days=tuple(sorted(counts.items())),
                 running=newest_day is None or newest_day <= end,
             )

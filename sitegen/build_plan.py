@@ -72,17 +72,17 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
     browse = BrowsePages(env, model, shown.weeks, shown.months, orgs)
     pages = PageRenderer(env, model, shown.related, statuses, shown.about)
 
-    paper_keys: dict[str, bytes] = {}
+    # Asked about five times per paper (its day, topics, periods, organization, the pages it is
+    # related from), so made once for all, in one loop. A card also shows whether its
+    # organization has a page (a link) or not (plain text).
+    org_links = {name: slug.encode("utf-8") for name, slug in browse.org_slugs.items()}
+    paper_keys = {
+        paper.arxiv_id: versions[paper.arxiv_id] + (org_links.get(paper.organization.name, b"") if paper.organization else b"")
+        for paper in model.newest_first
+    }
 
     def paper_key(paper: Paper) -> bytes:
-        # Asked about ten times per paper (its page, its days, topics, periods, organization,
-        # the pages it is related from), so made once.
-        key = paper_keys.get(paper.arxiv_id)
-        if key is None:
-            # A card also shows whether its organization has a page (a link) or not (plain text).
-            org = browse.org_link(paper.organization.name) if paper.organization else ""
-            key = paper_keys[paper.arxiv_id] = versions[paper.arxiv_id] + org.encode("utf-8")
-        return key
+        return paper_keys[paper.arxiv_id]
 
     # Source health and the e-mail digest's last send: the status page and status.json.
     status_page = Page("status/index.html", "status.html", {"sources": statuses, "digest": digest_sent, "section": "status"})

@@ -106,10 +106,16 @@ def make_cache(
     match_index: dict[TopicMatch, int] = {}
     combination_index: dict[tuple[int, ...], int] = {}
     compact: dict[str, tuple[bytes, int]] = {}
+    # Papers whose tags came from the cache share one tuple per combination (tags_for): each
+    # such tuple is indexed once, by its identity (all of them are alive until this returns).
+    known: dict[int, int] = {}
     for arxiv_id in sorted(tags):
         version, matches = tags[arxiv_id]
-        combination = tuple(match_index.setdefault(match, len(match_index)) for match in matches)
-        compact[arxiv_id] = (version, combination_index.setdefault(combination, len(combination_index)))
+        index = known.get(id(matches))
+        if index is None:
+            combination = tuple(match_index.setdefault(match, len(match_index)) for match in matches)
+            index = known[id(matches)] = combination_index.setdefault(combination, len(combination_index))
+        compact[arxiv_id] = (version, index)
     return BuildCache(
         format=CACHE_FORMAT,
         complete=True,

@@ -12,15 +12,14 @@ write into a folder that is not empty.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import msgspec
 
-from sitegen.errors import BuildError
 from sitegen.output.fingerprint import content_digest
+from sitegen.output.state_file import decode_state, write_state
 from sitegen.rules.tagging import TopicMatch
 
 CACHE_NAME = ".sitegen-cache"
@@ -153,12 +152,7 @@ class _Peek(msgspec.Struct):
     inputs: Inputs = Inputs()
 
 
-class _Format(msgspec.Struct):
-    format: int
-
-
 _PEEK = msgspec.msgpack.Decoder(_Peek)
-_FORMAT = msgspec.msgpack.Decoder(_Format)
 _ENCODER = msgspec.msgpack.Encoder()
 
 
@@ -171,15 +165,12 @@ def read_cache(output: Path) -> CacheRead:
         return CacheRead(None)
     except OSError as error:
         return CacheRead(None, _ignored(path, f"cannot read it ({error.strerror})"))
-    try:
-        cache = _DECODER.decode(content)
-    except msgspec.DecodeError as error:
-        try:  # a cache of another format (of another sitegen) is said as such
-            other = _FORMAT.decode(content).format
-        except msgspec.DecodeError:
-            other = CACHE_FORMAT
-        why = f"it has format {other}, this sitegen writes {CACHE_FORMAT}" if other != CACHE_FORMAT else ""
-        return CacheRead(None, _ignored(path, why or f"it is not a build cache this sitegen can read ({error})"))
+    decoded = decode_state(  # then unpacked: mypy infers the type from the call alone
+        content, _DECODER, CACHE_FORMAT, "a build cache"
+    )
+    cache, why = decoded
+    if cache is None:
+        return CacheRead(None, _ignored(path, why))
     problem = _problem(cache)
     return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache, digest=content_digest(content))
 
@@ -198,19 +189,7 @@ def peek_inputs(output: Path) -> Inputs | None:
 def save_cache(output: Path, cache: BuildCache, read_digest: bytes = b"") -> None:
     """Write the cache unless the file holds these bytes; `read_digest` is the digest of the file
     as this build read it (CacheRead.digest), which spares reading 90 MB back to compare."""
-    path = output / CACHE_NAME
-    temp = path.with_name(CACHE_NAME + ".tmp")
-    content = _ENCODER.encode(cache)
-    try:
-        if read_digest and content_digest(content) == read_digest and path.is_file():
-            return
-        if not read_digest and path.is_file() and path.read_bytes() == content:
-            return
-        output.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(content)
-        os.replace(temp, path)
-    except OSError as error:
-        raise BuildError(f"{path}: cannot write the build cache ({error.strerror})") from None
+    write_state(output / CACHE_NAME, _ENCODER.encode(cache), read_digest, "the build cache")
 
 
 def is_safe_relative(path: str) -> bool:

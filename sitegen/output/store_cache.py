@@ -9,15 +9,14 @@ day file is then decoded, as without it: it only costs time) and replaced.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import msgspec
 
-from sitegen.errors import BuildError
 from sitegen.output.fingerprint import content_digest
+from sitegen.output.state_file import decode_state, write_state
 from sitegen.store.listed import ListedFile, ListedRecord
 
 STORE_CACHE_NAME = ".sitegen-listing"
@@ -37,10 +36,6 @@ class _Listing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ]
 
 
-class _Format(msgspec.Struct):
-    format: int
-
-
 @dataclass(frozen=True)
 class StoreCacheRead:
     files: dict[str, ListedFile]
@@ -49,7 +44,6 @@ class StoreCacheRead:
 
 
 _DECODER = msgspec.msgpack.Decoder(_Listing)
-_FORMAT = msgspec.msgpack.Decoder(_Format)
 _ENCODER = msgspec.msgpack.Encoder()
 
 
@@ -61,16 +55,12 @@ def read_store_cache(output: Path) -> StoreCacheRead:
         return StoreCacheRead({})
     except OSError as error:
         return StoreCacheRead({}, _ignored(path, f"cannot read it ({error.strerror})"))
-    try:
-        listing = _DECODER.decode(content)
-    except (msgspec.DecodeError, msgspec.ValidationError) as error:
-        try:
-            other = _FORMAT.decode(content).format
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            other = STORE_CACHE_FORMAT
-        if other != STORE_CACHE_FORMAT:
-            return StoreCacheRead({}, _ignored(path, f"it has format {other}, this sitegen writes {STORE_CACHE_FORMAT}"))
-        return StoreCacheRead({}, _ignored(path, f"it is not a listing this sitegen can read ({error})"))
+    decoded = decode_state(  # then unpacked: mypy infers the type from the call alone
+        content, _DECODER, STORE_CACHE_FORMAT, "a listing"
+    )
+    listing, why = decoded
+    if listing is None:
+        return StoreCacheRead({}, _ignored(path, why))
     if listing.format != STORE_CACHE_FORMAT:
         return StoreCacheRead({}, _ignored(path, f"it has format {listing.format}, this sitegen writes {STORE_CACHE_FORMAT}"))
     return StoreCacheRead(listing.files, digest=content_digest(content))
@@ -78,16 +68,8 @@ def read_store_cache(output: Path) -> StoreCacheRead:
 
 def save_store_cache(output: Path, files: dict[str, ListedFile], read_digest: bytes = b"") -> None:
     """Write the records unless the file holds these bytes already (`read_digest`: as read)."""
-    path = output / STORE_CACHE_NAME
     content = _ENCODER.encode(_Listing(STORE_CACHE_FORMAT, files))
-    if read_digest and content_digest(content) == read_digest:
-        return
-    temp = path.with_name(STORE_CACHE_NAME + ".tmp")
-    try:
-        temp.write_bytes(content)
-        os.replace(temp, path)
-    except OSError as error:
-        raise BuildError(f"{path}: cannot write the store's listing records ({error.strerror})") from None
+    write_state(output / STORE_CACHE_NAME, content, read_digest, "the store's listing records")
 
 
 def _ignored(path: Path, why: str) -> str:

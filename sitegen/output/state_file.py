@@ -1,0 +1,58 @@
+"""The build's own state files in the output folder (the build cache, the listing records):
+MessagePack with a format number, decoded strictly and replaced atomically.
+
+The output folder may be a restored CI cache, so whatever is found there is decoded by msgspec
+into fixed types (never pickle) and at worst rejected with a reason; a file of another format
+(another sitegen's) is named as such, so the warning says why it is not used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TypeVar
+
+import msgspec
+
+from sitegen.errors import BuildError
+from sitegen.output.fingerprint import content_digest
+
+T = TypeVar("T")
+
+
+class _Format(msgspec.Struct):
+    format: int
+
+
+_FORMAT = msgspec.msgpack.Decoder(_Format)
+
+
+def decode_state(content: bytes, decoder: msgspec.msgpack.Decoder[T], expected_format: int, kind: str) -> tuple[T | None, str]:
+    """`content` decoded, or None and why not (`kind` names the file in the reason: "a build cache")."""
+    try:
+        return decoder.decode(content), ""
+    except msgspec.DecodeError as error:  # ValidationError included: a subclass
+        try:
+            found = _FORMAT.decode(content).format
+        except msgspec.DecodeError:
+            found = expected_format
+        if found != expected_format:
+            return None, f"it has format {found}, this sitegen writes {expected_format}"
+        return None, f"it is not {kind} this sitegen can read ({error})"
+
+
+def write_state(path: Path, content: bytes, read_digest: bytes, what: str) -> None:
+    """Replace `path` with `content` atomically (a killed build leaves the old file or none), unless
+    it holds these bytes already: `read_digest` is the digest of the file as this build read it,
+    which spares reading megabytes back to compare. `what` names the file in an error."""
+    temp = path.with_name(path.name + ".tmp")
+    try:
+        if read_digest and content_digest(content) == read_digest and path.is_file():
+            return
+        if not read_digest and path.is_file() and path.read_bytes() == content:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(content)
+        os.replace(temp, path)
+    except OSError as error:
+        raise BuildError(f"{path}: cannot write {what} ({error.strerror})") from None

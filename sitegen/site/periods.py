@@ -55,11 +55,6 @@ def period_bounds(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     return start, following - dt.timedelta(days=1)
 
 
-def ranking_key(paper: Paper) -> tuple[int, int, str]:
-    """Most upvoted first; ties: the newer paper first, then the lower id."""
-    return (-(paper.upvotes or 0), -paper.first_day.toordinal(), paper.arxiv_id)
-
-
 @dataclass(frozen=True, slots=True)
 class Period:
     kind: str  # WEEK or MONTH
@@ -101,7 +96,7 @@ def build_periods(kind: str, papers: Iterable[Paper], newest_day: dt.date | None
     archive's newest listing day (a relisting counts too): the period holding it is running."""
     groups: dict[str, list[Paper]] = {}
     keys_of_days: dict[dt.date, str] = {}  # one key per day, not per paper (100,000 papers, 700 days)
-    newer_first: dict[dt.date, int] = {}  # and one ordinal: ranking_key's, made once per day
+    newer_first: dict[dt.date, int] = {}  # and one ordinal for the ranking, made once per day
     for paper in papers:
         day = paper.listing_days[0]
         key = keys_of_days.get(day)
@@ -110,7 +105,8 @@ def build_periods(kind: str, papers: Iterable[Paper], newest_day: dt.date | None
             newer_first[day] = -day.toordinal()
         groups.setdefault(key, []).append(paper)
 
-    def ranking(paper: Paper) -> tuple[int, int, str]:  # ranking_key, with the day's ordinal looked up
+    def ranking(paper: Paper) -> tuple[int, int, str]:
+        """Most upvoted first; ties: the newer paper first, then the lower id."""
         return (-(paper.upvotes or 0), newer_first[paper.listing_days[0]], paper.arxiv_id)
 
     keys = sorted(groups)  # "YYYY-Www" and "YYYY-MM" sort in time order

@@ -76,11 +76,7 @@ class Store:
         if not self.papers_dir.exists():
             return papers
         for path in sorted(self.papers_dir.glob("*/*.json")):
-            try:
-                content = path.read_bytes()
-            except OSError as error:
-                raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
-            version = hashlib.sha256(content).digest()[:16]
+            content, version = _read_with_version(path)
             for paper in self._read_day_file(path, content):
                 stored = papers.get(paper.arxiv_id)
                 # A paper in two files only happens when a run was killed while moving it to an
@@ -113,11 +109,7 @@ class Store:
                     day = [listed_paper(record, reader) for record in listed[1]]
                     records[relative] = listed
                 else:
-                    try:
-                        content = path.read_bytes()
-                    except OSError as error:
-                        raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
-                    digest = hashlib.sha256(content).digest()[:16]
+                    content, digest = _read_with_version(path)
                     day = self._read_day_file(path, content)
                     records[relative] = (digest, [listed_record(paper) for paper in day])
                 for paper in day:
@@ -247,3 +239,12 @@ class Store:
         if not updates and last_error is None:
             return False
         return self.source_ledger(source).record(updates, last_error)
+
+
+def _read_with_version(path: Path) -> tuple[bytes, bytes]:
+    """A day file's bytes and its version (the digest that keys its papers' pages and tags)."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read store file ({error.strerror})") from None
+    return content, hashlib.sha256(content).digest()[:16]

@@ -90,6 +90,8 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
     # Compile every template now, before the writer forks, so the workers share the compiled code.
     for name in {page.template for page in page_plan}:
         env.get_template(name)
+    # Every global is set by now (the renderers above set theirs); see templating.py.
+    env.freeze_globals()
     plan = [Planned((page.path,), page.key, partial(render_page, pages, page), "page") for page in page_plan]
     feeds = FeedRenderer(env, model)
     browse_feeds = BrowseFeeds(feeds, shown.rankings, orgs)

@@ -5,13 +5,15 @@
    build's (output/inputs.py), there is nothing to do and the store is not even loaded.
 2. The store is loaded; papers are tagged (tags of unchanged papers come from the cache) and
    the site model is built from papers and tags (site/site.py, pure).
-3. Everything the renderers show besides the model is read here (week rankings, related
-   papers, source health, the e-mail digest's status), so rendering does no I/O.
+3. The search index brings its own chunks up to date (search/index.py), first: its workers
+   fork while the build holds only the archive and the model. Everything the renderers show
+   besides the model is read here (week rankings, related papers, source health, the e-mail
+   digest's status), so rendering does no I/O.
 4. Every output (pages, feeds, site files) is planned as paths, a key (a digest of its inputs,
    see output/fingerprint.py) and a way to render it; writing the plan (output/plan.py) skips
    what the last build wrote from the same key and renders the rest on every core. So a daily
    build touches only the new day, its neighbours, the affected topic pages and feeds, and the
-   site-wide pages. The search index brings its own chunks up to date (search/index.py).
+   site-wide pages.
 5. The writer removes what the site no longer has (only files it wrote) and saves its cache.
 """
 
@@ -154,9 +156,18 @@ def build(
             config.store.path, ((week.key, [p.arxiv_id for p in week.papers]) for week in ended), rankings_before
         )
         oldest_first = model.newest_first[::-1]
+        keys = PaperKeys.of(oldest_first, versions)  # the papers' ids and versions, for both search stages
+        with progress.stage("search index") as detail:
+            # Before the related papers and the pages, while the build holds only the archive and
+            # the model: the workers indexing the largest chunks fork from the smallest build
+            # (peak memory of a full build). Kept apart from the plan: it brings its own chunks
+            # up to date (search/index.py).
+            search = write_search_index(
+                output / SEARCH_INDEX, oldest_first, state=output / SEARCH_STATE / "index.msgpack", keys=keys
+            )
+            detail(search.summary().removeprefix("search index: "))
         with progress.stage("related papers") as detail:
             # Only the days the kept state does not hold are computed (search/related_state.py).
-            keys = PaperKeys.of(oldest_first, versions)  # shared with the search index
             found = update_related(output / SEARCH_STATE / "related", oldest_first, keys=keys)
             related, search_warnings, related_state = found.lists, found.warnings, found.saved
             detail(f"{found.computed} paper(s) computed")
@@ -186,16 +197,8 @@ def build(
             rendered = write_plan(plan, writer, workers, progress.pages)
             writer.report.rendered += sum(item.kind == "page" for item in rendered)
             detail(f"{len(rendered)} rendered of {len(plan)} planned")
-        # The plan (a page context per output, the renderers, every paper's related list) is
-        # done with: freed before the search index forks its workers, which would otherwise
-        # inherit it and hold it beside their own arrays (peak memory of a full build).
         del plan, rendered, shown, related, found
-        with progress.stage("search index") as detail:
-            search = write_search_index(
-                output / SEARCH_INDEX, oldest_first, state=output / SEARCH_STATE / "index.msgpack", keys=keys
-            )
-            detail(search.summary().removeprefix("search index: "))
-        # Last, after the search index: the cache says the whole site is up to date.
+        # Last: the cache says the whole site is up to date.
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
         tex = steps.tex_warnings(papers.values(), versions, last_build)

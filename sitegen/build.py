@@ -32,7 +32,7 @@ from sitegen.gcpause import gc_paused
 from sitegen.output.build_cache import Inputs, PaperPages, peek_inputs
 from sitegen.output.fingerprint import theme_fingerprint
 from sitegen.output.folder import check_output_folder
-from sitegen.output.inputs import FileStamp, inputs_digest, store_stamps
+from sitegen.output.inputs import FileStamp, changed_files, inputs_digest, store_stamps
 from sitegen.output.manifest import (
     MANIFEST_NAME,
     Manifest,
@@ -112,7 +112,7 @@ def build(
         from sitegen import build_plan as steps
         from sitegen.digest.ledger import digest_status
         from sitegen.output.plan import write_plan
-        from sitegen.output.settled import LastBuild, settle_paper_pages, settled_papers
+        from sitegen.output.settled import LastBuild, first_changed_day, settle_paper_pages, settled_papers, unchanged_outputs
         from sitegen.rules.tag_all import tag_archive
         from sitegen.search.index import write_search_index
         from sitegen.search.keys import PaperKeys
@@ -186,13 +186,17 @@ def build(
             org_links = linked_slugs(orgs)
             unchanged = settled_papers(last_build, oldest_first, versions, org_links, found.read, found.computed)
             paper_pages, kept_pages = settle_paper_pages(writer, oldest_first, unchanged)
+            # So are day, topic and week and month pages made only of papers listed before the
+            # first day that changed.
+            changed_day = first_changed_day(last_build, papers, versions, org_links, changed_files(last.store_files, stamps))
+            unchanged_pages, kept_outputs = unchanged_outputs(writer, changed_day)
             rankings = {week.key: recorded[week.key] for week in ended}
             shown = steps.Shown(
                 model, versions, theme, weeks, months, orgs, rankings, related, statuses, digest_sent, about, manifest, statics,
-                paper_pages=paper_pages, kept_pages=kept_pages,
+                paper_pages=paper_pages, kept_pages=kept_pages, unchanged=unchanged_pages, kept_outputs=kept_outputs,
             )
             plan = steps.plan_site(config, shown)
-            detail(f"{len(plan)} output(s), {len(kept_pages)} paper page(s) known unchanged")
+            detail(f"{len(plan)} output(s), {len(kept_pages)} paper and {len(kept_outputs)} other page(s) known unchanged")
         with progress.stage("write") as detail:
             rendered = write_plan(plan, writer, workers, progress.pages)
             writer.report.rendered += sum(item.kind == "page" for item in rendered)
@@ -257,9 +261,7 @@ def _settled_inputs(
     if not written:
         return (inputs if complete else b""), stamps
     after = store_stamps(config.store.path, stamps)
-    changed = {
-        path for path in stamps.keys() | after.keys() if stamps.get(path, (0, 0, b""))[2] != after.get(path, (0, 0, b""))[2]
-    }
+    changed = changed_files(stamps, after)
     if not complete or changed != written:
         return b"", after
     return inputs_digest(config, output, theme, after, statics), after

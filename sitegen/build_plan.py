@@ -7,7 +7,7 @@ NumPy and SciPy, whose import alone takes longer than a no-change build.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from sitegen.config.load import Config
@@ -21,7 +21,7 @@ from sitegen.site.browse_pages import BrowsePages
 from sitegen.site.feed_channel import FORMATS
 from sitegen.site.feeds import FeedRenderer
 from sitegen.site.orgs import Org
-from sitegen.site.pages import Page, PageRenderer, RelatedLists
+from sitegen.site.pages import Page, PageRenderer, RelatedLists, Unchanged
 from sitegen.site.periods import Period
 from sitegen.site.plumbing import robots, sitemap
 from sitegen.site.site import SiteModel
@@ -55,6 +55,9 @@ class Shown:
     # last build wrote them (output/settled.py). None: every paper's page is planned.
     paper_pages: Sequence[Paper] | None = None
     kept_pages: Sequence[str] = ()
+    # The day, topic and period pages the plan may keep unkeyed, and the list of those it kept.
+    unchanged: Unchanged | None = None
+    kept_outputs: list[str] = field(default_factory=list)
 
 
 def plan_site(config: Config, shown: Shown) -> list[Planned]:
@@ -86,7 +89,11 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
 
     # Source health and the e-mail digest's last send: the status page and status.json.
     status_page = Page("status/index.html", "status.html", {"sources": statuses, "digest": digest_sent, "section": "status"})
-    page_plan = [*pages.pages(paper_key, theme, shown.paper_pages), *browse.pages(paper_key, theme), status_page]
+    page_plan = [
+        *pages.pages(paper_key, theme, shown.paper_pages, shown.unchanged),
+        *browse.pages(paper_key, theme, shown.unchanged),
+        status_page,
+    ]
     # Compile every template now, before the writer forks, so the workers share the compiled code.
     for name in {page.template for page in page_plan}:
         env.get_template(name)
@@ -110,7 +117,7 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
     site_files = [feeds.opml([*(channel for channel, _ in channels), *(job.channel for job in weekly)])]
     if config.orgs.enabled:
         site_files.append(browse_feeds.orgs_opml(org_feeds))
-    html = [*(page.path for page in page_plan if page.path != "404.html"), *shown.kept_pages]
+    html = [*(page.path for page in page_plan if page.path != "404.html"), *shown.kept_pages, *shown.kept_outputs]
     site_files += [
         ("status.json", status_json(statuses, digest_sent.to_json() if digest_sent else None)),
         *site_files_of(config, html, shown.manifest),

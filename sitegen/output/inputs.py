@@ -77,3 +77,8 @@ def inputs_digest(
         hasher.update(path.encode("utf-8", "surrogatepass"))
         hasher.update(hashlib.sha256(content).digest())
     return hasher.digest()[:16]
+
+
+def changed_files(before: Mapping[str, FileStamp], after: Mapping[str, FileStamp]) -> set[str]:
+    """The store files added, removed or changed in content between two sets of stamps."""
+    return {path for path in before.keys() | after.keys() if before.get(path, (0, 0, b""))[2] != after.get(path, (0, 0, b""))[2]}

@@ -18,12 +18,17 @@ complete build left (a build killed after saving it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.output.build_cache import BuildCache, PaperPages
 from sitegen.output.writer import SiteWriter
+from sitegen.site.pages import Unchanged
 from sitegen.store.models import Paper
+
+# The folder of the store holding the day files (store/store.py: papers/YYYY/YYYY-MM-DD.json).
+DAY_FILES = "papers"
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,53 @@ def settle_paper_pages(writer: SiteWriter, oldest_first: Sequence[Paper], settle
         planned += [paper for paper, path in zip(oldest_first, paths, strict=False) if path in missing]
         paths = [path for path in paths if path not in missing]
     return planned, paths
+
+
+def first_changed_day(
+    last: LastBuild | None,
+    papers: Mapping[str, Paper],
+    versions: Mapping[str, bytes],
+    org_links: Mapping[str, str],
+    changed_files: Iterable[str],
+) -> dt.date | None:
+    """The oldest listing day whose outputs may differ from the last build's: the first day of
+    every paper whose key changed (store version, organization link; a paper the last build did
+    not tag counts as changed) and the day of every day file added, changed or removed
+    (`changed_files`: store paths). A page made only of papers first listed before it shows what
+    the last build wrote (site/pages.py, Unchanged). None: nothing can be told (no usable last
+    build, a paper gone from the store, a store path that names no day); date.max: nothing changed."""
+    if last is None:
+        return None
+    last_versions = last.versions
+    if len(last_versions) > len(versions) or any(arxiv_id not in versions for arxiv_id in last_versions):
+        return None  # a paper left the store: the pages it was on are not known
+    days = [papers[arxiv_id].first_day for arxiv_id, version in versions.items() if last_versions.get(arxiv_id) != version]
+    before = last.pages.org_links
+    changed_orgs = {name for name in before.keys() | org_links.keys() if before.get(name) != org_links.get(name)}
+    if changed_orgs:
+        days += [p.first_day for p in papers.values() if p.organization is not None and p.organization.name in changed_orgs]
+    for path in changed_files:
+        folder, _, name = path.partition("/")
+        if folder != DAY_FILES:
+            continue  # ledgers, week rankings: they hold no paper
+        try:
+            days.append(dt.date.fromisoformat(name.rpartition("/")[2].removesuffix(".json")))
+        except ValueError:
+            return None
+    return min(days, default=dt.date.max)
+
+
+def unchanged_outputs(writer: SiteWriter, before: dt.date | None) -> tuple[Unchanged | None, list[str]]:
+    """What the plan hands the pages to keep day, topic and period pages without keying them, and
+    the list the paths it kept are added to (for the sitemap)."""
+    if before is None or writer.previous is None:
+        return None, []
+    kept: list[str] = []
+
+    def keep(path: str) -> bool:
+        if writer.keep_settled((path,)):
+            return False  # the last build did not write it: planned
+        kept.append(path)
+        return True
+
+    return Unchanged(before, keep), kept

@@ -18,15 +18,19 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
-from scipy import sparse
 
 from sitegen.forkpool import default_workers, fork_map
 from sitegen.search.text import Vocabulary, terms
 from sitegen.store.models import Paper
 from sitegen.text.readable import readable
+
+if TYPE_CHECKING:  # SciPy is imported by the functions that use it: a build that computes no
+    # related list (a daily build keeps them) does not pay its import (0.4 s).
+    from scipy import sparse
 
 RELATED = 5
 SHARED_SHOWN = 3  # words named in "shares: ..."
@@ -46,6 +50,8 @@ class Related:
 
 def word_counts(papers: Sequence[Paper]) -> tuple[list[str], sparse.csr_matrix]:
     """The vocabulary (sorted) and each paper's word counts (title words twice) as rows over it."""
+    from scipy import sparse
+
     vocabulary = Vocabulary()
     term_ids, title_words, abstract_words = array("i"), array("i"), array("i")
     for paper in papers:
@@ -187,6 +193,8 @@ def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.
     papers are ascending, and the first df[term] of them are those. Without the cut a day's
     products would also score every later paper (and the whole build grow with the square of
     the archive)."""
+    from scipy import sparse
+
     used = np.zeros(by_term.shape[0], dtype=bool)
     used[query.indices] = True
     lengths = np.where(used, df, 0).astype(np.int64)
@@ -198,6 +206,8 @@ def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.
 
 def weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     """Rows of BM25-saturated counts, each scaled to length 1."""
+    from scipy import sparse
+
     counts = counts.astype(np.float64)
     lengths = np.asarray(counts.sum(axis=1)).ravel()
     rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
@@ -213,6 +223,8 @@ def weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 
 def queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> sparse.csr_matrix:
     """Each paper's strongest words, weighted by idf squared (over the papers so far)."""
+    from scipy import sparse
+
     picked = matrix[rows]
     owner = np.repeat(np.arange(len(rows)), np.diff(picked.indptr))
     columns, values = picked.indices.astype(np.int64), picked.data

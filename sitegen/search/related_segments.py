@@ -16,13 +16,17 @@ import mmap
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 import numpy as np
 import orjson
-from scipy import sparse
 
 from sitegen.store.files import atomic_write
+
+if TYPE_CHECKING:  # SciPy is imported by the functions that use it: a build that computes no
+    # related list (a daily build keeps them) does not pay its import (0.4 s).
+    from scipy import sparse
 
 
 class _Header(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -230,6 +234,8 @@ def word_frequencies(segments: Sequence[Segment], words: np.ndarray) -> np.ndarr
 def gather(segments: Sequence[Segment], words: np.ndarray, rows: np.ndarray, height: int, papers: int) -> sparse.csr_matrix:
     """A (height x papers) matrix whose row rows[i] holds the postings of words[i] over every
     segment (papers ascending, as the segments follow each other), other rows empty."""
+    from scipy import sparse
+
     keys, columns, values = [], [], []
     for segment in segments:
         found, at = segment.find(words)

@@ -21,7 +21,7 @@ import jinja2
 
 from sitegen.output.fingerprint import digest
 from sitegen.site.orgs import Org, linked_slugs, org_path
-from sitegen.site.pages import Page, PaperKey, chunk_page_pager, first_page_pager, topic_chunks
+from sitegen.site.pages import Page, PaperKey, Unchanged, chunk_page_pager, first_page_pager, topic_chunks
 from sitegen.site.periods import MONTH, PERIOD_SHOWN, WEEK, Period, month_key, month_path, week_key, week_path
 from sitegen.site.site import SiteModel
 
@@ -63,19 +63,27 @@ class BrowsePages:
         """What of a paper's organization shows on its card and page: the slug if it has a page."""
         return self.org_slugs.get(name, "") if name is not None else ""
 
-    def pages(self, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+    def pages(self, paper_key: PaperKey, theme: bytes, unchanged: Unchanged | None = None) -> Iterator[Page]:
+        """`unchanged`: the period pages the build may keep without keying them (site/pages.py)."""
         for periods in (self.weeks, self.months):
-            yield from self._period_pages(periods, paper_key, theme)
+            yield from self._period_pages(periods, paper_key, theme, unchanged)
         if self.model.config.orgs.enabled:
             yield self._org_index(theme)
             for org in self.orgs:
                 if org.has_page:
                     yield from self._org_pages(org, paper_key, theme)
 
-    def _period_pages(self, periods: Sequence[Period], paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+    def _period_pages(
+        self, periods: Sequence[Period], paper_key: PaperKey, theme: bytes, unchanged: Unchanged | None
+    ) -> Iterator[Page]:
         for index, period in enumerate(periods):
             previous = periods[index - 1] if index > 0 else None
             following = periods[index + 1] if index + 1 < len(periods) else None
+            path = f"{period.path}index.html"
+            # Ended before the first changed day, and so did the next period (its key, and that
+            # this one is not running, are as the last build saw them).
+            if unchanged and following is not None and following.end < unchanged.before and unchanged.keep(path):
+                continue
             newest = period.newest_day
             context = {
                 "period": period,
@@ -100,7 +108,7 @@ class BrowsePages:
                 following.key if following else "",
                 *map(paper_key, period.papers),
             )
-            yield Page(f"{period.path}index.html", "period.html", context, key)
+            yield Page(path, "period.html", context, key)
 
     def _org_index(self, theme: bytes) -> Page:
         parts = (

@@ -17,8 +17,11 @@ not every page of the topic, and links to a page keep pointing at the same paper
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import jinja2
@@ -66,6 +69,28 @@ class Page(NamedTuple):
     context: dict[str, Any]
     # Digest of every input the page shows; None means "render on every build".
     key: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """Pages made only of papers first listed before `before` (and whose neighbours are too) show
+    what the last build wrote, so a daily build keeps them without making their context or key
+    (output/settled.py says which day that is). `keep(path)` keeps one as the last build wrote
+    it; False when the last build did not write it, and then the page is planned."""
+
+    before: dt.date
+    keep: Callable[[str], bool]
+
+    def settled_chunks(self, papers_newest_first: Sequence[Paper], size: int) -> int:
+        """How many of the oldest stable chunks (topic_chunks) are kept: each whose papers and
+        whose next chunk's papers were all first listed before `before` (its pager links the
+        next chunk, or the first page when it is the newest)."""
+        oldest_first = papers_newest_first[::-1]
+        before = bisect_left(oldest_first, self.before, key=_FIRST_DAY)
+        return max(before // size - 1, 0)
+
+
+_FIRST_DAY = attrgetter("first_day")
 
 
 def topic_chunks(papers_newest_first: tuple[Paper, ...], size: int) -> list[tuple[Paper, ...]]:
@@ -141,10 +166,16 @@ class PageRenderer:
             raise BuildError(f"{where}: {type(error).__name__}: {error} (rendering {path}); fix the template") from None
         return html.encode("utf-8")
 
-    def pages(self, paper_key: PaperKey, theme: bytes, paper_pages: Sequence[Paper] | None = None) -> Iterator[Page]:
+    def pages(
+        self,
+        paper_key: PaperKey,
+        theme: bytes,
+        paper_pages: Sequence[Paper] | None = None,
+        unchanged: Unchanged | None = None,
+    ) -> Iterator[Page]:
         """Every HTML page of the site, in a fixed order, with its key (see fingerprint.py).
         `paper_pages`: the papers whose pages to plan (default: all; the build leaves out those it
-        knows unchanged, output/settled.py)."""
+        knows unchanged, output/settled.py); `unchanged`: the day and topic pages it may keep."""
         from sitegen.output.fingerprint import digest
 
         model = self.model
@@ -166,8 +197,11 @@ class PageRenderer:
             papers = model.papers_by_day[day]
             previous_day = days[index - 1] if index > 0 else None
             next_day = days[index + 1] if index + 1 < len(days) else None
+            path = f"{day_path(day)}index.html"
+            if unchanged and next_day is not None and next_day < unchanged.before and unchanged.keep(path):
+                continue
             yield Page(
-                f"{day_path(day)}index.html",
+                path,
                 "day.html",
                 {
                     "day": day,
@@ -183,7 +217,7 @@ class PageRenderer:
         yield Page("archive/index.html", "archive.html", {"months": months, "section": "archive"})
         yield Page("topics/index.html", "topics.html", {"section": "topics"})
         for topic in model.topics:
-            yield from self._topic_pages(topic.slug, paper_key, theme)
+            yield from self._topic_pages(topic.slug, paper_key, theme, unchanged)
         # The one loop over every paper of the archive in a plan: kept to lookups and one digest.
         by_id, related_of = model.papers, self.related
         for paper in model.newest_first if paper_pages is None else paper_pages:
@@ -215,7 +249,7 @@ class PageRenderer:
         counts = Counter(match.slug for paper in self.model.papers_by_day[day] for match in self.model.tags[paper.arxiv_id])
         return [(topic.slug, counts[topic.slug]) for topic in self.model.topics if counts[topic.slug]]
 
-    def _topic_pages(self, slug: str, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+    def _topic_pages(self, slug: str, paper_key: PaperKey, theme: bytes, unchanged: Unchanged | None) -> Iterator[Page]:
         from sitegen.output.fingerprint import digest
 
         papers = self.model.papers_by_topic[slug]
@@ -234,12 +268,16 @@ class PageRenderer:
                 **first_page_pager(len(chunks)),
             },
         )
+        settled = unchanged.settled_chunks(papers, size) if unchanged else 0
         for number, chunk in enumerate(chunks, 1):
+            path = f"{topic_path(slug, number)}index.html"
+            if number <= settled and unchanged and unchanged.keep(path):
+                continue
             # A chunk page shows nothing else that changes as the topic grows, so its key is its
             # papers and its neighbours.
             pager = chunk_page_pager(number, len(chunks))
             yield Page(
-                f"{topic_path(slug, number)}index.html",
+                path,
                 "topic.html",
                 {**common, "papers": NewestDayThenUpvotes(chunk), "total": None, **pager},
                 digest(theme, b"topic", slug, str(number), str(pager["newer_page"]), *map(paper_key, chunk)),

@@ -1,0 +1,128 @@
+"""Day, topic and period pages a daily build keeps without making their context or key
+(sitegen/site/pages.py `Unchanged`, the day it starts from in sitegen/output/settled.py): those
+made only of papers first listed before the first day whose store file or papers changed. The
+site is always the one a clean build makes; anything the cache cannot tell settles nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import write_config
+
+from sitegen.build import build
+from sitegen.config.load import load_config
+from sitegen.store import Store
+from sitegen.store.models import DayListing, Paper
+
+MONDAY = dt.date(2026, 3, 2)  # ISO week 10
+DAYS = 20  # 2 to 21 March: weeks 10, 11 and 12, one month
+PER_DAY = 3
+PAGE_SIZE = 5  # conftest's [build] page_size
+
+
+def _day(index: int) -> dt.date:
+    return MONDAY + dt.timedelta(days=index)
+
+
+def _paper(number: int, day: int) -> Paper:
+    topic = "diffusion" if number % 2 else "agent"
+    return Paper(
+        arxiv_id=f"2603.{number:05d}",
+        title=f"Study {number} of {topic} models",
+        abstract=f"We study {topic} models with shared words, paper {number}.",
+        authors=(f"Author {number}",),
+        listing_days=(_day(day),),
+        upvotes=number % 7,
+        sources=("huggingface",),
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    config = write_config(tmp_path / "site", "http://127.0.0.1:9")
+    store = Store(config.parent / "data")
+    for day in range(DAYS):
+        store.add_listing(DayListing("huggingface", _day(day), tuple(_paper(day * PER_DAY + n, day) for n in range(PER_DAY))))
+    return config
+
+
+def _site_files(output: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(output).as_posix(): path.read_bytes()
+        for path in output.rglob("*")
+        if path.is_file() and not path.relative_to(output).as_posix().startswith(("search/index", ".sitegen-"))
+    }
+
+
+def _equals_a_clean_build(config: Path, tmp_path: Path) -> None:
+    output = load_config(config, environ={}).build.output
+    fresh = build(load_config(config, environ={}), tmp_path / "fresh")
+    assert _site_files(fresh.output) == _site_files(output)
+
+
+def _built(config: Path) -> tuple[Path, dict[str, bytes]]:
+    build(load_config(config, environ={}))
+    output = load_config(config, environ={}).build.output
+    return output, _site_files(output)
+
+
+def test_a_day_in_a_new_week_keeps_the_older_days_topic_chunks_and_weeks_unkeyed(site: Path, tmp_path: Path) -> None:
+    output, before = _built(site)
+    new_day = DAYS + 1  # Monday 23 March: week 13
+    Store(site.parent / "data").add_listing(
+        DayListing("huggingface", _day(new_day), tuple(_paper(200 + n, new_day) for n in range(PER_DAY)))
+    )
+
+    daily = build(load_config(site, environ={}))
+
+    per_topic = DAYS * PER_DAY // 2
+    kept = (
+        DAYS * PER_DAY  # every older paper's page
+        + DAYS - 1  # every older day's page but the newest (its "next day" link changes)
+        + 2 * (per_topic // PAGE_SIZE - 1)  # each topic's chunks but the newest (its pager may change)
+        + 2  # weeks 10 and 11 (week 12 links the new week 13)
+    )
+    assert daily.write.settled == kept
+    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    assert set(daily.write.written) == changed
+    assert {"days/2026-03-21/index.html", "days/2026-03-23/index.html", "weeks/2026-W12/index.html"} <= changed
+    assert not changed & {"days/2026-03-20/index.html", "weeks/2026-W11/index.html", "topics/agent/page/1/index.html"}
+    _equals_a_clean_build(site, tmp_path)
+
+
+def test_a_change_in_an_old_day_keeps_only_what_comes_before_it(site: Path, tmp_path: Path) -> None:
+    output, before = _built(site)
+    store = Store(site.parent / "data")
+    target = store.papers()[f"2603.{10 * PER_DAY:05d}"]  # day 10: Thursday 12 March, week 11
+    store.add_listing(DayListing("huggingface", target.first_day, (dataclasses.replace(target, upvotes=99),)))
+
+    again = build(load_config(site, environ={}))
+
+    per_topic_before = 10 * PER_DAY // 2
+    assert again.write.settled == (
+        10 * PER_DAY  # the pages of the papers of days 0 to 9
+        + 9  # the pages of days 0 to 8 (day 9 links day 10)
+        + 2 * (per_topic_before // PAGE_SIZE - 1)  # topic chunks whose next chunk is older than day 10 too
+    )  # and no week: week 10 links week 11, which holds day 10
+    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    assert set(again.write.written) == changed
+    assert {"days/2026-03-12/index.html", "weeks/2026-W11/index.html", "months/2026-03/index.html"} <= changed
+    _equals_a_clean_build(site, tmp_path)
+
+
+def test_a_day_file_removed_keeps_no_day_topic_or_period_page(site: Path, tmp_path: Path) -> None:
+    output, _ = _built(site)
+    store = Store(site.parent / "data")
+    store.day_file(_day(10)).unlink()  # its three papers leave the store
+
+    again = build(load_config(site, environ={}), allow_shrink=True)
+
+    # Which pages showed the papers that left is not known: only paper pages (settled.py) are
+    # kept, those of the papers before day 10.
+    assert again.write.settled <= 10 * PER_DAY
+    assert "days/2026-03-12/index.html" in again.write.removed
+    assert not (output / "days/2026-03-12/index.html").exists()
+    _equals_a_clean_build(site, tmp_path)

@@ -153,7 +153,9 @@ def build(
         ended = completed(weeks)
         rankings_before = read_week_rankings(config.store.path)
         recorded = record_week_rankings(
-            config.store.path, ((week.key, [p.arxiv_id for p in week.papers]) for week in ended), rankings_before
+            config.store.path,
+            ((week.key, [p.arxiv_id for p in week.papers]) for week in ended if week.key not in rankings_before),
+            rankings_before,
         )
         oldest_first = model.newest_first[::-1]
         keys = PaperKeys.of(oldest_first, versions)  # the papers' ids and versions, for both search stages

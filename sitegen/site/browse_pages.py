@@ -97,7 +97,8 @@ class BrowsePages:
                 "switch_week": period.key if period.kind == WEEK else week_key(newest),
                 "switch_month": period.key if period.kind == MONTH else month_key(newest),
             }
-            # Ranks and day counts depend on every paper of the period, not only those shown.
+            # Ranks and day counts depend on every paper of the period, not only those shown: all
+            # of them, in the archive's order (the ranking follows from what their keys cover).
             key = digest(
                 theme,
                 b"period",
@@ -106,7 +107,7 @@ class BrowsePages:
                 str(period.running),
                 previous.key if previous else "",
                 following.key if following else "",
-                *map(paper_key, period.papers),
+                *map(paper_key, period.papers.unranked),
             )
             yield Page(path, "period.html", context, key)
 

@@ -43,7 +43,7 @@ from sitegen.output.manifest import (
 from sitegen.output.writer import SiteWriter, WriteReport
 from sitegen.publish.site_size import Section, SiteSize
 from sitegen.publish.size_budget import SizeBudget
-from sitegen.publish.size_ledger import built_site_size
+from sitegen.publish.size_ledger import LastSizes, built_site_size
 
 if TYPE_CHECKING:  # the pipeline's own modules are imported in build(), when there is something to build
     from sitegen.search.index import SearchIndexReport
@@ -216,7 +216,10 @@ def build(
         def settled_inputs() -> Inputs:
             # After the writer pruned what the site no longer has: the size the next build repeats.
             # From the writer's entries and a ledger of sizes, not a walk of 100,000 files (size_ledger.py).
-            measured.append(SizeBudget(built_site_size(output, writer.entries, SEARCH_INDEX), config.build.max_site_mb))
+            # Only the paths this build recorded again or removed are looked at (LastSizes).
+            last_sizes = LastSizes(writer.previous, writer.previous_sections, writer.recorded) if writer.previous else None
+            size, file_sections = built_site_size(output, writer.entries, SEARCH_INDEX, last_sizes)
+            measured.append(SizeBudget(size, config.build.max_site_mb))
             return Inputs(
                 digest=settled[0],
                 store_files=settled[1],
@@ -224,6 +227,7 @@ def build(
                 days=len(model.days),
                 warnings=list(input_warnings),
                 site=[(s.name, s.bytes, s.files) for s in measured[0].size.sections],
+                file_sections=file_sections,
             )
 
         report = writer.finish(

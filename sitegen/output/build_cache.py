@@ -46,6 +46,9 @@ class Inputs(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     days: Annotated[int, msgspec.Meta(ge=0)] = 0
     outputs: Annotated[int, msgspec.Meta(ge=0)] = 0  # files the site holds (for the report)
     site: list[tuple[str, int, int]] = []  # the site's size: (section, bytes, files), largest first
+    # The writer's files alone by section (publish/size_ledger.py): the next build's sizes start
+    # from them. Empty in a cache of an older sitegen: the next build then sizes every file.
+    file_sections: list[tuple[str, Annotated[int, msgspec.Meta(ge=0)], Annotated[int, msgspec.Meta(ge=0)]]] = []
     warnings: list[str] = []  # the build's warnings about its inputs, repeated by a skipped build
 
 

@@ -88,6 +88,10 @@ class SiteWriter:
         self.listing: dict[str, ListedFile] = listing.files
         self._listing_digest = listing.digest
         self.previous: dict[str, Entry] | None = self.cache.files if self.cache else None
+        # The last build's files by section (publish/size_ledger.py LastSizes), and the paths this
+        # build records (rendered, or kept by their key); the rest it keeps as they were.
+        self.previous_sections = self.cache.inputs.file_sections if self.cache else []
+        self.recorded: list[str] = []
         empty = not output.is_dir() or not any(output.iterdir())
         if not empty and found.cache is None:
             _refuse_foreign(output)
@@ -161,6 +165,7 @@ class SiteWriter:
         if result.path in self.entries:
             raise BuildError(f"two outputs claim the same path {result.path!r}; this is a bug in sitegen")
         self.entries[result.path] = result.entry
+        self.recorded.append(result.path)
         if result.written:
             self.report.written.append(result.path)
         else:

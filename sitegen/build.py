@@ -112,7 +112,15 @@ def build(
         from sitegen import build_plan as steps
         from sitegen.digest.ledger import digest_status
         from sitegen.output.plan import write_plan
-        from sitegen.output.settled import LastBuild, first_changed_day, settle_paper_pages, settled_papers, unchanged_outputs
+        from sitegen.output.settled import (
+            LastBuild,
+            first_changed_day,
+            relinked_papers,
+            settle_paper_pages,
+            settled_papers,
+            showing,
+            unchanged_outputs,
+        )
         from sitegen.rules.tag_all import tag_archive
         from sitegen.search.index import write_search_index
         from sitegen.search.keys import PaperKeys
@@ -184,14 +192,16 @@ def build(
         digest_sent = digest_status(config.store.path)
         with progress.stage("plan") as detail:
             # Paper pages whose inputs are the last build's are kept without being keyed
-            # (output/settled.py); the others are planned with everything else.
+            # (output/settled.py); the others are planned with everything else. The pages showing a
+            # paper whose organization got (or lost) its page are planned wherever they are.
             org_links = linked_slugs(orgs)
-            unchanged = settled_papers(last_build, oldest_first, versions, org_links, found.read, found.computed)
-            paper_pages, kept_pages = settle_paper_pages(writer, oldest_first, unchanged)
+            relinked = relinked_papers(last_build, papers.values(), org_links)
+            unchanged = settled_papers(last_build, oldest_first, versions, found.read, found.computed)
+            paper_pages, kept_pages = settle_paper_pages(writer, oldest_first, unchanged, showing(relinked, related))
             # So are day, topic and week and month pages made only of papers listed before the
             # first day that changed.
-            changed_day = first_changed_day(last_build, papers, versions, org_links, changed_files(last.store_files, stamps))
-            unchanged_pages, kept_outputs = unchanged_outputs(writer, changed_day)
+            changed_day = first_changed_day(last_build, papers, versions, changed_files(last.store_files, stamps))
+            unchanged_pages, kept_outputs = unchanged_outputs(writer, changed_day, relinked)
             rankings = {week.key: recorded[week.key] for week in ended}
             shown = steps.Shown(
                 model, versions, theme, weeks, months, orgs, rankings, related, statuses, digest_sent, about, manifest, statics,

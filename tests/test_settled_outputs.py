@@ -15,7 +15,7 @@ from conftest import write_config
 from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.store import Store
-from sitegen.store.models import DayListing, Paper
+from sitegen.store.models import DayListing, Organization, Paper
 
 MONDAY = dt.date(2026, 3, 2)  # ISO week 10
 DAYS = 20  # 2 to 21 March: weeks 10, 11 and 12, one month
@@ -81,7 +81,7 @@ def test_a_day_in_a_new_week_keeps_the_older_days_topic_chunks_and_weeks_unkeyed
     per_topic = DAYS * PER_DAY // 2
     kept = (
         DAYS * PER_DAY  # every older paper's page
-        + DAYS - 1  # every older day's page but the newest (its "next day" link changes)
+        + (DAYS - 1)  # every older day's page but the newest (its "next day" link changes)
         + 2 * (per_topic // PAGE_SIZE - 1)  # each topic's chunks but the newest (its pager may change)
         + 2  # weeks 10 and 11 (week 12 links the new week 13)
     )
@@ -125,4 +125,31 @@ def test_a_day_file_removed_keeps_no_day_topic_or_period_page(site: Path, tmp_pa
     assert again.write.settled <= 10 * PER_DAY
     assert "days/2026-03-12/index.html" in again.write.removed
     assert not (output / "days/2026-03-12/index.html").exists()
+    _equals_a_clean_build(site, tmp_path)
+
+
+def test_an_organization_getting_its_page_replans_only_the_pages_that_show_its_papers(site: Path, tmp_path: Path) -> None:
+    store = Store(site.parent / "data")
+    papers = store.papers()
+    for number in (2 * PER_DAY, 12 * PER_DAY):  # days 2 and 12: one short of a page of its own
+        paper = papers[f"2603.{number:05d}"]
+        store.add_listing(
+            DayListing("huggingface", paper.first_day, (dataclasses.replace(paper, organization=Organization("Beta Lab")),))
+        )
+    output, before = _built(site)
+    new_day = DAYS + 1
+    third = dataclasses.replace(_paper(200, new_day), organization=Organization("Beta Lab"))
+    Store(site.parent / "data").add_listing(DayListing("huggingface", _day(new_day), (third,)))
+
+    daily = build(load_config(site, environ={}))
+
+    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    assert set(daily.write.written) == changed
+    # Its older papers' pages, days, topic chunks and weeks now link its page ...
+    for path in ("papers/2603.00006/index.html", "papers/2603.00036/index.html", "days/2026-03-04/index.html"):
+        assert path in changed
+        assert b"orgs/beta-lab/" in (output / path).read_bytes()
+    # ... and the pages that do not show them are kept unkeyed: not "everything from day 2 on".
+    assert "days/2026-03-05/index.html" not in changed
+    assert daily.write.settled > (DAYS - 2) * PER_DAY
     _equals_a_clean_build(site, tmp_path)

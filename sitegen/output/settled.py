@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sitegen.output.build_cache import BuildCache, PaperPages
 from sitegen.output.writer import SiteWriter
-from sitegen.site.pages import Unchanged
+from sitegen.site.pages import RelatedLists, Unchanged
 from sitegen.store.models import Paper
 
 # The folder of the store holding the day files (store/store.py: papers/YYYY/YYYY-MM-DD.json).
@@ -49,24 +49,19 @@ def settled_papers(
     last: LastBuild | None,
     oldest_first: Sequence[Paper],
     versions: Mapping[str, bytes],
-    org_links: Mapping[str, str],
     related_read: bytes,
     related_computed: int,
 ) -> int:
     """How many of the oldest papers (by first day, then id) have a page whose inputs are the
-    last build's. `related_read`: the digest of the related papers' state as this build read it;
-    `related_computed`: how many of the newest papers' lists it computed (the others' it kept)."""
+    last build's but for organization links (see `relinked_papers`). `related_read`: the digest
+    of the related papers' state as this build read it; `related_computed`: how many of the
+    newest papers' lists it computed (the others' it kept)."""
     if last is None or not related_read or related_read != last.pages.related_state:
         return 0
     related_kept = max(len(oldest_first) - related_computed, 0)
-    before = last.pages.org_links
-    changed_orgs = {name for name in before.keys() | org_links.keys() if before.get(name) != org_links.get(name)}
     last_versions = last.versions
     for number, paper in enumerate(oldest_first[:related_kept]):
-        organization = paper.organization
-        if last_versions.get(paper.arxiv_id) != versions[paper.arxiv_id] or (
-            organization is not None and organization.name in changed_orgs
-        ):
+        if last_versions.get(paper.arxiv_id) != versions[paper.arxiv_id]:
             # Papers listed earlier the same day may list this one among their related papers.
             while number > 0 and oldest_first[number - 1].first_day == paper.first_day:
                 number -= 1
@@ -74,17 +69,44 @@ def settled_papers(
     return related_kept
 
 
-def settle_paper_pages(writer: SiteWriter, oldest_first: Sequence[Paper], settled: int) -> tuple[list[Paper], list[str]]:
-    """Keep the pages of the `settled` oldest papers as the last build wrote them; returns the
-    papers whose pages are to be planned (newest first) and the paths kept."""
+def relinked_papers(last: LastBuild | None, papers: Iterable[Paper], org_links: Mapping[str, str]) -> frozenset[str]:
+    """The papers whose organization link changed (an organization got its page, or lost it):
+    the pages that show them are planned again wherever they are, the others stay settled."""
+    if last is None:
+        return frozenset()
+    before = last.pages.org_links
+    changed = {name for name in before.keys() | org_links.keys() if before.get(name) != org_links.get(name)}
+    if not changed:
+        return frozenset()
+    return frozenset(p.arxiv_id for p in papers if p.organization is not None and p.organization.name in changed)
+
+
+def showing(papers: frozenset[str], related: RelatedLists) -> frozenset[str]:
+    """`papers` and the papers that list one of them among their related papers."""
+    if not papers:
+        return papers
+    return papers | {arxiv_id for arxiv_id, listed in related.items() if any(other in papers for other, _ in listed)}
+
+
+def settle_paper_pages(
+    writer: SiteWriter, oldest_first: Sequence[Paper], settled: int, replanned: frozenset[str] = frozenset()
+) -> tuple[list[Paper], list[str]]:
+    """Keep the pages of the `settled` oldest papers as the last build wrote them, but for those
+    in `replanned`; returns the papers whose pages are to be planned and the paths kept."""
+    older = oldest_first[:settled]
+    if replanned:
+        again = [paper for paper in older if paper.arxiv_id in replanned]
+        older = [paper for paper in older if paper.arxiv_id not in replanned]
+    else:
+        again = []
     # Not through paper_dir's check of each id: these paths are only looked up among those the
     # last build wrote (a path it did not write is planned, and paper_dir checks it then).
-    paths = [f"papers/{paper.arxiv_id}/index.html" for paper in oldest_first[:settled]]
+    paths = [f"papers/{paper.arxiv_id}/index.html" for paper in older]
     missing = set(writer.keep_settled(paths))
-    planned = list(reversed(oldest_first[settled:]))
+    planned = [*reversed(oldest_first[settled:]), *again]
     if missing:
         # Pages the last build did not write (it failed on them, or they were deleted): planned.
-        planned += [paper for paper, path in zip(oldest_first, paths, strict=False) if path in missing]
+        planned += [paper for paper, path in zip(older, paths, strict=False) if path in missing]
         paths = [path for path in paths if path not in missing]
     return planned, paths
 
@@ -93,12 +115,12 @@ def first_changed_day(
     last: LastBuild | None,
     papers: Mapping[str, Paper],
     versions: Mapping[str, bytes],
-    org_links: Mapping[str, str],
     changed_files: Iterable[str],
 ) -> dt.date | None:
-    """The oldest listing day whose outputs may differ from the last build's: the first day of
-    every paper whose key changed (store version, organization link; a paper the last build did
-    not tag counts as changed) and the day of every day file added, changed or removed
+    """The oldest listing day whose outputs may differ from the last build's but for organization
+    links (`relinked_papers`): the first day of every paper whose store version changed (a paper
+    the last build did not tag counts as changed) and the day of every day file added, changed or
+    removed
     (`changed_files`: store paths). A page made only of papers first listed before it shows what
     the last build wrote (site/pages.py, Unchanged). None: nothing can be told (no usable last
     build, a paper gone from the store, a store path that names no day); date.max: nothing changed."""
@@ -108,10 +130,6 @@ def first_changed_day(
     if len(last_versions) > len(versions) or any(arxiv_id not in versions for arxiv_id in last_versions):
         return None  # a paper left the store: the pages it was on are not known
     days = [papers[arxiv_id].first_day for arxiv_id, version in versions.items() if last_versions.get(arxiv_id) != version]
-    before = last.pages.org_links
-    changed_orgs = {name for name in before.keys() | org_links.keys() if before.get(name) != org_links.get(name)}
-    if changed_orgs:
-        days += [p.first_day for p in papers.values() if p.organization is not None and p.organization.name in changed_orgs]
     for path in changed_files:
         folder, _, name = path.partition("/")
         if folder != DAY_FILES:
@@ -123,9 +141,11 @@ def first_changed_day(
     return min(days, default=dt.date.max)
 
 
-def unchanged_outputs(writer: SiteWriter, before: dt.date | None) -> tuple[Unchanged | None, list[str]]:
-    """What the plan hands the pages to keep day, topic and period pages without keying them, and
-    the list the paths it kept are added to (for the sitemap)."""
+def unchanged_outputs(
+    writer: SiteWriter, before: dt.date | None, relinked: frozenset[str]
+) -> tuple[Unchanged | None, list[str]]:
+    """What the plan hands the pages to keep day, topic and period pages without keying them
+    (but those showing a paper in `relinked`), and the list the paths it kept are added to."""
     if before is None or writer.previous is None:
         return None, []
     kept: list[str] = []
@@ -136,4 +156,4 @@ def unchanged_outputs(writer: SiteWriter, before: dt.date | None) -> tuple[Uncha
         kept.append(path)
         return True
 
-    return Unchanged(before, keep), kept
+    return Unchanged(before, keep, relinked), kept

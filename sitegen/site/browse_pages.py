@@ -82,7 +82,13 @@ class BrowsePages:
             path = f"{period.path}index.html"
             # Ended before the first changed day, and so did the next period (its key, and that
             # this one is not running, are as the last build saw them).
-            if unchanged and following is not None and following.end < unchanged.before and unchanged.keep(path):
+            if (
+                unchanged
+                and following is not None
+                and following.end < unchanged.before
+                and not unchanged.shows_relinked(period.papers.unranked)
+                and unchanged.keep(path)
+            ):
                 continue
             newest = period.newest_day
             context = {

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -80,6 +80,12 @@ class Unchanged:
 
     before: dt.date
     keep: Callable[[str], bool]
+    # Papers whose organization link changed: a page showing one is planned wherever it is.
+    relinked: frozenset[str] = frozenset()
+
+    def shows_relinked(self, papers: Iterable[Paper]) -> bool:
+        relinked = self.relinked
+        return bool(relinked) and any(paper.arxiv_id in relinked for paper in papers)
 
     def settled_chunks(self, papers_newest_first: Sequence[Paper], size: int) -> int:
         """How many of the oldest stable chunks (topic_chunks) are kept: each whose papers and
@@ -198,7 +204,13 @@ class PageRenderer:
             previous_day = days[index - 1] if index > 0 else None
             next_day = days[index + 1] if index + 1 < len(days) else None
             path = f"{day_path(day)}index.html"
-            if unchanged and next_day is not None and next_day < unchanged.before and unchanged.keep(path):
+            if (
+                unchanged
+                and next_day is not None
+                and next_day < unchanged.before
+                and not unchanged.shows_relinked(papers)
+                and unchanged.keep(path)
+            ):
                 continue
             yield Page(
                 path,
@@ -271,7 +283,7 @@ class PageRenderer:
         settled = unchanged.settled_chunks(papers, size) if unchanged else 0
         for number, chunk in enumerate(chunks, 1):
             path = f"{topic_path(slug, number)}index.html"
-            if number <= settled and unchanged and unchanged.keep(path):
+            if number <= settled and unchanged and not unchanged.shows_relinked(chunk) and unchanged.keep(path):
                 continue
             # A chunk page shows nothing else that changes as the topic grows, so its key is its
             # papers and its neighbours.

@@ -67,11 +67,39 @@ class BrowseFeeds:
     # -- weekly ---------------------------------------------------------------------------------
 
     def weekly_jobs(self, theme: bytes, versions: dict[str, bytes]) -> list[FeedJob]:
-        jobs = [self._weekly_job(None, theme, versions)]
-        jobs += [self._weekly_job(topic, theme, versions) for topic in self.model.topics]
+        # Each recorded week's papers, in rank order, once for all the feeds (not once per topic).
+        newest = sorted(self.rankings, reverse=True)
+        ranked = {key: self._week_by_topic(key) for key in newest[: max(1, self._longest_feed() // self._per_week)]}
+        jobs = [self._weekly_job(None, theme, versions, newest, ranked)]
+        jobs += [self._weekly_job(topic, theme, versions, newest, ranked) for topic in self.model.topics]
         return jobs
 
-    def _weekly_job(self, topic: TopicConfig | None, theme: bytes, versions: dict[str, bytes]) -> FeedJob:
+    @property
+    def _per_week(self) -> int:
+        return self.model.config.feeds.weekly_items
+
+    def _longest_feed(self) -> int:
+        config = self.model.config
+        return max([config.feeds.max_items, *(topic.max_items or config.feeds.max_items for topic in self.model.topics)])
+
+    def _week_by_topic(self, key: str) -> dict[str | None, list[Paper]]:
+        """A recorded week's papers still in the store, best first: all (None) and by topic slug."""
+        model = self.model
+        papers = [model.papers[i] for i in self.rankings[key] if i in model.papers]
+        by_topic: dict[str | None, list[Paper]] = {None: papers}
+        for paper in papers:
+            for match in model.tags[paper.arxiv_id]:
+                by_topic.setdefault(match.slug, []).append(paper)
+        return by_topic
+
+    def _weekly_job(
+        self,
+        topic: TopicConfig | None,
+        theme: bytes,
+        versions: dict[str, bytes],
+        newest: list[str],
+        ranked: dict[str, dict[str | None, list[Paper]]],
+    ) -> FeedJob:
         model = self.model
         site = model.config.site
         per_week = model.config.feeds.weekly_items
@@ -91,10 +119,8 @@ class BrowseFeeds:
             language=site.language,
         )
         weeks: list[tuple[str, list[Paper]]] = []
-        for key in sorted(self.rankings, reverse=True)[: max(1, limit // per_week)]:
-            papers = [model.papers[i] for i in self.rankings[key] if i in model.papers]
-            if topic is not None:
-                papers = [p for p in papers if any(m.slug == topic.slug for m in model.tags[p.arxiv_id])]
+        for key in newest[: max(1, limit // per_week)]:
+            papers = ranked[key].get(topic.slug if topic else None, [])
             weeks.append((key, papers[:per_week]))
         inputs: list[str | bytes] = []  # each week and the versions of its papers
         for week, papers in weeks:

@@ -126,7 +126,7 @@ def build(
         from sitegen.search.keys import PaperKeys
         from sitegen.search.related_state import update_related
         from sitegen.site.orgs import build_orgs, linked_slugs
-        from sitegen.site.periods import MONTH, WEEK, build_periods, completed
+        from sitegen.site.periods import MONTH, WEEK, build_periods, by_first_day, completed
         from sitegen.site.site import build_model
         from sitegen.store import Store
         from sitegen.store.health import source_statuses
@@ -155,8 +155,9 @@ def build(
         # Weeks, months and organizations (browse_pages.py, browse_feeds.py); each week's ranking
         # is recorded in the store once the week has ended (store/weekly.py).
         newest_day = model.days[-1] if model.days else None
-        weeks = build_periods(WEEK, model.newest_first, newest_day)
-        months = build_periods(MONTH, model.newest_first, newest_day)
+        first_days = by_first_day(model.newest_first)
+        weeks = build_periods(WEEK, first_days, newest_day)
+        months = build_periods(MONTH, first_days, newest_day)
         orgs = build_orgs(model.newest_first, config.orgs)
         ended = completed(weeks)
         rankings_before = read_week_rankings(config.store.path)

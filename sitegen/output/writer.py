@@ -18,7 +18,7 @@ whose key changed, and those are rendered again next time because their key stil
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,23 +119,24 @@ class SiteWriter:
         assert self.previous is not None
         self.record(WriteResult(path, self.previous[path], written=False))
 
-    def keep_settled(self, paths: Iterable[str]) -> list[str]:
+    def keep_settled(self, paths: Sequence[str]) -> list[str]:
         """Keep, as the last build wrote them, files whose inputs are known to be unchanged
         without computing their keys (settled.py); returns those the last build did not write."""
         previous, entries = self.previous, self.entries
         if previous is None:
             return list(paths)
-        missing = []
-        for path in paths:
-            entry = previous.get(path)
-            if entry is None:
-                missing.append(path)
-            elif path in entries:
-                raise BuildError(f"two outputs claim the same path {path!r}; this is a bug in sitegen")
-            else:
-                entries[path] = entry
-                self.report.unchanged += 1
-                self.report.settled += 1
+        # In C loops (map, zip, dict views): a daily build keeps 100,000 paper pages this way.
+        found = list(map(previous.get, paths))
+        missing = [path for path, entry in zip(paths, found, strict=True) if entry is None] if None in found else []
+        kept = dict(zip(paths, found, strict=True))
+        for path in missing:
+            del kept[path]
+        if not entries.keys().isdisjoint(kept) or len(kept) != len(paths) - len(missing):
+            claimed = sorted(entries.keys() & kept.keys()) or [""]
+            raise BuildError(f"two outputs claim the same path {claimed[0]!r}; this is a bug in sitegen")
+        entries.update(kept)  # type: ignore[arg-type]  # the None entries (missing) were removed above
+        self.report.unchanged += len(kept)
+        self.report.settled += len(kept)
         return missing
 
     def write(self, path: str, content: bytes, key: bytes | None = None) -> WriteResult:

@@ -13,11 +13,13 @@
   for (const group of document.querySelectorAll(".filters")) {
     const buttons = [...group.querySelectorAll("button[data-topic]")];
     const cards = [...document.querySelectorAll(".cards .card")];
+    // A card's topics: the slugs of its tag links (".../topics/<slug>/"), not repeated in an attribute.
+    const topicsOf = new Map(cards.map((card) => [card, [...card.querySelectorAll(".tags a")].map((link) => link.getAttribute("href").split("/").at(-2))]));
     const status = group.parentElement.querySelector(".filter-status");
     const apply = (topic) => {
       let shown = 0;
       for (const card of cards) {
-        const match = !topic || card.dataset.topics.split(" ").includes(topic);
+        const match = !topic || topicsOf.get(card).includes(topic);
         card.hidden = !match;
         if (match) shown += 1;
       }
@@ -84,7 +86,8 @@
     };
     const asciiWords = (text) => text.match(/[A-Za-z]+/g) || [];
     const title = cite.dataset.title ?? metas("citation_title")[0] ?? "";
-    const authors = metas("citation_author");
+    // One tag holds every author, "; " between them (bibtex.py's HIGHWIRE_SEPARATOR).
+    const authors = metas("citation_author").flatMap((names) => names.split("; "));
     const year = (metas("citation_date")[0] || "").slice(0, 4);
     const arxivId = metas("citation_arxiv_id")[0] || "";
     // arXiv's address, from the PDF tag: this script names no other site (tests/test_site_links.py).

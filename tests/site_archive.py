@@ -72,8 +72,9 @@ def _paper(n: int, day: dt.date) -> Paper:
         extra["categories"] = ("cs.LG", "stat.ML")
     if n == 9:
         # For the BibTeX entry: spaces to collapse (a no-break one too), a first author whose last
-        # name is partly ASCII (the citation key takes its first ASCII run), an unbalanced brace.
-        authors = ("  Émile   du\u00a0Châtelet ", "Ada Lovelace 9", "Ñandú", "Bob {Unbalanced")
+        # name is partly ASCII (the citation key takes its first ASCII run), an unbalanced brace, a
+        # semicolon inside a name (the citation_author tag separates names with "; ").
+        authors = ("  Émile   du\u00a0Châtelet ", "Ada Lovelace 9", "Ñandú; Jr.", "Bob {Unbalanced")
     if n == 7:
         authors = tuple(f"Author Number{i}" for i in range(1, 41))
     if n == 11:

@@ -3,7 +3,8 @@ tags, equals what sitegen/site/bibtex.py makes (the entry the page showed in its
 
 Every paper of the fixture archive is checked: a TeX title (the raw title rides in data-title),
 accents and CJK names, forty authors, markup in a title, a primary category, irregular spaces and
-an unbalanced brace in author names. Without JavaScript the Cite box links to arXiv's entry.
+an unbalanced brace and a semicolon in author names (the one citation_author tag separates
+names with "; "). Without JavaScript the Cite box links to arXiv's entry.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def papers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Paper]:
 
 def test_every_paper_pages_bibtex_equals_the_python_entry(browser: Any, live_site: str, papers: dict[str, Paper]) -> None:  # noqa: F811
     assert {A.TEX_PAPER, A.LONG_AUTHORS_PAPER, A.MARKUP_PAPER, "2605.00009"} <= set(papers)
-    assert papers[A.TEX_PAPER].categories and "{" in papers["2605.00009"].authors[3]
+    assert papers[A.TEX_PAPER].categories and "{" in papers["2605.00009"].authors[3] and ";" in papers["2605.00009"].authors[2]
     session = Visit(browser, live_site)
     for arxiv_id, paper in sorted(papers.items()):
         page = session.open(f"papers/{arxiv_id}/")

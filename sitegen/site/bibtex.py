@@ -7,6 +7,16 @@ import re
 from sitegen.store.models import Paper
 
 _KEY_WORD = re.compile(r"[A-Za-z]+")
+HIGHWIRE_SEPARATOR = "; "
+
+
+def highwire_authors(authors: tuple[str, ...] | list[str]) -> list[str]:
+    """The authors as the paper page's one `citation_author` tag lists them (joined by
+    HIGHWIRE_SEPARATOR): Zotero's Embedded Metadata translator splits each citation_author on
+    semicolons, so one tag names them all (a tag per author cost about 550 bytes on every paper
+    page). A semicolon inside a name would split it, so it is written as a comma, here and in
+    the BibTeX entry site.js makes from the tag."""
+    return [author.replace(";", ",") for author in authors]
 
 
 def _braces_balanced(text: str) -> bool:
@@ -42,7 +52,7 @@ def bibtex_entry(paper: Paper) -> str:
     lines = [
         f"@misc{{{citation_key(paper)},",
         f"  title = {{{_field(paper.title)}}},",
-        f"  author = {{{_field(' and '.join(paper.authors) or 'Unknown')}}},",
+        f"  author = {{{_field(' and '.join(highwire_authors(paper.authors)) or 'Unknown')}}},",
         f"  year = {{{year}}},",
         f"  eprint = {{{paper.arxiv_id}}},",
         "  archivePrefix = {arXiv},",

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from sitegen.site.bibtex import HIGHWIRE_SEPARATOR, highwire_authors
 from sitegen.site.markdown_text import render_markdown
 from sitegen.text.clean import paragraphs, safe_url
 from sitegen.text.readable import readable
@@ -66,6 +67,7 @@ def make_environment(templates: Path) -> SiteEnvironment:
     env.filters["tex"] = tex_filter
     env.filters["longdate"] = lambda d: d.strftime("%A, %d %B %Y") if isinstance(d, dt.date) else ""
     env.filters["breakable_url"] = breakable_url
+    env.filters["highwire_authors"] = lambda authors: HIGHWIRE_SEPARATOR.join(highwire_authors(authors))
     return env
 
 

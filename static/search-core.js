@@ -57,6 +57,24 @@
     while (splits.has(chars.slice(0, length).join("")) && chars.length > length) length++;
     return chars.slice(0, length).join("");
   };
+  // A packed list of numbers (sitegen/search/packed.py): base 32, most significant digit first;
+  // the characters 0-9 A-V are a number's last digit, W-Z a-z - _ a digit before it.
+  const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  const DIGIT = new Int8Array(128).fill(-1);
+  for (let i = 0; i < DIGITS.length; i++) DIGIT[DIGITS.charCodeAt(i)] = i;
+  const unpack = (text) => {
+    const numbers = [];
+    let value = 0;
+    for (let i = 0; i < text.length; i++) {
+      const digit = DIGIT[text.charCodeAt(i)];
+      if (digit >= 32) value = value * 32 + digit - 32;
+      else {
+        numbers.push(value * 32 + digit);
+        value = 0;
+      }
+    }
+    return numbers;
+  };
   const fileName = (key) => [...key].map((c) => (/^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16))).join("");
 
   // year:2024, year:2023..2025, date:2024-05, date:2024-05-01..2024-06-30 -> [from, to] as
@@ -278,22 +296,23 @@
       if (!phrases.length) return docs;
       const needed = phrases.flat();
       const shards = await Promise.all(needed.map((slot) => shardsOf(chunk, "p", reads[slots.indexOf(slot)].keys)));
-      // A term's list: its postings' position counts, then their positions (chunk.py); where
-      // each posting's positions start, computed once per list.
-      const starts = new Map();
+      // A term's list: its postings' position counts, then their positions (chunk.py), packed
+      // as text (unpack); unpacked, with where each posting's positions start, once per list.
+      const lists = new Map();
       const spots = (slot, doc) => {
         const i = needed.indexOf(slot);
         const best = perSlot[slots.indexOf(slot)].get(doc);
         if (!best || !shards[i][best[1]]) return null;
-        const list = shards[i][best[1]];
+        const packed = shards[i][best[1]];
         const postings = postingCount(slot, best[1]);
-        if (!starts.has(list)) {
+        if (!lists.has(packed)) {
+          const numbers = unpack(packed);
           const at = new Uint32Array(postings + 1);
           at[0] = postings;
-          for (let k = 0; k < postings; k++) at[k + 1] = at[k] + list[k];
-          starts.set(list, at);
+          for (let k = 0; k < postings; k++) at[k + 1] = at[k] + numbers[k];
+          lists.set(packed, [numbers, at]);
         }
-        const at = starts.get(list);
+        const [list, at] = lists.get(packed);
         let position = 0;
         const found = new Set();
         for (let k = at[best[2]]; k < at[best[2] + 1]; k++) found.add((position += list[k]));

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pytest
 import site_archive as A
@@ -17,6 +18,7 @@ from test_search_ranking import NODE, SPLIT_SHARD_BYTES, ask, typed_split_papers
 from sitegen.search import chunk as search_chunk
 from sitegen.search import index as search_index
 from sitegen.search.index import chunk_sizes, write_search_index
+from sitegen.search.packed import DIGITS, pack, unpack
 from sitegen.store import Store
 
 
@@ -173,3 +175,17 @@ def test_the_manifest_lists_every_shard_file_under_a_split_prefix(tmp_path: Path
         others = on_disk - {search_chunk.file_name(key) for key in listed}
         assert all(len(name) == 1 or re.fullmatch(r"_[0-9a-f]+", name) for name in others), others
         assert not any(search_chunk.shard_key(key, splits) != key for key in listed)
+
+
+def test_positions_are_packed_text_that_reads_back_exactly() -> None:
+    # The phrase positions are written as text (packed.py), one character per 5 bits: numbers
+    # across every digit boundary read back as written, and each takes the characters it should.
+    values = [0, 1, 31, 32, 1023, 1024, 32767, 32768, 2**40, 7]
+    text, offsets = pack(np.array(values))
+    assert unpack(text.decode("ascii")) == values
+    assert np.diff(offsets).tolist() == [1, 1, 1, 2, 2, 3, 3, 4, 9, 1]
+    assert set(text.decode("ascii")) <= set(DIGITS) and pack(np.array([], dtype=np.int64))[0] == b""
+    with pytest.raises(ValueError):
+        pack(np.array([3, -1]))
+    with pytest.raises(ValueError):
+        unpack("1W")  # ends inside a number

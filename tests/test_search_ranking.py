@@ -180,6 +180,23 @@ def test_quoted_phrase_must_match_as_a_phrase(index: Path) -> None:
     assert ids(index, '"experts mixture"') == []
 
 
+def test_a_phrase_deep_in_a_long_abstract_is_found(tmp_path: Path) -> None:
+    # Positions are packed as text (sitegen/search/packed.py: one character per 5 bits), so a
+    # phrase past the 1,024th word (three characters a position) must still match exactly.
+    long = " ".join([FILLER] * 90)  # about 1,200 words
+    papers = [
+        paper("2503.00001", "Field notes", f"Quokka counts. {long} The quokka habitat survey."),
+        paper("2503.00002", "More field notes", f"Habitat loss. {long} A quokka was seen.", day=2),
+    ]
+    folder = tmp_path / "index"
+    write_search_index(folder, papers)
+    queries = ({"query": '"quokka habitat"'}, {"query": "quokka habitat "}, {"query": '"habitat quokka"'})
+    together, apart, reversed_order = ask(folder, *queries)
+    assert together["ids"] == ["2503.00001"]
+    assert set(apart["ids"]) == {"2503.00001", "2503.00002"}
+    assert reversed_order["ids"] == []
+
+
 def test_last_word_matches_as_a_prefix_while_typing(index: Path) -> None:
     assert ids(index, "regist") == ["2501.00002"]
     assert ids(index, "regist ") == []  # a finished word is a word

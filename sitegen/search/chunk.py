@@ -14,11 +14,13 @@ Files, relative to the chunk's folder (`key` is `shard_key` of a term; everythin
 - `t/<key>.json`: `{term: postings}` for the terms of one shard (see `shard_plan`); postings are
   ascending `doc_delta * 32 + q`, q (1..31) the quantized `s`. Also `{"@a:" + term: doc deltas}`
   for words of authors' names and `"@o:"` for the organization, which the `author:` and `org:` filters read.
-- `p/<key>.json`: `{term: [n per posting..., position deltas...]}`: where the term stands in the
+- `p/<key>.json`: `{term: "n per posting..., position deltas..."}`: where the term stands in the
   title, abstract and AI summary, for quoted phrases (loaded only for them): first how many
   positions each posting has (in the order of the postings), then all of them, each posting's
   as distances from the previous position in the same doc (its first from 0). One flat list per
-  term is far quicker to write and to parse than a list per posting.
+  term is far quicker to write and to parse than a list per posting; it is written as packed
+  text (packed.py: about one character per count and two per position, half the bytes of JSON
+  numbers; positions were half of the index).
 - `d/<n>.json`: rows `[arxiv_id, title, first day, authors, organization, teaser]` for docs
   `n * BLOCK` onwards.
 - `days.json`: `[[day, papers]]` in doc order (docs are oldest first), for date filters.
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 
+from sitegen.search.packed import pack
 from sitegen.search.text import ASCII_ALNUM, Vocabulary, positioned, terms
 from sitegen.store.models import Paper
 from sitegen.text.readable import readable
@@ -194,7 +197,7 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
         sizes[key[3:]] = sizes.get(key[3:], 0) + len(docs) * 3 + len(key)
     keys, splits = shard_plan(sizes)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    position_shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    position_shards: dict[str, dict[str, str]] = defaultdict(dict)
     encoded = postings.encoded.tolist()
     starts = postings.starts.tolist()
     where = _positions(tokens, postings, len(words))
@@ -329,10 +332,10 @@ def _unique_counts(tokens: _Tokens, vocabulary: int) -> tuple[np.ndarray, np.nda
     return keys[firsts], counts
 
 
-def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[int, list[int]]:
+def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[int, str]:
     """term number -> its phrase positions, for terms found in a phrase field: first the number of
     positions in each posting's doc, then every posting's positions, each as the distance from
-    the one before in the same doc (the first from 0)."""
+    the one before in the same doc (the first from 0); packed (packed.py)."""
     phrase = tokens.places >= 0
     if not phrase.any():
         return {}
@@ -348,12 +351,17 @@ def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[in
     del same, places
     per_term = np.bincount(terms, minlength=vocabulary)
     del terms
-    position_starts = np.r_[0, np.cumsum(per_term)].tolist()
-    counts = postings.phrase_counts.tolist()
-    starts = postings.starts.tolist()
-    # Each term's positions made a list on its own (not one list of all 10 million first).
+    # Packed once for the whole chunk; each term's text is then two slices (its postings' counts,
+    # then its positions), found by where its first and past-last number start.
+    count_text, count_at = pack(postings.phrase_counts)
+    delta_text, delta_at = pack(deltas)
+    del deltas
+    counts_from = count_at[postings.starts].tolist()
+    deltas_from = delta_at[np.r_[0, np.cumsum(per_term)]].tolist()
     return {
-        term: counts[starts[term] : starts[term + 1]] + deltas[position_starts[term] : position_starts[term + 1]].tolist()
+        term: (
+            count_text[counts_from[term] : counts_from[term + 1]] + delta_text[deltas_from[term] : deltas_from[term + 1]]
+        ).decode("ascii")
         for term in np.flatnonzero(per_term).tolist()
     }
 

@@ -46,7 +46,7 @@ from sitegen.store.models import Paper
 
 __all__ = ["normalize", "shard_key", "teaser", "write_search_index", "SearchIndexReport"]
 
-FORMAT = 7  # bump when the files or the tokenizer change, so every chunk is rebuilt
+FORMAT = 8  # bump when the files or the tokenizer change, so every chunk is rebuilt
 # Chunk sizes: TAIL * BASE**k papers, the largest first, then the newest papers (fewer than
 # TAIL). A new day rewrites the tail; every TAIL papers the tail becomes a chunk, and BASE chunks
 # of one size become one of the next size. So a query reads few chunks (at most BASE - 1 of each

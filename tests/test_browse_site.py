@@ -200,6 +200,6 @@ def test_the_organizations_section_can_be_turned_off(tmp_path: Path) -> None:
     assert not (output / "orgs").exists() and not (output / "feeds/orgs").exists() and not (output / "feeds/orgs.opml").exists()
     assert "orgs/" not in (output / "sitemap.xml").read_text()
     index = _html(output, "index.html")
-    assert index.xpath("//nav[@class='site-nav']//a[text()='Orgs']") == []
+    assert index.xpath("//nav[@aria-label='Site']//a[text()='Orgs']") == []
     assert index.xpath("//span[@class='org']") and not index.xpath("//a[@class='org']")
     assert (output / "weeks/2026-W53/index.html").exists()

@@ -245,6 +245,6 @@ def test_about_page_from_about_md(subpath_site: Path, root_site: Path) -> None: 
     assert doc.xpath("string(//main//h1)") == "About these feeds"
     assert doc.xpath("//main//em[text()='papers']") and not doc.xpath("//main//b")
     assert "<b>Raw HTML</b>" in doc.text_content()
-    assert _doc(subpath_site, "index.html").xpath("//nav[@class='site-nav']//a[@href='about/']")
+    assert _doc(subpath_site, "index.html").xpath("//nav[@aria-label='Site']//a[@href='about/']")
     assert not (root_site / "about").exists()
-    assert not _doc(root_site, "index.html").xpath("//nav[@class='site-nav']//a[text()='About']")
+    assert not _doc(root_site, "index.html").xpath("//nav[@aria-label='Site']//a[text()='About']")

@@ -118,6 +118,11 @@ def test_a_daily_build_decodes_only_the_new_day_file_and_equals_a_clean_build(si
         pytest.param(lambda content: b"\x80\x04\x95" + content, id="not msgpack"),
         pytest.param(lambda content: content.replace(b"Study 3 of", b"Study\x1b[2J of"), id="a control character"),
         pytest.param(lambda content: content.replace(b"2603.00001", b"../../../x"), id="not an arXiv id"),
+        # Of the same length, so the MessagePack stays well formed and only the text is wrong.
+        pytest.param(lambda content: content.replace(b"Study 3 of", b"Study\xc2\x85 of"), id="a C1 control character"),
+        pytest.param(lambda content: content.replace(b"Study 3 of", b"Study\x1b[2Jo"), id="an escape sequence"),
+        pytest.param(lambda content: content.replace(b"2603.00001", b"2603.0000\n"), id="a newline in an id"),
+        pytest.param(lambda content: content.replace(b"huggingface", b"hugging\x00face"[:11]), id="a NUL in a source"),
     ],
 )
 def test_damaged_or_planted_records_are_ignored_with_a_warning(site: Path, tmp_path: Path, damage: object) -> None:

@@ -1,23 +1,28 @@
-"""`<output>/.sitegen-listing`: each day file's listing records by its digest (store/listed.py),
-so that a build decodes only the day files that changed since the last one.
-
-MessagePack decoded by msgspec into fixed types with the day file's constraints, never pickle:
-the output folder may be a restored CI cache, and whatever is found there must at worst be
-rejected. A file that does not decode, or has another format, is ignored with a warning (every
-day file is then decoded, as without it: it only costs time) and replaced.
+"""`<output>/.sitegen-listing`: each day file's listing records by its digest (store/listed.py), so
+that a build decodes only the day files that changed since the last one. MessagePack decoded by
+msgspec into fixed types with the day file's constraints, never pickle: the output folder may be
+a restored CI cache, and whatever is found there must at worst be rejected. Hot path (as
+store/day_file.py): decoded with plain strings, then every text checked in one scan (ids against
+the canonical form, the rest for control characters); anything the scan finds is decoded again
+with every text checked by a pattern, which is exact. A file that does not decode, or has
+another format, is ignored with a warning (every day file is then decoded, as without it: it
+only costs time) and replaced.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
 from sitegen.output.fingerprint import content_digest
 from sitegen.output.state_file import decode_state, write_state
-from sitegen.store.listed import ListedFile, ListedRecord
+from sitegen.store.day_file import FORBIDDEN_IN_LINE
+from sitegen.store.ids import CANONICAL_ID_PATTERN
+from sitegen.store.listed import ListedFile, ListedRecord, StrictListedRecord
 
 STORE_CACHE_NAME = ".sitegen-listing"
 STORE_CACHE_FORMAT = 1
@@ -36,6 +41,14 @@ class _Listing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ]
 
 
+class _StrictListing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    format: int
+    files: Annotated[
+        dict[StorePath, tuple[Digest, Annotated[list[StrictListedRecord], msgspec.Meta(max_length=MAX_PAPERS_PER_FILE)]]],
+        msgspec.Meta(max_length=MAX_DAY_FILES),
+    ]
+
+
 @dataclass(frozen=True)
 class StoreCacheRead:
     files: dict[str, ListedFile]
@@ -44,7 +57,32 @@ class StoreCacheRead:
 
 
 _DECODER = msgspec.msgpack.Decoder(_Listing)
+_STRICT_DECODER = msgspec.msgpack.Decoder(_StrictListing)
 _ENCODER = msgspec.msgpack.Encoder()
+_IDS = re.compile(f"{CANONICAL_ID_PATTERN}(?:\\n{CANONICAL_ID_PATTERN})*")
+_FORBIDDEN = re.compile(f"[{FORBIDDEN_IN_LINE}]")
+
+
+def plain_records(files: dict[str, ListedFile]) -> bool:
+    """True when every record's text is what StrictListedRecord's patterns accept: each id is
+    canonical and no text holds a control character (a newline included) or a lone surrogate."""
+    records = [record for _, listed in files.values() for record in listed]
+    ids = [record.arxiv_id for record in records]
+    if ids and not _IDS.fullmatch("\n".join(ids)):
+        return False
+    # A record type made by msgspec.defstruct (store/day_file.py): mypy sees no attributes on it.
+    organizations: list[Any] = [record.organization for record in records if record.organization is not None]
+    texts = [
+        *ids,
+        *(record.title for record in records),
+        *(source for record in records for source in record.sources),
+        *(organization.name for organization in organizations),
+        *(organization.fullname or "" for organization in organizations),
+        *(organization.avatar or "" for organization in organizations),
+    ]
+    # Joined by a space, which no pattern forbids: a forbidden character is in the joined text
+    # exactly when it is in one of the texts (the ids too, so none can hold a newline).
+    return not _FORBIDDEN.search(" ".join(texts))
 
 
 def read_store_cache(output: Path) -> StoreCacheRead:
@@ -59,6 +97,11 @@ def read_store_cache(output: Path) -> StoreCacheRead:
         content, _DECODER, STORE_CACHE_FORMAT, "a listing"
     )
     listing, why = decoded
+    if listing is not None and not plain_records(listing.files):
+        # Decoded again with every text checked by its pattern, for the exact reason.
+        checked = decode_state(content, _STRICT_DECODER, STORE_CACHE_FORMAT, "a listing")
+        if checked[0] is None:
+            listing, why = None, checked[1]
     if listing is None:
         return StoreCacheRead({}, _ignored(path, why))
     if listing.format != STORE_CACHE_FORMAT:

@@ -32,6 +32,7 @@ SCHEMA_VERSION = 1
 # Text a paper may hold: no C0/C1 control character, no lone surrogate.
 _FORBIDDEN_IN_LINE = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
 _FORBIDDEN_IN_PARAGRAPHS = "\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff"  # as above, less "\n"
+FORBIDDEN_IN_LINE = _FORBIDDEN_IN_LINE
 LINE_PATTERN = f"\\A[^{_FORBIDDEN_IN_LINE}]*\\Z"
 PARAGRAPHS_PATTERN = f"\\A[^{_FORBIDDEN_IN_PARAGRAPHS}]*\\Z"
 ID_PATTERN = f"\\A{CANONICAL_ID_PATTERN}\\Z"
@@ -97,7 +98,8 @@ def _strict(hint: Any, text: object) -> Any:
 # The exact schema, every text checked by a pattern in msgspec; three times slower than plain
 # strings, so the hot path decodes with plain strings and checks the file's bytes instead (below).
 PaperRecord, OrganizationRecord = _record_types(Line, Paragraphs)
-_FastRecord, _ = _record_types(str, str)
+# The same shapes with plain strings (their text checked in bulk by whoever decodes with them).
+_FastRecord, PlainOrganizationRecord = _record_types(str, str)
 _ORGANIZATION = [field.name for field in dataclasses.fields(Paper)].index("organization") - 1
 
 

@@ -96,16 +96,21 @@ def test_topic_pages_are_paginated_newest_first_in_stable_chunks(subpath_site: P
 
     def ids_on(path: str) -> list[str]:
         doc = _doc(subpath_site, path)
-        # One row per paper (its title, then a line with its listing day, upvotes and organization),
-        # each with its listing day (a topic page spans days), linked to that day.
+        # One row per paper (its title, then a line with its upvotes and organization), under a
+        # heading per listing day (a topic page spans days), linked to that day; each day once.
         rows = doc.xpath("//ol[@class='rows plain']/li")
-        for row in rows:
-            arxiv_id = row.xpath("./a[1]/@href")[0].split("/")[-2]
-            paper = papers[arxiv_id]
-            (day_link,) = row.xpath("./span/a[contains(@href, '/days/')]")
-            assert day_link.get("href").endswith(f"days/{paper.first_day.isoformat()}/")
-            assert day_link.text_content() == paper.first_day.strftime("%a %d %b %Y")
-            assert row.xpath("string(./span/span[@class='votes'])") == f"{paper.upvotes} upvotes"
+        headings = doc.xpath("//h2[@class='day-head']")
+        assert sum(len(h.xpath("following-sibling::ol[1]/li")) for h in headings) == len(rows)
+        for heading in headings:
+            (day_link,) = heading.xpath("./a")
+            for row in heading.xpath("following-sibling::ol[1]/li"):
+                paper = papers[row.xpath("./a[1]/@href")[0].split("/")[-2]]
+                assert day_link.get("href").endswith(f"days/{paper.first_day.isoformat()}/")
+                assert day_link.text_content() == paper.first_day.strftime("%a %d %b %Y")
+                assert not row.xpath(".//a[contains(@href, '/days/')]")
+                assert row.xpath("string(./span/span[@class='votes'])") == f"{paper.upvotes} upvotes"
+        days = [h.xpath("string(./a/@href)") for h in headings]
+        assert len(days) == len(set(days))
         return [row.xpath("./a[1]/@href")[0].split("/")[-2] for row in rows]
 
     # The first page: the newest papers; "older" leads to the newest full chunk.

@@ -122,7 +122,7 @@ class PageRenderer:
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         self.about = render_markdown(about) if about is not None else None  # about.md, read by the build
         self._cards: dict[tuple[str, str, int], Markup] = {}
-        self._rows: dict[tuple[str, str, bool], Markup] = {}
+        self._rows: dict[tuple[str, str, bool, bool], Markup] = {}
         env.globals.update(
             site=model.config.site,
             paper_path=paper_path,
@@ -150,13 +150,13 @@ class PageRenderer:
             html = self._cards[memo_key] = self._card_macro(paper, root, level)
         return html
 
-    def row(self, paper: Paper, root: str, show_org: bool = True) -> Markup:
+    def row(self, paper: Paper, root: str, show_org: bool = True, show_day: bool = True) -> Markup:
         """A paper's one-line row (topic, week, month and organization pages), rendered once per
         page depth: one paper shows on each of its topics, its week and its month."""
-        memo_key = (paper.arxiv_id, root, show_org)
+        memo_key = (paper.arxiv_id, root, show_org, show_day)
         html = self._rows.get(memo_key)
         if html is None:
-            html = self._rows[memo_key] = self._row_macro(paper, root, show_org=show_org)
+            html = self._rows[memo_key] = self._row_macro(paper, root, show_org=show_org, show_day=show_day)
         return html
 
     def render(self, page: Page) -> bytes:

@@ -55,6 +55,7 @@ FORMAT = 8  # bump when the files or the tokenizer change, so every chunk is reb
 TAIL = 64
 BASE = 4
 IN_PROCESS = 2048  # papers to index below which no worker process is started
+ALONE = 32_768  # a chunk this large is indexed in the build's process, alone (see _build_chunks)
 MANIFEST = "manifest.json"
 _CHUNK_NAME = re.compile(r"[0-9a-f]{16}\Z")  # blake2b with digest_size=8, as hex
 _MANIFEST_TEMP = re.compile(r"\.manifest\.json\..+\.tmp\Z")
@@ -222,10 +223,20 @@ def _build_chunks(pending: list[tuple[Path, Sequence[Paper]]]) -> None:
     """Chunks are independent: a full rebuild indexes them on every core (sitegen/forkpool.py:
     the workers inherit the pending list, nothing is pickled on the way in, and write their
     chunk's files themselves), the largest first. A daily build's few small chunks take less
-    time than starting processes for them."""
-    small = sum(len(chunk) for _, chunk in pending) < IN_PROCESS
-    workers = 1 if small else min(len(pending), default_workers())
-    for _ in fork_map(lambda index: _write_chunk(*pending[index]), range(len(pending)), workers, ordered=False):
+    time than starting processes for them.
+
+    Chunks of ALONE papers or more are indexed first, one at a time, in this process: such a
+    chunk's arrays take about 850 MB at 65,536 papers, and a forked worker indexing it would also
+    hold a copy of every page of the archive it reads (copy on write: reading an object writes its
+    reference count), about 400 MB more beside the build. The peak memory of a 100,000-paper
+    build is this stage's; a few seconds of one idle core are its price."""
+    alone = [item for item in pending if len(item[1]) >= ALONE]
+    for target, chunk in alone:
+        _write_chunk(target, chunk)
+    rest = [item for item in pending if len(item[1]) < ALONE]
+    small = sum(len(chunk) for _, chunk in rest) < IN_PROCESS
+    workers = 1 if small else min(len(rest), default_workers())
+    for _ in fork_map(lambda index: _write_chunk(*rest[index]), range(len(rest)), workers, ordered=False):
         pass
 
 

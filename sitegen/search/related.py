@@ -117,6 +117,9 @@ def related_lists(
     global _SHARED
     words, counts = counted if counted is not None else word_counts(papers)
     matrix = weights(counts)
+    # The counts are done with (the weights hold the same words); dropped before the workers
+    # fork, as are a caller's references to them (they hand them in as `counted` only).
+    del counts, counted
     if not papers:
         return {}, matrix
     days: list[tuple[int, int]] = []
@@ -127,7 +130,7 @@ def related_lists(
             end += 1
         days.append((start, end))
         start = end
-    _SHARED = _Shared(papers, wanted, words, matrix, matrix.T.tocsr(), (matrix > 0).astype(np.int64).tocsr(), days)
+    _SHARED = _Shared(papers, wanted, words, matrix, matrix.T.tocsr(), days)
     try:
         # A day's work grows with the papers listed so far: split the days where half of it is done.
         work = np.cumsum(
@@ -157,9 +160,8 @@ class _Shared:
     papers: Sequence[Paper]
     wanted: set[str] | None
     words: list[str]
-    matrix: sparse.csr_matrix
+    matrix: sparse.csr_matrix  # every weight is positive: its structure is which paper has which word
     by_term: sparse.csr_matrix
-    present: sparse.csr_matrix
     days: list[tuple[int, int]]
 
 
@@ -171,13 +173,14 @@ def _related_days(span: tuple[int, int]) -> bytes:
     {arxiv_id: [[related arxiv_id, [shared words]], ...]}."""
     shared = _SHARED
     assert shared is not None
-    papers, wanted, matrix, present = shared.papers, shared.wanted, shared.matrix, shared.present
+    papers, wanted, matrix = shared.papers, shared.wanted, shared.matrix
     first = shared.days[span[0]][0] if span[0] < len(shared.days) else len(papers)
-    # The papers listed before the first day, as the days before would have counted them.
-    df = np.bincount(present.indices[: present.indptr[first]], minlength=len(shared.words)).astype(np.int64)
+    # The papers listed before the first day, as the days before would have counted them (the
+    # weights' structure says which paper has which word: no weight is zero).
+    df = np.bincount(matrix.indices[: matrix.indptr[first]], minlength=len(shared.words)).astype(np.int64)
     result: dict[str, list[list[object]]] = {}
     for start, end in shared.days[span[0] : span[1]]:
-        np.add.at(df, present.indices[present.indptr[start] : present.indptr[end]], 1)
+        np.add.at(df, matrix.indices[matrix.indptr[start] : matrix.indptr[end]], 1)
         todo = [row for row in range(start, end) if wanted is None or papers[row].arxiv_id in wanted]
         if todo:
             idf = np.log(1 + (end - df + 0.5) / (df + 0.5))

@@ -177,8 +177,11 @@ def _first_changed(papers: Sequence[Paper], keys: PaperKeys, state: _State, segm
 
 def _from_scratch(folder: Path, papers: Sequence[Paper], keys: PaperKeys) -> tuple[RelatedLists, bytes]:
     ids = keys.ids
-    words, counts = word_counts(papers)
-    related, matrix = related_lists(papers, None, (words, counts))
+    counted = word_counts(papers)
+    words = counted[0]
+    # Handed over, not kept: related_lists drops the counts before its workers fork.
+    related, matrix = related_lists(papers, None, counted)
+    del counted
     encoded = [orjson.dumps(related.get(i, [])) for i in ids]
     digests = b"".join(text_digest(p) for p in papers)
     terms = as_bytes(words)

@@ -35,7 +35,7 @@ from pathlib import Path
 import orjson
 
 from sitegen.errors import BuildError, StoreError
-from sitegen.forkpool import default_workers, fork_map
+from sitegen.forkpool import default_workers, fork_map, release_free_memory
 from sitegen.search.chunk import BLOCK, FIELD_GAP, K1, LEVELS, SHARD_BYTES, chunk_files, shard_key, teaser
 from sitegen.search.head import HEAD, head_bytes
 from sitegen.search.index_state import IndexState, read_index_state, write_index_state
@@ -233,6 +233,9 @@ def _build_chunks(pending: list[tuple[Path, Sequence[Paper]]]) -> None:
     alone = [item for item in pending if len(item[1]) >= ALONE]
     for target, chunk in alone:
         _write_chunk(target, chunk)
+        # Its arrays are freed: the heap's free pages go back to the system now, not held through
+        # the stages that follow (which the workers forked later would inherit).
+        release_free_memory()
     rest = [item for item in pending if len(item[1]) < ALONE]
     small = sum(len(chunk) for _, chunk in rest) < IN_PROCESS
     workers = 1 if small else min(len(rest), default_workers())

@@ -24,10 +24,27 @@ _MAX_DIGITS = 13  # an int64 has at most 63 bits: 13 digits of 5 bits
 def pack(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     """Every value's digits, one after the other, and where each value's start: value i is
     `text[offsets[i]:offsets[i + 1]]` (so a run of values is one slice). Vectorised: a chunk's
-    positions are some 15 million numbers."""
+    positions are some 15 million numbers, packed PACK_BLOCK at a time so that the arrays made
+    on the way stay small (all at once, they were the search index stage's peak memory)."""
     numbers = np.asarray(values, dtype=np.int64)
     if numbers.size and int(numbers.min()) < 0:
         raise ValueError("packed lists hold non-negative integers only")
+    texts: list[bytes] = []
+    ends = np.empty(len(numbers), dtype=np.int64)
+    written = 0
+    for start in range(0, len(numbers), PACK_BLOCK):  # bounded: the values' count over PACK_BLOCK
+        text, block_ends = _pack_block(numbers[start : start + PACK_BLOCK])
+        ends[start : start + len(block_ends)] = block_ends + written
+        written += len(text)
+        texts.append(text)
+    return b"".join(texts), np.r_[0, ends]
+
+
+PACK_BLOCK = 1 << 20
+
+
+def _pack_block(numbers: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """`pack` of some non-negative int64 numbers: their text, and where each number's ends."""
     digits = np.ones(len(numbers), dtype=np.int64)
     rest = numbers >> 5
     for _ in range(_MAX_DIGITS):  # bounded: each round drops 5 bits
@@ -43,7 +60,7 @@ def pack(values: np.ndarray) -> tuple[bytes, np.ndarray]:
         left = digits[has] - 1 - place  # digits after this one
         digit = (numbers[has] >> (5 * left)) & (BASE - 1)
         text[starts[has] + place] = _DIGIT_BYTES[digit + np.where(left > 0, BASE, 0)]
-    return text.tobytes(), np.r_[0, ends]
+    return text.tobytes(), ends
 
 
 def unpack(text: str) -> list[int]:

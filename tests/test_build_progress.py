@@ -15,7 +15,7 @@ from conftest import REPO_ROOT, run_sitegen, write_config
 from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
 
-STAGES = ["inputs", "store", "topics", "related papers", "plan", "write", "search index"]
+STAGES = ["inputs", "store", "topics", "search index", "related papers", "plan", "write"]
 
 
 def fill(store_path: Path, count: int) -> None:
@@ -36,7 +36,7 @@ def test_a_build_in_a_log_prints_one_line_per_stage_and_no_bar(tmp_path: Path) -
     stages = [line for line in result.stderr.splitlines() if line.startswith("build: ")]
     assert [re.match(r"build: ([a-z ]+?)(?::|\s\()", line).group(1) for line in stages] == STAGES
     assert re.fullmatch(r"build: store: 30 paper\(s\) \(\d+\.\d s\)", stages[1])
-    planned = int(re.search(r"write: (\d+) rendered of (\d+) planned", stages[5]).group(2))
+    planned = int(re.search(r"write: (\d+) rendered of (\d+) planned", stages[STAGES.index("write")]).group(2))
     assert planned > 30 and "Rendering pages" not in result.stderr
     again = run_sitegen(config, "build")  # nothing changed: said from the digests, nothing loaded
     lines = [line for line in again.stderr.splitlines() if line.startswith("build: ")]

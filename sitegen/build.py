@@ -93,7 +93,7 @@ def build(
     # The theme, read first: a link out of static/ (config/theme.py) stops the build before anything is written.
     statics = list(static_files(config.build.static))
     about = read_about(config.root)
-    theme = theme_fingerprint(config.path, config.build.templates, (config.root / ABOUT_FILE,))
+    theme = theme_fingerprint(config.path, config.build.templates, (config.root / ABOUT_FILE,), repr(config.site))
     with gc_paused():
         with progress.stage("inputs") as detail:
             # Only the inputs part of the output state's cache is read to decide this.

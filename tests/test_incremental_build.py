@@ -220,3 +220,16 @@ def test_an_upvote_change_in_an_old_day_rewrites_the_pages_that_show_it_and_no_o
     # And the result is what a clean build of the same store makes.
     fresh = build(load_config(site, environ={}), tmp_path / "fresh")
     assert _site_files(fresh.output) == after
+
+
+def test_a_base_url_from_the_environment_that_changes_rewrites_every_page_that_shows_it(site: Path, tmp_path: Path) -> None:
+    # The config sets no base_url, so GITHUB_REPOSITORY gives it (as in Actions): renaming the
+    # repository (or forking it) must not leave pages with the old address in their links.
+    build(load_config(site, environ={"GITHUB_REPOSITORY": "alice/feeds"}))
+    renamed = load_config(site, environ={"GITHUB_REPOSITORY": "alice/papers"})
+    build(renamed)
+    incremental = _site_files(renamed.build.output)
+    assert "alice.github.io/papers/papers/2603.00000/" in incremental["papers/2603.00000/index.html"].decode()
+    fresh = build(renamed, output=tmp_path / "fresh")
+    assert fresh.write.written
+    assert incremental == _site_files(tmp_path / "fresh")

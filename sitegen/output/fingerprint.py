@@ -1,7 +1,7 @@
 """Digests that say when a page's inputs changed, so a build renders only what it must.
 
 A page's key combines the theme fingerprint (everything that shapes every page: the config file,
-the templates, about.md, and sitegen's own code) with the versions of the papers it shows. A
+the site settings as loaded, the templates, about.md, and sitegen's own code) with the versions of the papers it shows. A
 paper's version is the digest of the store file that holds it, so editing one day file
 re-renders only pages that show papers from that file.
 """
@@ -29,9 +29,13 @@ def content_digest(content: bytes) -> bytes:
     return hashlib.sha256(content).digest()[:KEY_SIZE]
 
 
-def theme_fingerprint(config_path: Path, templates: Path, extra_files: tuple[Path, ...] = ()) -> bytes:
-    """Digest of the config file, every template, the given extra files and sitegen's source."""
+def theme_fingerprint(config_path: Path, templates: Path, extra_files: tuple[Path, ...] = (), settings: str = "") -> bytes:
+    """Digest of the config file, the loaded site settings, every template, the given extra files
+    and sitegen's source. The settings count apart from the file: the base URL can come from the
+    environment (GITHUB_REPOSITORY), and a renamed repository must re-render every canonical link."""
     hasher = hashlib.sha256()
+    hasher.update(settings.encode("utf-8", "surrogatepass"))
+    hasher.update(_SEPARATOR)
     package = Path(sitegen.__file__).resolve().parent
     files = [config_path, *sorted(templates.rglob("*")), *extra_files, *sorted(package.rglob("*.py"))]
     for path in files:

@@ -86,7 +86,7 @@ class BrowsePages:
                 unchanged
                 and following is not None
                 and following.end < unchanged.before
-                and not unchanged.shows_relinked(period.papers.unranked)
+                and not unchanged.shows_relinked(period.papers.given)
                 and unchanged.keep(path)
             ):
                 continue
@@ -113,7 +113,7 @@ class BrowsePages:
                 str(period.running),
                 previous.key if previous else "",
                 following.key if following else "",
-                *map(paper_key, period.papers.unranked),
+                *map(paper_key, period.papers.given),
             )
             yield Page(path, "period.html", context, key)
 

@@ -29,7 +29,8 @@ from markupsafe import Markup
 
 from sitegen.errors import BuildError
 from sitegen.site.calendar import months as calendar_months
-from sitegen.site.site import NewestDayThenUpvotes, SiteModel, newest_day_then_upvotes
+from sitegen.site.site import SiteModel, newest_day_then_upvotes
+from sitegen.site.sorted_on_read import SortedOnRead
 from sitegen.site.templating import render_markdown
 from sitegen.store.health import SourceStatus
 from sitegen.store.ids import paper_dir
@@ -291,7 +292,7 @@ class PageRenderer:
             yield Page(
                 path,
                 "topic.html",
-                {**common, "papers": NewestDayThenUpvotes(chunk), "total": None, **pager},
+                {**common, "papers": SortedOnRead(chunk, newest_day_then_upvotes), "total": None, **pager},
                 digest(theme, b"topic", slug, str(number), str(pager["newer_page"]), *map(paper_key, chunk)),
             )
 

@@ -11,11 +11,11 @@ The weekly feeds publish only weeks that ended this way (see site/browse_feeds.p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import overload
 
+from sitegen.site.sorted_on_read import SortedOnRead
 from sitegen.store.models import Paper
 
 WEEK = "week"
@@ -57,43 +57,13 @@ def period_bounds(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     return start, following - dt.timedelta(days=1)
 
 
-class Ranked(Sequence[Paper]):
-    """A period's papers, ranked when first read: a build makes every period (1,000 weeks and
-    months at 100,000 papers), and a daily build shows or records few of them."""
-
-    __slots__ = ("_ranked", "_ranking", "unranked")
-
-    def __init__(self, papers: tuple[Paper, ...], ranking: Callable[[Paper], tuple[int, int, str]]) -> None:
-        self.unranked = papers  # in the archive's order (newest first): what a page key is made of
-        self._ranking = ranking
-        self._ranked: tuple[Paper, ...] | None = None
-
-    def _order(self) -> tuple[Paper, ...]:
-        if self._ranked is None:
-            self._ranked = tuple(sorted(self.unranked, key=self._ranking))
-        return self._ranked
-
-    @overload
-    def __getitem__(self, index: int) -> Paper: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Paper, ...]: ...
-    def __getitem__(self, index: int | slice) -> Paper | tuple[Paper, ...]:
-        return self._order()[index]
-
-    def __len__(self) -> int:
-        return len(self.unranked)
-
-    def __iter__(self) -> Iterator[Paper]:
-        return iter(self._order())
-
-
 @dataclass(frozen=True, slots=True)
 class Period:
     kind: str  # WEEK or MONTH
     key: str  # "2026-W21" or "2026-05"
     start: dt.date  # first calendar day
     end: dt.date  # last calendar day
-    papers: Ranked  # every paper first listed in the period, ranked
+    papers: SortedOnRead  # every paper first listed in the period, ranked when read (`given`: newest first)
     days: tuple[tuple[dt.date, int], ...]  # its listing days (ascending) with their new papers
     running: bool  # no listing day after it yet: the page says "so far"
 
@@ -154,6 +124,9 @@ def build_periods(
         """Most upvoted first; ties: the newer paper first, then the lower id."""
         return (-(paper.upvotes or 0), newer_first[paper.listing_days[0]], paper.arxiv_id)
 
+    def ranked(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
+        return tuple(sorted(papers, key=ranking))
+
     periods = []
     for key in sorted(groups):  # "YYYY-Www" and "YYYY-MM" sort in time order
         day_groups = groups[key]
@@ -164,7 +137,7 @@ def build_periods(
                 key=key,
                 start=start,
                 end=end,
-                papers=Ranked(tuple(chain.from_iterable(group for _, group in day_groups)), ranking),
+                papers=SortedOnRead(tuple(chain.from_iterable(group for _, group in day_groups)), ranked),
                 days=tuple(sorted((day, len(group)) for day, group in day_groups)),
                 running=newest_day is None or newest_day <= end,
             )

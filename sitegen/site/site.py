@@ -6,9 +6,8 @@ Pure: the build tags the papers (rules/tag_all.py) and hands the tags in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import overload
 
 from sitegen.config.load import Config
 from sitegen.config.topics import TopicConfig
@@ -46,35 +45,6 @@ def newest_day_then_upvotes(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
     only the order within a page follows the upvotes.
     """
     return tuple(sorted(papers, key=lambda paper: (-paper.first_day.toordinal(), *_by_upvotes(paper))))
-
-
-class NewestDayThenUpvotes(Sequence[Paper]):
-    """`newest_day_then_upvotes(papers)`, sorted when a page first shows it: a plan makes one per
-    topic chunk (3,000 at 100,000 papers with 30 topics), and a daily build renders few of them."""
-
-    __slots__ = ("_papers", "_sorted")
-
-    def __init__(self, papers: tuple[Paper, ...]) -> None:
-        self._papers = papers
-        self._sorted: tuple[Paper, ...] | None = None
-
-    def _order(self) -> tuple[Paper, ...]:
-        if self._sorted is None:
-            self._sorted = newest_day_then_upvotes(self._papers)
-        return self._sorted
-
-    @overload
-    def __getitem__(self, index: int) -> Paper: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Paper, ...]: ...
-    def __getitem__(self, index: int | slice) -> Paper | tuple[Paper, ...]:
-        return self._order()[index]
-
-    def __len__(self) -> int:
-        return len(self._papers)
-
-    def __iter__(self) -> Iterator[Paper]:
-        return iter(self._order())
 
 
 def build_model(

@@ -132,6 +132,13 @@ def test_a_paper_without_words_has_no_related_papers_and_breaks_nothing() -> Non
     assert related["2603.00099"] == () and related["2603.00009"]
 
 
+def test_an_archive_without_a_single_word_has_no_related_papers() -> None:
+    # The first day of a new fork can hold one paper with an empty abstract and a title of no
+    # word the index keeps: no related lists, and no error that stops the build.
+    papers = [Paper(arxiv_id="2603.00099", title="", abstract="", authors=(), listing_days=(DAY,))]
+    assert related_papers(papers) == {"2603.00099": ()}
+
+
 def test_days_split_between_two_processes_give_the_same_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     papers = [_paper(number, number // 3, ("lora", "moe", "fish")[number % 3]) for number in range(60)]
     papers.sort(key=lambda p: (p.first_day, p.arxiv_id))

@@ -84,6 +84,8 @@ def count_rows(
     papers = len(abstract_words)
     if not papers:
         return []
+    if not term_ids.size:  # no paper has a word (an archive of one paper with an empty abstract)
+        return [(np.zeros(0, np.int64), np.zeros(0, np.int32))] * papers
     lengths = np.stack([abstract_words, title_words], axis=1).ravel().astype(np.int64)
     tokens = int(lengths.sum())
     # Every token as one number, row * width + column, then each title token once more (it counts

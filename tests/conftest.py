@@ -37,6 +37,16 @@ any = ["agent"]
 """
 
 
+def published_files(output: Path) -> dict[str, bytes]:
+    """The files of a built site that must equal a clean build's: not the search index's chunks
+    (it brings its own up to date) nor sitegen's own state files."""
+    return {
+        path.relative_to(output).as_posix(): path.read_bytes()
+        for path in output.rglob("*")
+        if path.is_file() and not path.relative_to(output).as_posix().startswith(("search/index", ".sitegen-"))
+    }
+
+
 def write_config(site: Path, hf_base_url: str, *, topics: str = DEFAULT_TOPICS, extra: str = "") -> Path:
     """A config in `site/` whose theme is the repository's own templates and static files."""
     site.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import write_config
+from conftest import published_files, write_config
 
 from sitegen.build import build
 from sitegen.config.load import load_config
@@ -181,28 +181,18 @@ def test_a_broken_template_is_a_clear_error_naming_it(site: Path) -> None:
         build(load_config(site, environ={}))
 
 
-def _site_files(output: Path) -> dict[str, bytes]:
-    """The published files (not the search index, which brings its own chunks up to date, nor
-    sitegen's own state files)."""
-    return {
-        path.relative_to(output).as_posix(): path.read_bytes()
-        for path in output.rglob("*")
-        if path.is_file() and not path.relative_to(output).as_posix().startswith(("search/index", ".sitegen-"))
-    }
-
-
 def test_an_upvote_change_in_an_old_day_rewrites_the_pages_that_show_it_and_no_others(site: Path, tmp_path: Path) -> None:
     config = load_config(site, environ={})
     build(config)
     output = config.build.output
-    before = _site_files(output)
+    before = published_files(output)
     store = Store(config.store.path)
     old_day = _day(3)  # Thursday 5 March, in week W10, which has ended
     target = next(p for p in store.papers().values() if p.first_day == old_day and p.organization is None)
     store.add_listing(DayListing("huggingface", old_day, (dataclasses.replace(target, upvotes=99),)))
 
     second = build(load_config(site, environ={}))
-    after = _site_files(output)
+    after = published_files(output)
     changed = {path for path, content in after.items() if before.get(path) != content}
     # Exactly the files whose bytes changed are written, and they are those that show the count.
     assert set(second.write.written) == changed
@@ -219,7 +209,7 @@ def test_an_upvote_change_in_an_old_day_rewrites_the_pages_that_show_it_and_no_o
     assert second.write.rendered < 20
     # And the result is what a clean build of the same store makes.
     fresh = build(load_config(site, environ={}), tmp_path / "fresh")
-    assert _site_files(fresh.output) == after
+    assert published_files(fresh.output) == after
 
 
 def test_a_base_url_from_the_environment_that_changes_rewrites_every_page_that_shows_it(site: Path, tmp_path: Path) -> None:
@@ -228,8 +218,8 @@ def test_a_base_url_from_the_environment_that_changes_rewrites_every_page_that_s
     build(load_config(site, environ={"GITHUB_REPOSITORY": "alice/feeds"}))
     renamed = load_config(site, environ={"GITHUB_REPOSITORY": "alice/papers"})
     build(renamed)
-    incremental = _site_files(renamed.build.output)
+    incremental = published_files(renamed.build.output)
     assert "alice.github.io/papers/papers/2603.00000/" in incremental["papers/2603.00000/index.html"].decode()
     fresh = build(renamed, output=tmp_path / "fresh")
     assert fresh.write.written
-    assert incremental == _site_files(tmp_path / "fresh")
+    assert incremental == published_files(tmp_path / "fresh")

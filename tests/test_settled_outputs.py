@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import write_config
+from conftest import published_files, write_config
 
 from sitegen.build import build
 from sitegen.config.load import load_config
@@ -49,24 +49,16 @@ def site(tmp_path: Path) -> Path:
     return config
 
 
-def _site_files(output: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(output).as_posix(): path.read_bytes()
-        for path in output.rglob("*")
-        if path.is_file() and not path.relative_to(output).as_posix().startswith(("search/index", ".sitegen-"))
-    }
-
-
 def _equals_a_clean_build(config: Path, tmp_path: Path) -> None:
     output = load_config(config, environ={}).build.output
     fresh = build(load_config(config, environ={}), tmp_path / "fresh")
-    assert _site_files(fresh.output) == _site_files(output)
+    assert published_files(fresh.output) == published_files(output)
 
 
 def _built(config: Path) -> tuple[Path, dict[str, bytes]]:
     build(load_config(config, environ={}))
     output = load_config(config, environ={}).build.output
-    return output, _site_files(output)
+    return output, published_files(output)
 
 
 def test_a_day_in_a_new_week_keeps_the_older_days_topic_chunks_and_weeks_unkeyed(site: Path, tmp_path: Path) -> None:
@@ -86,7 +78,7 @@ def test_a_day_in_a_new_week_keeps_the_older_days_topic_chunks_and_weeks_unkeyed
         + 2  # weeks 10 and 11 (week 12 links the new week 13)
     )
     assert daily.write.settled == kept
-    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    changed = {path for path, content in published_files(output).items() if before.get(path) != content}
     assert set(daily.write.written) == changed
     assert {"days/2026-03-21/index.html", "days/2026-03-23/index.html", "weeks/2026-W12/index.html"} <= changed
     assert not changed & {"days/2026-03-20/index.html", "weeks/2026-W11/index.html", "topics/agent/page/1/index.html"}
@@ -107,7 +99,7 @@ def test_a_change_in_an_old_day_keeps_only_what_comes_before_it(site: Path, tmp_
         + 9  # the pages of days 0 to 8 (day 9 links day 10)
         + 2 * (per_topic_before // PAGE_SIZE - 1)  # topic chunks whose next chunk is older than day 10 too
     )  # and no week: week 10 links week 11, which holds day 10
-    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    changed = {path for path, content in published_files(output).items() if before.get(path) != content}
     assert set(again.write.written) == changed
     assert {"days/2026-03-12/index.html", "weeks/2026-W11/index.html", "months/2026-03/index.html"} <= changed
     _equals_a_clean_build(site, tmp_path)
@@ -143,7 +135,7 @@ def test_an_organization_getting_its_page_replans_only_the_pages_that_show_its_p
 
     daily = build(load_config(site, environ={}))
 
-    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    changed = {path for path, content in published_files(output).items() if before.get(path) != content}
     assert set(daily.write.written) == changed
     # Its older papers' pages, days, topic chunks and weeks now link its page ...
     for path in ("papers/2603.00006/index.html", "papers/2603.00036/index.html", "days/2026-03-04/index.html"):

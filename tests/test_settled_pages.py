@@ -11,7 +11,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from conftest import write_config
+from conftest import published_files, write_config
 
 from sitegen.build import SEARCH_STATE, build
 from sitegen.config.load import load_config
@@ -58,15 +58,6 @@ def site(tmp_path: Path) -> Path:
     return config
 
 
-def _site_files(output: Path) -> dict[str, bytes]:
-    """The published files (not the search index's chunks, nor sitegen's own state)."""
-    return {
-        path.relative_to(output).as_posix(): path.read_bytes()
-        for path in output.rglob("*")
-        if path.is_file() and not path.relative_to(output).as_posix().startswith(("search/index", ".sitegen-"))
-    }
-
-
 def _add(config: Path, day: int, papers: list[Paper]) -> None:
     Store(config.parent / "data").add_listing(DayListing("huggingface", _day(day), tuple(papers)))
 
@@ -74,7 +65,7 @@ def _add(config: Path, day: int, papers: list[Paper]) -> None:
 def _equals_a_clean_build(config: Path, tmp_path: Path) -> None:
     output = load_config(config, environ={}).build.output
     fresh = build(load_config(config, environ={}), tmp_path / "fresh")
-    assert _site_files(fresh.output) == _site_files(output)
+    assert published_files(fresh.output) == published_files(output)
 
 
 def test_a_new_day_keeps_every_older_paper_page_unkeyed_and_equals_a_clean_build(site: Path, tmp_path: Path) -> None:
@@ -95,7 +86,7 @@ def test_a_new_day_keeps_every_older_paper_page_unkeyed_and_equals_a_clean_build
 def test_a_change_in_an_old_day_plans_again_from_that_day_on(site: Path, tmp_path: Path) -> None:
     build(load_config(site, environ={}))
     output = load_config(site, environ={}).build.output
-    before = _site_files(output)
+    before = published_files(output)
     store = Store(site.parent / "data")
     target = store.papers()["2603.00010"]  # day 3
     store.add_listing(DayListing("huggingface", target.first_day, (dataclasses.replace(target, upvotes=99),)))
@@ -106,7 +97,7 @@ def test_a_change_in_an_old_day_plans_again_from_that_day_on(site: Path, tmp_pat
     # before); from day 3 on every paper page is keyed, and the target's is rewritten.
     # (and the day pages of days 0 and 1, whose next day is before day 3).
     assert second.write.settled == 3 * PER_DAY + 2
-    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    changed = {path for path, content in published_files(output).items() if before.get(path) != content}
     assert "papers/2603.00010/index.html" in changed and set(second.write.written) == changed
     _equals_a_clean_build(site, tmp_path)
 
@@ -114,13 +105,13 @@ def test_a_change_in_an_old_day_plans_again_from_that_day_on(site: Path, tmp_pat
 def test_an_organization_getting_its_page_rewrites_its_older_papers_pages(site: Path, tmp_path: Path) -> None:
     build(load_config(site, environ={}))
     output = load_config(site, environ={}).build.output
-    before = _site_files(output)
+    before = published_files(output)
     # A third Beta Lab paper: the organization now has a page, which its older papers link to.
     _add(site, DAYS, [_paper(100, DAYS, organization="Beta Lab")])
 
     build(load_config(site, environ={}))
 
-    changed = {path for path, content in _site_files(output).items() if before.get(path) != content}
+    changed = {path for path, content in published_files(output).items() if before.get(path) != content}
     assert {"papers/2603.00006/index.html", "papers/2603.00015/index.html"} <= changed
     assert b'href="../../orgs/beta-lab/"' in (output / "papers/2603.00006/index.html").read_bytes()
     _equals_a_clean_build(site, tmp_path)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from conftest import write_config
+from conftest import published_files, write_config
 
 from sitegen.build import build
 from sitegen.config.load import load_config
@@ -54,17 +54,9 @@ def _add_day(site: Path) -> None:
     Store(site.parent / "data").add_listing(DayListing("huggingface", FIRST_DAY + dt.timedelta(days=9), (_paper(50, 9),)))
 
 
-def _site_files(output: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(output).as_posix(): path.read_bytes()
-        for path in output.rglob("*")
-        if path.is_file() and not path.relative_to(output).as_posix().startswith(("search/index", ".sitegen-"))
-    }
-
-
 def _equals_a_clean_build(site: Path, tmp_path: Path) -> None:
     fresh = build(load_config(site, environ={}), tmp_path / "fresh")
-    assert _site_files(fresh.output) == _site_files(load_config(site, environ={}).build.output)
+    assert published_files(fresh.output) == published_files(load_config(site, environ={}).build.output)
 
 
 def _listed(site: Path) -> tuple[Store, dict[str, Paper]]:

@@ -138,3 +138,12 @@ def test_strict_decoder_round_trips_every_field(tmp_path: Path) -> None:
     assert all(getattr(full, f.name) not in (None, ()) for f in dataclasses.fields(Paper))
     content = dump_json({"schema": 1, "day": "2025-04-01", "papers": {full.arxiv_id: paper_to_json(full)}})
     assert decode_day_file(content) == [full]
+
+
+def test_a_store_path_names_the_day_its_file_holds_and_nothing_else(tmp_path: Path) -> None:
+    # The daily build keeps every page made only of papers before the first changed day file.
+    store = Store(tmp_path)
+    day = dt.date(2027, 1, 3)
+    assert Store.day_of_file(store.day_file(day).relative_to(tmp_path).as_posix()) == day
+    for other in ("sources/huggingface.json", "papers/2027/notes.txt", "papers/2026/2027-01-03.json", "papers/2027-01-03.json"):
+        assert Store.day_of_file(other) is None

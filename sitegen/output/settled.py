@@ -26,9 +26,7 @@ from sitegen.output.build_cache import BuildCache, PaperPages
 from sitegen.output.writer import SiteWriter
 from sitegen.site.pages import RelatedLists, Unchanged
 from sitegen.store.models import Paper
-
-# The folder of the store holding the day files (store/store.py: papers/YYYY/YYYY-MM-DD.json).
-DAY_FILES = "papers"
+from sitegen.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -131,13 +129,12 @@ def first_changed_day(
         return None  # a paper left the store: the pages it was on are not known
     days = [papers[arxiv_id].first_day for arxiv_id, version in versions.items() if last_versions.get(arxiv_id) != version]
     for path in changed_files:
-        folder, _, name = path.partition("/")
-        if folder != DAY_FILES:
-            continue  # ledgers, week rankings: they hold no paper
-        try:
-            days.append(dt.date.fromisoformat(name.rpartition("/")[2].removesuffix(".json")))
-        except ValueError:
-            return None
+        day = Store.day_of_file(path)
+        if day is not None:
+            days.append(day)
+        elif path.partition("/")[0] == "papers":
+            return None  # a file among the day files that names no day
+        # else a ledger or the week rankings: they hold no paper
     return min(days, default=dt.date.max)
 
 

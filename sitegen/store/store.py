@@ -55,6 +55,20 @@ class Store:
     def day_file(self, day: dt.date) -> Path:
         return self.papers_dir / f"{day.year:04d}" / f"{day.isoformat()}.json"
 
+    @staticmethod
+    def day_of_file(relative: str) -> dt.date | None:
+        """The day a store path (relative to the store, "/"-separated) holds papers of, the
+        inverse of `day_file`; None for a path that is no day file (a ledger, week rankings)."""
+        folder, _, rest = relative.partition("/")
+        year, _, name = rest.partition("/")
+        if folder != "papers" or not name.endswith(".json"):
+            return None
+        try:
+            day = dt.date.fromisoformat(name.removesuffix(".json"))
+        except ValueError:
+            return None
+        return day if year == f"{day.year:04d}" else None
+
     def papers(self) -> dict[str, Paper]:
         """Every stored paper by arXiv id (loaded once, then kept in memory)."""
         if self._papers is None:

@@ -24,6 +24,7 @@ import numpy as np
 import orjson
 
 from sitegen.forkpool import default_workers, fork_map
+from sitegen.search.csr import Csr, pair_products
 from sitegen.search.text import Vocabulary, terms
 from sitegen.store.models import Paper
 from sitegen.text.readable import readable
@@ -50,8 +51,12 @@ class Related:
 
 def word_counts(papers: Sequence[Paper]) -> tuple[list[str], sparse.csr_matrix]:
     """The vocabulary (sorted) and each paper's word counts (title words twice) as rows over it."""
-    from scipy import sparse
+    words, counts = count_words(papers)
+    return words, counts.to_scipy()
 
+
+def count_words(papers: Sequence[Paper]) -> tuple[list[str], Csr]:
+    """`word_counts` without SciPy: the same arrays."""
     vocabulary = Vocabulary()
     term_ids, title_words, abstract_words = array("i"), array("i"), array("i")
     for paper in papers:
@@ -73,7 +78,7 @@ def word_counts(papers: Sequence[Paper]) -> tuple[list[str], sparse.csr_matrix]:
     indptr = np.r_[0, np.cumsum([len(columns) for columns, _ in rows])].astype(np.int64)
     indices = np.concatenate([columns for columns, _ in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
     data = np.concatenate([counted for _, counted in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
-    return words.tolist(), sparse.csr_matrix((data, indices, indptr), shape=(len(papers), len(words)))
+    return words.tolist(), Csr(indptr, indices, data, len(words))
 
 
 def count_rows(
@@ -188,6 +193,7 @@ def _related_days(span: tuple[int, int]) -> bytes:
     shared = _SHARED
     assert shared is not None
     papers, wanted, matrix = shared.papers, shared.wanted, shared.matrix
+    rows = Csr.of(matrix)
     first = shared.days[span[0]][0] if span[0] < len(shared.days) else len(papers)
     # The papers listed before the first day, as the days before would have counted them (the
     # weights' structure says which paper has which word: no weight is zero).
@@ -198,14 +204,14 @@ def _related_days(span: tuple[int, int]) -> bytes:
         todo = [row for row in range(start, end) if wanted is None or papers[row].arxiv_id in wanted]
         if todo:
             idf = np.log(1 + (end - df + 0.5) / (df + 0.5))
-            query = queries(matrix, todo, idf, df, end)
-            scores = (query @ _listed_so_far(shared.by_term, query, df)).tocsr()
-            for row, picked in zip(todo, best_of(scores, todo, query, matrix), strict=True):
+            query = queries(rows, todo, idf, df, end)
+            scores = (query.to_scipy() @ _listed_so_far(shared.by_term, query, df)).tocsr()
+            for row, picked in zip(todo, best_of(Csr.of(scores), todo, query, rows), strict=True):
                 result[papers[row].arxiv_id] = [[column, [shared.words[t] for t in shares]] for column, shares in picked]
     return orjson.dumps(result)
 
 
-def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.ndarray) -> sparse.csr_matrix:
+def _listed_so_far(by_term: sparse.csr_matrix, query: Csr, df: np.ndarray) -> sparse.csr_matrix:
     """The rows of `by_term` the queries use, each cut to the papers listed so far: a term's
     papers are ascending, and the first df[term] of them are those. Without the cut a day's
     products would also score every later paper (and the whole build grow with the square of
@@ -223,26 +229,26 @@ def _listed_so_far(by_term: sparse.csr_matrix, query: sparse.csr_matrix, df: np.
 
 def weights(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     """Rows of BM25-saturated counts, each scaled to length 1."""
-    from scipy import sparse
+    return weigh(Csr.of(counts)).to_scipy()
 
-    counts = counts.astype(np.float64)
-    lengths = np.asarray(counts.sum(axis=1)).ravel()
-    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+
+def weigh(counts: Csr) -> Csr:
+    """`weights` without SciPy: the same values."""
+    data = counts.data.astype(np.float64)
+    rows = np.repeat(np.arange(counts.height), np.diff(counts.indptr))
+    # Sums of whole numbers: exact in any order.
+    lengths = np.bincount(rows, weights=data, minlength=counts.height)
     norm = K1 * (1 - B + B * lengths[rows] / LENGTH)
-    values = counts.data * (K1 + 1) / (counts.data + norm)
+    values = data * (K1 + 1) / (data + norm)
     # Per-row sums that also hold for rows without words (a paper with an empty abstract).
-    sizes = np.sqrt(np.bincount(rows, weights=values * values, minlength=counts.shape[0]))
+    sizes = np.sqrt(np.bincount(rows, weights=values * values, minlength=counts.height))
     sizes[sizes == 0] = 1.0
-    return sparse.csr_matrix(
-        (values / sizes[rows], counts.indices.astype(np.int64), counts.indptr.astype(np.int64)), shape=counts.shape
-    )
+    return Csr(counts.indptr.astype(np.int64), counts.indices.astype(np.int64), values / sizes[rows], counts.width)
 
 
-def queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> sparse.csr_matrix:
+def queries(matrix: Csr, rows: list[int], idf: np.ndarray, df: np.ndarray, papers: int) -> Csr:
     """Each paper's strongest words, weighted by idf squared (over the papers so far)."""
-    from scipy import sparse
-
-    picked = matrix[rows]
+    picked = matrix.rows(rows)
     owner = np.repeat(np.arange(len(rows)), np.diff(picked.indptr))
     columns, values = picked.indices.astype(np.int64), picked.data
     useful = (df[columns] >= 2) & (df[columns] <= max(COMMON_FLOOR, COMMON * papers))
@@ -258,12 +264,10 @@ def queries(matrix: sparse.csr_matrix, rows: list[int], idf: np.ndarray, df: np.
     order = np.lexsort((columns, owner))
     owner, columns, values = owner[order], columns[order], values[order]
     indptr = np.searchsorted(owner, np.arange(len(rows) + 1))
-    return sparse.csr_matrix((values * idf[columns] ** 2, columns, indptr.astype(np.int64)), shape=(len(rows), matrix.shape[1]))
+    return Csr(indptr.astype(np.int64), columns, values * idf[columns] ** 2, matrix.width)
 
 
-def best_of(
-    scores: sparse.csr_matrix, todo: list[int], query: sparse.csr_matrix, matrix: sparse.csr_matrix
-) -> list[list[tuple[int, list[int]]]]:
+def best_of(scores: Csr, todo: list[int], query: Csr, matrix: Csr) -> list[list[tuple[int, list[int]]]]:
     """For each query row: its RELATED most similar papers, each with the SHARED_SHOWN words
     that add most to the similarity (as word numbers)."""
     pairs: list[tuple[int, int]] = []  # (query row, paper)
@@ -286,11 +290,9 @@ def best_of(
         return picked
     left, right = zip(*pairs, strict=True)
     # Each shared word's part of the similarity: the query's weight times the paper's.
-    products = query[list(left)].multiply(matrix[list(right)]).tocsr()
-    products.sort_indices()
-    owner = np.repeat(np.arange(len(pairs)), np.diff(products.indptr))
-    order = np.lexsort((products.indices, -products.data, owner))
-    owner, shared_words = owner[order], products.indices[order]
+    owner, columns, products = pair_products(query, list(left), matrix, list(right))
+    order = np.lexsort((columns, -products, owner))
+    owner, shared_words = owner[order], columns[order]
     rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
     kept = rank < SHARED_SHOWN
     owner, shared_words = owner[kept].tolist(), shared_words[kept].tolist()

@@ -22,6 +22,7 @@ import msgspec
 import numpy as np
 import orjson
 
+from sitegen.search.csr import Csr, spans
 from sitegen.store.files import atomic_write
 
 if TYPE_CHECKING:  # SciPy is imported by the functions that use it: a build that computes no
@@ -63,11 +64,17 @@ class Segment:
         """Rows [begin, end) of a weights matrix whose columns are `terms` (sorted), as papers
         numbered from `first`; without ids, digests and lists yet (see `with_papers`)."""
         by_word = matrix[begin:end].tocsc()  # row indices come out ascending within a column
+        return cls.of_words(Csr(by_word.indptr.astype(np.int64), by_word.indices, by_word.data, end - begin), terms, first)
+
+    @classmethod
+    def of_words(cls, by_word: Csr, terms: np.ndarray, first: int) -> Segment:
+        """`of_rows` from the weights by word (a row per term of `terms`, its papers ascending:
+        the transpose of the papers' rows), as papers numbered from `first`."""
         counts = np.diff(by_word.indptr)
         present = np.flatnonzero(counts)
         return cls(
             first,
-            first + (end - begin),
+            first + by_word.width,
             terms[present] if len(present) else _NO_WORDS,
             np.r_[0, np.cumsum(counts[present])].astype(np.int64),
             (by_word.indices.astype(np.int64) + first).astype(np.int32),
@@ -231,11 +238,9 @@ def word_frequencies(segments: Sequence[Segment], words: np.ndarray) -> np.ndarr
     return df
 
 
-def gather(segments: Sequence[Segment], words: np.ndarray, rows: np.ndarray, height: int, papers: int) -> sparse.csr_matrix:
+def gather(segments: Sequence[Segment], words: np.ndarray, rows: np.ndarray, height: int, papers: int) -> Csr:
     """A (height x papers) matrix whose row rows[i] holds the postings of words[i] over every
     segment (papers ascending, as the segments follow each other), other rows empty."""
-    from scipy import sparse
-
     keys, columns, values = [], [], []
     for segment in segments:
         found, at = segment.find(words)
@@ -243,16 +248,16 @@ def gather(segments: Sequence[Segment], words: np.ndarray, rows: np.ndarray, hei
             continue
         starts = segment.ptr[at[found]]
         lengths = segment.ptr[at[found] + 1] - starts
-        take = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+        take = spans(starts, lengths)
         keys.append(np.repeat(rows[found], lengths))
         columns.append(segment.papers[take].astype(np.int64))
         values.append(segment.weights[take].astype(np.float64))
     if not keys:
-        return sparse.csr_matrix((height, papers), dtype=np.float64)
+        return Csr.empty(height, papers)
     key, column, value = np.concatenate(keys), np.concatenate(columns), np.concatenate(values)
     order = np.argsort(key, kind="stable")  # segments are in paper order: papers stay ascending
     indptr = np.r_[0, np.cumsum(np.bincount(key, minlength=height))].astype(np.int64)
-    return sparse.csr_matrix((value[order], column[order], indptr), shape=(height, papers))
+    return Csr(indptr, column[order], value[order], papers)
 
 
 def merge(segments: Sequence[Segment]) -> Segment:

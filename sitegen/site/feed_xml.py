@@ -1,12 +1,21 @@
-"""RSS 2.0 and Atom 1.0 documents of one channel, via feedgen.
+"""RSS 2.0 and Atom 1.0 documents of one channel: the channel via feedgen, the items as text.
 
-feedgen's gotchas, handled here: entries are appended to a list already sorted newest first;
-every timestamp is set explicitly (feedgen would otherwise use "now"); the RSS channel <link>
-is the last link() call, so the self link comes first and the page last; the generator is set.
+A feed's channel (title, links, dates, icon) is made by feedgen, with no items; the items are
+written here as the text feedgen and lxml would write for them (its element order, libxml2's
+escaping and pretty-printing), and put in before the channel's closing tags. feedgen builds an
+lxml tree of every item and serializes it again for each feed, which made most of a daily build's
+feed time; writing an item is a few string operations. tests/test_feed_xml.py checks the bytes
+against feedgen's for real and hostile items.
+
+feedgen's gotchas, handled here: every timestamp is set explicitly (feedgen would otherwise use
+"now"); the RSS channel <link> is the last link() call, so the self link comes first and the
+page last; the generator is set. feedgen's Atom entry drops a link's rel and type (it reads them
+from the element it just made): the entry's link is written the same way, so the bytes stay.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
@@ -16,17 +25,21 @@ from sitegen.site.feed_channel import Channel, updated
 from sitegen.site.feed_items import FeedItem
 
 Entry = tuple[FeedItem, str]  # an item and its body for this feed (FeedItem.html(slug))
+# What closes an empty channel as feedgen writes it: the items go in before it.
+_CLOSING = {"rss": b"  </channel>\n</rss>\n", "atom": b"</feed>\n"}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def render_rss_and_atom(channel: Channel, entries: Sequence[Entry]) -> dict[str, bytes]:
-    """Both documents from one generator: the entries are built once, only the links differ."""
+    """Both documents from one channel generator: only the links differ."""
     fg = _generator(channel, entries)
     # Atom first: image() would also give Atom a <logo>, which should be a wide banner.
     _set_links(fg, channel, "atom")
-    atom = fg.atom_str(pretty=True)
+    atom = _document("atom", fg.atom_str(pretty=True), entries)
     _set_links(fg, channel, "rss")
     fg.image(url=channel.image_url, title=channel.title, link=channel.page_url)
-    return {"rss": fg.rss_str(pretty=True), "atom": atom}
+    return {"rss": _document("rss", fg.rss_str(pretty=True), entries), "atom": atom}
 
 
 def render_xml(kind: str, channel: Channel, entries: Sequence[Entry]) -> bytes:
@@ -35,8 +48,84 @@ def render_xml(kind: str, channel: Channel, entries: Sequence[Entry]) -> bytes:
     _set_links(fg, channel, kind)
     if kind == "rss":
         fg.image(url=channel.image_url, title=channel.title, link=channel.page_url)
-        return fg.rss_str(pretty=True)
-    return fg.atom_str(pretty=True)
+        return _document("rss", fg.rss_str(pretty=True), entries)
+    return _document("atom", fg.atom_str(pretty=True), entries)
+
+
+def _document(kind: str, channel: bytes, entries: Sequence[Entry]) -> bytes:
+    """The empty channel's document with the entries put in before its closing tags."""
+    closing = _CLOSING[kind]
+    if not channel.endswith(closing):
+        raise AssertionError(f"feedgen wrote an empty {kind} channel that does not end in {closing!r}")
+    write = rss_item if kind == "rss" else atom_entry
+    items = "".join([write(item, html) for item, html in entries]).encode("utf-8")
+    return b"".join((channel[: -len(closing)], items, closing))
+
+
+def rss_item(item: FeedItem, html: str) -> str:
+    """One <item> of an RSS channel, as feedgen writes it (the dc extension's creator last)."""
+    parts = [
+        f"    <item>\n      {_text('title', item.title)}\n      <link>{_escape(item.url)}</link>\n",
+        f"      {_text('description', html)}\n",
+        f'      <guid isPermaLink="true">{_escape(item.id)}</guid>\n',
+    ]
+    for topic in item.topics:
+        domain = f' domain="{_attribute(topic.url)}"' if topic.url else ""
+        parts.append(f"      <category{domain}>{_escape(topic.title)}</category>\n")
+    parts.append(f"      <pubDate>{_rfc2822(item.date)}</pubDate>\n")
+    parts.append(f"      {_text('dc:creator', ', '.join(item.authors) or 'Unknown')}\n    </item>\n")
+    return "".join(parts)
+
+
+def atom_entry(item: FeedItem, html: str) -> str:
+    """One <entry> of an Atom feed, as feedgen writes it (the dc extension's creator last)."""
+    date = item.date.isoformat()
+    parts = [f"  <entry>\n    <id>{_escape(item.id)}</id>\n    {_text('title', item.title)}\n    <updated>{date}</updated>\n"]
+    parts += [f"    <author>\n      <name>{_escape(name)}</name>\n    </author>\n" for name in item.authors if name]
+    parts.append(f'    <content type="html">{_escape(html)}</content>\n' if html else '    <content type="html"/>\n')
+    parts.append(f'    <link href="{_attribute(item.url)}"/>\n')
+    for topic in item.topics:
+        scheme = f' scheme="{_attribute(topic.url)}"' if topic.url else ""
+        label = f' label="{_attribute(topic.title)}"' if topic.title else ""
+        parts.append(f'    <category term="{_attribute(topic.slug)}"{scheme}{label}/>\n')
+    parts.append(f"    <published>{date}</published>\n")
+    parts.append(f"    {_text('dc:creator', ', '.join(item.authors) or 'Unknown')}\n  </entry>\n")
+    return "".join(parts)
+
+
+def _text(name: str, text: str) -> str:
+    """An element holding text; empty text is an empty pair of tags, as lxml writes it."""
+    return f"<{name}>{_escape(text)}</{name}>"
+
+
+def _escape(text: str) -> str:
+    """Text content as libxml2 escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _attribute(value: str) -> str:
+    """An attribute value (in double quotes) as libxml2 escapes it."""
+    value = _escape(value)
+    for char, reference in _ATTRIBUTE_REFERENCES:
+        if char in value:
+            value = value.replace(char, reference)
+    return value
+
+
+_ATTRIBUTE_REFERENCES = (('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+
+
+def _rfc2822(moment: dt.datetime) -> str:
+    """feedgen's RFC 2822 date ('%a, %d %b %Y %H:%M:%S %z' in the C locale), without the locale."""
+    return f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment:%Y %H:%M:%S %z}"
 
 
 def _set_links(fg: FeedGenerator, channel: Channel, kind: str) -> None:
@@ -47,6 +136,7 @@ def _set_links(fg: FeedGenerator, channel: Channel, kind: str) -> None:
 
 
 def _generator(channel: Channel, entries: Sequence[Entry]) -> FeedGenerator:
+    """The channel without its items (they are written by rss_item and atom_entry)."""
     newest = updated([item for item, _ in entries])
     fg = FeedGenerator()
     fg.load_extension("dc")
@@ -60,28 +150,7 @@ def _generator(channel: Channel, entries: Sequence[Entry]) -> FeedGenerator:
     fg.updated(newest)
     fg.lastBuildDate(newest)
     fg.pubDate(newest)
-    for item, html in entries:
-        _add_entry(fg, item, html)
     return fg
-
-
-def _add_entry(fg: FeedGenerator, item: FeedItem, html: str) -> None:
-    entry = fg.add_entry(order="append")
-    entry.id(item.id)
-    entry.guid(item.id, permalink=True)
-    entry.title(item.title)
-    entry.link(href=item.url, rel="alternate", type="text/html")
-    if item.authors:
-        # One call with the whole list: feedgen re-checks every author on each call.
-        entry.author([{"name": name} for name in item.authors])
-    # RSS 2.0's <author> must be an e-mail address; the names go in Dublin Core's creator.
-    entry.dc.dc_creator(", ".join(item.authors) or "Unknown")
-    # In RSS this becomes <description>, in Atom <content type="html">: one copy of the body each.
-    entry.content(html, type="html")
-    for topic in item.topics:
-        entry.category(term=topic.slug, label=topic.title, scheme=topic.url)
-    entry.published(item.date)
-    entry.updated(item.date)
 
 
 _MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}

@@ -75,7 +75,11 @@ class FieldMatcher:
         self.direct = frozenset(direct)
         self.short_prefixes = any(len(group) == 1 for group in self.prefixes)
         self.indexed = bool(self.exact or self.prefixes)
-        self.confirmers = {unit.id: _confirmer(unit.term) for unit in units}
+        # Each unit's regex is compiled the first time a paper needs it confirmed: a daily build
+        # tags a few dozen papers, which confirm a few units, and compiling all of them (some
+        # 400 with 30 topics) took longer than tagging the day.
+        self.terms = {unit.id: unit.term for unit in units}
+        self.confirmers: dict[int, tuple[int, Callable[[str], object], tuple[bytes, ...]]] = {}
         self.timeouts: dict[int, int] = {}  # unit id -> searches that ran out of time
         self.abandoned: set[int] = set()  # units that timed out MAX_TIMEOUTS times
         # The memo: every token met so far; for the interesting ones, what they open and close.
@@ -135,7 +139,10 @@ class FieldMatcher:
             if unit_id in self.abandoned:
                 skipped.add(unit_id)
                 continue
-            kind, search, middle = self.confirmers[unit_id]
+            confirmer = self.confirmers.get(unit_id)
+            if confirmer is None:
+                confirmer = self.confirmers[unit_id] = _confirmer(self.terms[unit_id])
+            kind, search, middle = confirmer
             # Inner words of a longer phrase must occur somewhere: a substring test in C.
             if middle and not all(word in folded for word in middle):
                 continue

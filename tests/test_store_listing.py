@@ -18,9 +18,10 @@ from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.errors import StoreError
 from sitegen.output.inputs import store_stamps
-from sitegen.output.store_cache import STORE_CACHE_NAME, read_store_cache
+from sitegen.output.store_cache import STORE_CACHE_NAME, plain_records, read_store_cache
 from sitegen.store import Store
-from sitegen.store.listed import ListedPaper
+from sitegen.store.day_file import PlainOrganizationRecord
+from sitegen.store.listed import ListedPaper, ListedRecord, StrictListedRecord
 from sitegen.store.models import DayListing, Organization, Paper
 
 FIRST_DAY = dt.date(2026, 3, 2)
@@ -133,3 +134,34 @@ def test_records_of_another_format_are_named_as_such(site: Path) -> None:
     path = load_config(site, environ={}).build.output / STORE_CACHE_NAME
     path.write_bytes(msgspec.msgpack.encode({"format": 99, "files": {"x": 1}}))
     assert "it has format 99, this sitegen writes 1" in (read_store_cache(path.parent).warning or "")
+
+
+@pytest.mark.parametrize(
+    ("title", "plain"),
+    [
+        ("Diffusion models, plain ASCII", True),
+        ("Études of diffusion\u00a0models, 中文 and emoji \U0001f600", True),
+        ("Diffusion\x1b[2J models", False),
+        ("Études of diffusion\x1b[2J models", False),  # the same, in a text that is not ASCII
+        ("Études\u0085 of diffusion", False),
+        ("Diffusion\x7f models", False),
+        ("Études of\ud800 diffusion", False),
+        ("Études\tof diffusion", False),
+    ],
+)
+def test_the_quick_check_of_kept_records_agrees_with_the_exact_patterns(title: str, plain: bool) -> None:
+    """plain_records decides whether the exact (slower) decode runs: it must find every text the
+    patterns refuse, in ASCII and in any other text."""
+    record = ListedRecord("2603.00001", title, (FIRST_DAY,), None, None, ("huggingface",))
+    assert plain_records({"papers/2026/2026-03-02.json": (b"0" * 16, [record])}) is plain
+    organization = PlainOrganizationRecord("Lab", title, None)
+    in_organization = ListedRecord("2603.00001", "Title", (FIRST_DAY,), None, organization, ("huggingface",))
+    assert plain_records({"papers/2026/2026-03-02.json": (b"0" * 16, [in_organization])}) is plain
+    if "\ud800" not in title:  # (MessagePack cannot hold a lone surrogate)
+        strict = msgspec.msgpack.Decoder(StrictListedRecord)
+        content = msgspec.msgpack.encode(record)
+        if plain:
+            strict.decode(content)
+        else:
+            with pytest.raises(msgspec.ValidationError):
+                strict.decode(content)

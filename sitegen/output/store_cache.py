@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,29 +62,46 @@ _DECODER = msgspec.msgpack.Decoder(_Listing)
 _STRICT_DECODER = msgspec.msgpack.Decoder(_StrictListing)
 _ENCODER = msgspec.msgpack.Encoder()
 _IDS = re.compile(f"{CANONICAL_ID_PATTERN}(?:\\n{CANONICAL_ID_PATTERN})*")
-_FORBIDDEN = re.compile(f"[{FORBIDDEN_IN_LINE}]")
+# What _has_forbidden looks for, written out: the characters FORBIDDEN_IN_LINE names.
+assert FORBIDDEN_IN_LINE == "\x00-\x1f\x7f-\x9f\ud800-\udfff"
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+_ID, _TITLE, _SOURCES, _ORGANIZATION = (attrgetter(name) for name in ("arxiv_id", "title", "sources", "organization"))
 
 
 def plain_records(files: dict[str, ListedFile]) -> bool:
     """True when every record's text is what StrictListedRecord's patterns accept: each id is
     canonical and no text holds a control character (a newline included) or a lone surrogate."""
     records = [record for _, listed in files.values() for record in listed]
-    ids = [record.arxiv_id for record in records]
-    if ids and not _IDS.fullmatch("\n".join(ids)):
+    ids = "\n".join(map(_ID, records))
+    # No id holds a newline (as many as the records less one), and together they are canonical.
+    if ids and (ids.count("\n") != len(records) - 1 or not _IDS.fullmatch(ids)):
         return False
     # A record type made by msgspec.defstruct (store/day_file.py): mypy sees no attributes on it.
-    organizations: list[Any] = [record.organization for record in records if record.organization is not None]
-    texts = [
-        *ids,
-        *(record.title for record in records),
-        *(source for record in records for source in record.sources),
-        *(organization.name for organization in organizations),
-        *(organization.fullname or "" for organization in organizations),
-        *(organization.avatar or "" for organization in organizations),
-    ]
+    organizations: list[Any] = [organization for organization in map(_ORGANIZATION, records) if organization is not None]
     # Joined by a space, which no pattern forbids: a forbidden character is in the joined text
-    # exactly when it is in one of the texts (the ids too, so none can hold a newline).
-    return not _FORBIDDEN.search(" ".join(texts))
+    # exactly when it is in one of the texts.
+    text = " ".join(
+        [
+            *map(_TITLE, records),
+            *chain.from_iterable(map(_SOURCES, records)),
+            *(organization.name for organization in organizations),
+            *(organization.fullname or "" for organization in organizations),
+            *(organization.avatar or "" for organization in organizations),
+        ]
+    )
+    return not _has_forbidden(text)
+
+
+def _has_forbidden(text: str) -> bool:
+    """Whether `text` holds a character of FORBIDDEN_IN_LINE (control characters, lone
+    surrogates): a scan in C, three times as fast as the regular expression on 8 MB of titles."""
+    if text.isascii():
+        # ASCII: anything left once the printable characters are deleted is forbidden.
+        return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
+    import numpy as np  # only here: the no-change build imports this module, and not NumPy
+
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return bool(((points < 0x20) | ((points >= 0x7F) & (points <= 0x9F)) | ((points >= 0xD800) & (points <= 0xDFFF))).any())
 
 
 def read_store_cache(output: Path) -> StoreCacheRead:

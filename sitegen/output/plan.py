@@ -5,6 +5,12 @@ the build cache holds for all its paths (its inputs did not change: the files st
 are), and renders the rest on every core (sitegen/forkpool.py): forked workers inherit the site
 model, the compiled templates and the plan, render batches of items, write the files through
 the writer and send back only small WriteResults, which this process records in the writer.
+
+Memory: a forked worker copies every page of the archive it reads (reading an object writes its
+reference count), and so does this process for every page it writes while a worker shares it.
+A worker that rendered the whole plan would end up with its own copy of most of the archive and
+the plan (about 0.7 GB at 100,000 papers), so each worker renders one round of ROUND batches
+and exits; the next round forks a fresh one from this process, sharing everything again.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from sitegen.output.writer import SiteWriter, WriteResult
 Output = tuple[str, bytes]
 MIN_ITEMS_PER_WORKER = 400  # below this, forking costs more than it saves
 BATCH = 250  # items per task: small enough to balance the cores, large enough to be cheap
+# Batches each process renders before the round's workers exit: a fork and a wait for the
+# slowest batch per round, against what a worker copies in its lifetime (about a round's
+# papers and the titles of their related papers).
+ROUND = 8
 
 
 ProgressBar = Callable[[int], AbstractContextManager[Callable[[int], None]]]
@@ -70,10 +80,13 @@ def write_plan(
         return start, results
 
     count = workers_for(len(stale), MIN_ITEMS_PER_WORKER, workers)
+    starts = range(0, len(stale), BATCH)
+    per_round = ROUND * count
     with bar(len(stale)) as advance:
-        # In any order (the writer sorts what it records), so the bar moves with every batch.
-        for start, results in fork_map(render_batch, range(0, len(stale), BATCH), count, ordered=False):
-            for result in results:
-                writer.record(result)
-            advance(len(stale[start : start + BATCH]))
+        for first in range(0, len(starts), per_round):
+            # In any order (the writer sorts what it records), so the bar moves with every batch.
+            for start, results in fork_map(render_batch, starts[first : first + per_round], count, ordered=False):
+                for result in results:
+                    writer.record(result)
+                advance(len(stale[start : start + BATCH]))
     return stale

@@ -122,7 +122,6 @@ class PageRenderer:
         self.topic_titles = {topic.slug: topic.title for topic in model.topics}
         self.topic_counts = {slug: len(papers) for slug, papers in model.papers_by_topic.items()}
         self.about = render_markdown(about) if about is not None else None  # about.md, read by the build
-        self._cards: dict[tuple[str, str, int], Markup] = {}
         self._rows: dict[tuple[str, str, bool, bool], Markup] = {}
         env.globals.update(
             site=model.config.site,
@@ -144,12 +143,9 @@ class PageRenderer:
         self._row_macro = macros.paper_row  # type: ignore[attr-defined]
 
     def card(self, paper: Paper, root: str, level: int = 2) -> Markup:
-        """A paper's card, rendered once per page depth (the index shows the latest day's cards)."""
-        memo_key = (paper.arxiv_id, root, level)
-        html = self._cards.get(memo_key)
-        if html is None:
-            html = self._cards[memo_key] = self._card_macro(paper, root, level)
-        return html
+        """A paper's card. Not kept: a paper has its card on its listing days' pages only (and on the
+        index, at another depth), so keeping them held one per paper of the archive for nothing."""
+        return self._card_macro(paper, root, level)
 
     def row(self, paper: Paper, root: str, show_org: bool = True, show_day: bool = True) -> Markup:
         """A paper's one-line row (topic, week, month and organization pages), rendered once per

@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -67,7 +68,8 @@ class Page(NamedTuple):
 
     path: str
     template: str
-    context: dict[str, Any]
+    # Or a function that makes it when the page is rendered (paper pages: see `pages`).
+    context: dict[str, Any] | Callable[[], dict[str, Any]]
     # Digest of every input the page shows; None means "render on every build".
     key: bytes | None = None
 
@@ -160,7 +162,7 @@ class PageRenderer:
         # The 404 page is served at whatever path was missing: only absolute links work there.
         path = page.path
         root = self.model.config.site.absolute_url if path == "404.html" else "../" * path.count("/")
-        context = {"feed_slug": "all", "section": "", **page.context}
+        context = {"feed_slug": "all", "section": "", **(page.context() if callable(page.context) else page.context)}
         try:
             html = self.env.get_template(page.template).render(root=root, path=path, url=url_path(path), **context)
         except jinja2.TemplateError as error:
@@ -228,30 +230,31 @@ class PageRenderer:
         for topic in model.topics:
             yield from self._topic_pages(topic.slug, paper_key, theme, unchanged)
         # The one loop over every paper of the archive in a plan: kept to lookups and one digest.
+        # The page's context is made when it is rendered: the plan holds one page per paper,
+        # and its related papers' lists made here were most of the plan's memory (about 2 KB a
+        # paper), which every render worker would also copy as it read them.
         by_id, related_of = model.papers, self.related
         for paper in model.newest_first if paper_pages is None else paper_pages:
             listed = related_of.get(paper.arxiv_id, ())
             # A paper page shows its own paper and the titles of its related ones: theme and
             # version side by side are its key, with a digest of the related papers if any.
             key = theme + paper_key(paper)
-            related: list[tuple[Paper, Sequence[str]]] = []
             if listed:
                 parts: list[bytes | str] = []
                 for other_id, shares in listed:
-                    other = by_id[other_id]
-                    related.append((other, shares))
-                    parts += (paper_key(other), other_id, "\x1e".join(shares))
+                    parts += (paper_key(by_id[other_id]), other_id, "\x1e".join(shares))
                 key += digest(*parts)
-            yield Page(
-                f"{paper_path(paper)}index.html",
-                "paper.html",
-                {"paper": paper, "authors_shown": AUTHORS_SHOWN, "related": related},
-                key,
-            )
+            yield Page(f"{paper_path(paper)}index.html", "paper.html", partial(self._paper_context, paper), key)
         yield Page("search/index.html", "search.html", {"section": "search"})
         if self.about is not None:
             yield Page("about/index.html", "about.html", {"about": self.about, "section": "about"})
         yield Page("404.html", "404.html", {})
+
+    def _paper_context(self, paper: Paper) -> dict[str, Any]:
+        """What a paper page shows: the paper and its related papers (Paper, shared words)."""
+        by_id = self.model.papers
+        related = [(by_id[other_id], shares) for other_id, shares in self.related.get(paper.arxiv_id, ())]
+        return {"paper": paper, "authors_shown": AUTHORS_SHOWN, "related": related}
 
     def _day_topics(self, day: dt.date) -> list[tuple[str, int]]:
         """The topics of one day's papers with their counts, in the config's topic order."""

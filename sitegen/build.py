@@ -125,6 +125,7 @@ def build(
         from sitegen.search.index import write_search_index
         from sitegen.search.keys import PaperKeys
         from sitegen.search.related_state import update_related
+        from sitegen.site.feed_items import KeptItems
         from sitegen.site.orgs import build_orgs, linked_slugs
         from sitegen.site.periods import MONTH, WEEK, build_periods, by_first_day, completed
         from sitegen.site.site import build_model
@@ -204,9 +205,12 @@ def build(
             changed_day = first_changed_day(last_build, papers, versions, changed_files(last.store_files, stamps))
             unchanged_pages, kept_outputs = unchanged_outputs(writer, changed_day, relinked)
             rankings = {week.key: recorded[week.key] for week in ended}
+            # The feed items of the papers the last build's feeds showed, still current (feed_cache.py).
+            feed_items = KeptItems(writer.feed_items(theme, versions))
             shown = steps.Shown(
                 model, versions, theme, weeks, months, orgs, rankings, related, statuses, digest_sent, about, manifest, statics,
                 paper_pages=paper_pages, kept_pages=kept_pages, unchanged=unchanged_pages, kept_outputs=kept_outputs,
+                feed_items=feed_items,
             )
             plan = steps.plan_site(config, shown)
             detail(f"{len(plan)} output(s), {len(kept_pages)} paper and {len(kept_outputs)} other page(s) known unchanged")
@@ -247,6 +251,8 @@ def build(
             pages=PaperPages(org_links=org_links, related_state=related_state, tex_warnings=tex),
             listing=listing,
             inputs=settled_inputs,
+            # Items of papers whose tagging was cut short are made again next time, as their tags.
+            feed_items={i: (versions[i], item) for i, item in feed_items.to_keep().items() if i not in model.tagging.incomplete},
         )
     return BuildReport(
         papers=len(papers),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 
 from sitegen.config.load import Config
 from sitegen.digest.ledger import DigestStatus
@@ -19,6 +20,7 @@ from sitegen.output.settled import LastBuild
 from sitegen.site.browse_feeds import BrowseFeeds
 from sitegen.site.browse_pages import BrowsePages
 from sitegen.site.feed_channel import FORMATS
+from sitegen.site.feed_items import KeptItems
 from sitegen.site.feeds import FeedRenderer
 from sitegen.site.orgs import Org
 from sitegen.site.pages import Page, PageRenderer, RelatedLists, Unchanged
@@ -58,6 +60,8 @@ class Shown:
     # The day, topic and period pages the plan may keep unkeyed, and the list of those it kept.
     unchanged: Unchanged | None = None
     kept_outputs: list[str] = field(default_factory=list)
+    # The last build's feed items still current, and (filled by the plan and the writer) this build's.
+    feed_items: KeptItems = field(default_factory=KeptItems)
 
 
 def plan_site(config: Config, shown: Shown) -> list[Planned]:
@@ -100,11 +104,15 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
     # Every global is set by now (the renderers above set theirs); see templating.py.
     env.freeze_globals()
     plan = [Planned((page.path,), page.key, partial(render_page, pages, page), "page") for page in page_plan]
-    feeds = FeedRenderer(env, model)
+    feeds = FeedRenderer(env, model, kept=shown.feed_items)
     browse_feeds = BrowseFeeds(feeds, shown.rankings, orgs)
     weekly = browse_feeds.weekly_jobs(theme, versions)
     org_feeds = browse_feeds.org_jobs(theme, versions)
     channels = feeds.channels()
+    # The papers the feeds show: the items the next build may take from this one's.
+    shown.feed_items.shown.update(
+        p.arxiv_id for p in chain(*(papers for _, papers in channels), *(job.papers for job in [*weekly, *org_feeds]))
+    )
     for channel, papers in channels:
         key = digest(theme, b"feed", channel.slug, *(versions[p.arxiv_id] for p in papers))
         plan.append(

@@ -77,7 +77,7 @@ def test_build_prints_the_size_and_warns_near_the_budget_naming_the_largest_sect
     run_ok(repo, env, "publish", "--no-push")
     files = set(git(repo, "ls-tree", "-r", "--name-only", "gh-pages", env=env).splitlines())
     # The builder's memory stays home.
-    assert "index.html" in files and not {".sitegen-size", ".sitegen-cache", ".sitegen-listing"} & files
+    assert "index.html" in files and not {".sitegen-size", ".sitegen-cache", ".sitegen-listing", ".sitegen-feeds"} & files
 
 
 def test_over_the_budget_the_build_completes_but_publish_refuses_and_the_branch_is_unchanged(

@@ -18,9 +18,10 @@ whose key changed, and those are rendered again next time because their key stil
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -42,6 +43,9 @@ from sitegen.output.manifest import MANIFEST_NAME, ManifestUnreadable, parse_man
 from sitegen.output.store_cache import read_store_cache, save_store_cache
 from sitegen.rules.tagging import TopicMatch
 from sitegen.store.listed import ListedFile
+
+if TYPE_CHECKING:  # the rendering side, imported only by a build that renders (see feed_items())
+    from sitegen.site.feed_items import FeedItem
 
 __all__ = ["CACHE_NAME", "SiteWriter", "WriteReport", "WriteResult"]
 
@@ -100,6 +104,18 @@ class SiteWriter:
         self.entries: dict[str, Entry] = {}
         self._known_dirs: set[str] = set()
         self._claimed = False
+        self._feed_digest = b""
+
+    def feed_items(self, theme: bytes, versions: Mapping[str, bytes]) -> dict[str, FeedItem]:
+        """The last build's feed items still current: made under `theme` from each paper's
+        store version in `versions` (output/feed_cache.py)."""
+        from sitegen.output.feed_cache import read_feed_cache
+
+        found = read_feed_cache(self.output)
+        if found.warning:
+            self.report.warnings.append(found.warning)
+        self._feed_digest = found.digest
+        return found.current(theme, versions)
 
     def claim(self) -> None:
         """Mark the folder as sitegen's before the first file goes in (call in the parent, before
@@ -182,6 +198,7 @@ class SiteWriter:
         pages: PaperPages | None = None,
         inputs: Callable[[], Inputs] | None = None,
         listing: dict[str, ListedFile] | None = None,
+        feed_items: Mapping[str, tuple[bytes, FeedItem]] | None = None,
     ) -> WriteReport:
         """Remove the files the site no longer has, then save the cache for the next build."""
         for relative in self._stale_paths():
@@ -198,6 +215,10 @@ class SiteWriter:
         save_cache(self.output, make_cache(files, theme, tags or {}, pages, settled), self._cache_digest)
         if listing is not None:
             save_store_cache(self.output, listing, self._listing_digest)
+        if feed_items is not None:
+            from sitegen.output.feed_cache import save_feed_cache
+
+            save_feed_cache(self.output, theme, feed_items, self._feed_digest)
         return self.report
 
     def _stale_paths(self) -> list[str]:

@@ -21,9 +21,11 @@ from sitegen.output.store_cache import STORE_CACHE_NAME
 LEDGER_NAME = ".sitegen-size"
 # Not published, so not counted (the caches, the ledger and the temp files of a killed build).
 # The search stages' kept state (build.py SEARCH_STATE) is the build's, not the site's.
+# The kept feed items, by name: output/feed_cache.py brings the rendering side with it.
+FEED_CACHE_NAME = ".sitegen-feeds"
 UNPUBLISHED = frozenset(
     {
-        *(name + suffix for name in (CACHE_NAME, STORE_CACHE_NAME, LEDGER_NAME) for suffix in ("", ".tmp")),
+        *(name + suffix for name in (CACHE_NAME, STORE_CACHE_NAME, LEDGER_NAME, FEED_CACHE_NAME) for suffix in ("", ".tmp")),
         ".sitegen-search",
     }
 )

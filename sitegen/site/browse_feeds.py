@@ -45,6 +45,7 @@ class FeedJob:
     channel: Channel
     key: bytes
     render: Callable[[], list[Output]]
+    papers: Sequence[Paper] = ()  # the papers it shows
 
 
 def weekly_slug(topic_slug: str | None) -> str:
@@ -128,7 +129,12 @@ class BrowseFeeds:
             inputs.extend(versions[p.arxiv_id] for p in papers)
         feed_key = digest(theme, b"weekly", channel.slug, str(per_week), *inputs)
         reason = topic.slug if topic else ALL_SLUG
-        return FeedJob(channel, feed_key, lambda: self.feeds.entry_files(channel, self._weekly_entries(weeks, reason)))
+        return FeedJob(
+            channel,
+            feed_key,
+            lambda: self.feeds.entry_files(channel, self._weekly_entries(weeks, reason)),
+            [paper for _, papers in weeks for paper in papers],
+        )
 
     def _weekly_entries(self, weeks: list[tuple[str, list[Paper]]], reason: str) -> list[Entry]:
         entries: list[Entry] = []
@@ -163,7 +169,7 @@ class BrowseFeeds:
             )
             papers = org.papers[:limit]
             key = digest(theme, b"org-feed", channel.slug, org.title, *(versions[p.arxiv_id] for p in papers))
-            jobs.append(FeedJob(channel, key, _channel_renderer(self.feeds, channel, papers)))
+            jobs.append(FeedJob(channel, key, _channel_renderer(self.feeds, channel, papers), papers))
         return jobs
 
     def orgs_opml(self, jobs: Sequence[FeedJob]) -> Output:

@@ -13,7 +13,8 @@ everything is shown), so one huge record can neither empty a feed nor push the n
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import jinja2
 from markupsafe import Markup
@@ -95,20 +96,41 @@ def item_datetime(paper: Paper) -> dt.datetime:
     return listing_datetime(paper.first_day) + dt.timedelta(seconds=sequence % SECONDS_PER_DAY)
 
 
-class ItemFactory:
-    """Builds each paper's FeedItem on first use and keeps it: one rendering per paper."""
+@dataclass
+class KeptItems:
+    """Feed items kept from one build to the next (output/feed_cache.py). An item is made of the
+    paper's store record, its tags and the theme (templates, config) alone, so the last build's
+    item of a paper at the same store version, under the same theme, is the one this build would
+    make. `known`: those; `made`: the items this build made or took, in its own process (those a
+    forked worker made are not seen here); `shown`: the ids of the papers its feeds show."""
 
-    def __init__(self, env: jinja2.Environment, model: SiteModel) -> None:
+    known: Mapping[str, FeedItem] = field(default_factory=dict)
+    made: dict[str, FeedItem] = field(default_factory=dict)
+    shown: set[str] = field(default_factory=set)
+
+    def to_keep(self) -> dict[str, FeedItem]:
+        """The items of the papers the feeds show, as far as this build knows them."""
+        made, known = self.made, self.known
+        return {i: made.get(i) or known[i] for i in sorted(self.shown) if i in made or i in known}
+
+
+class ItemFactory:
+    """Builds each paper's FeedItem on first use and keeps it: one rendering per paper (and none
+    for a paper whose item `kept` knows)."""
+
+    def __init__(self, env: jinja2.Environment, model: SiteModel, kept: KeptItems | None = None) -> None:
         self.model = model
         self.template = env.get_template("feed_item.html")
         self.base = model.config.site.absolute_url
         self.titles = {topic.slug: topic.title for topic in model.topics}
-        self._items: dict[str, FeedItem] = {}
+        self.kept = kept or KeptItems()
+        self._items = self.kept.made
 
     def item(self, paper: Paper) -> FeedItem:
         cached = self._items.get(paper.arxiv_id)
         if cached is None:
-            cached = self._items[paper.arxiv_id] = self._build(paper)
+            cached = self.kept.known.get(paper.arxiv_id) or self._build(paper)
+            self._items[paper.arxiv_id] = cached
         return cached
 
     def _build(self, paper: Paper) -> FeedItem:

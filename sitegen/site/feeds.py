@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import jinja2
 
 from sitegen.site.feed_channel import FORMATS, Channel, markdown_to_text
-from sitegen.site.feed_items import ALL_SLUG, ItemFactory
+from sitegen.site.feed_items import ALL_SLUG, ItemFactory, KeptItems
 from sitegen.site.feed_xml import Entry, render_rss_and_atom, render_xml
 from sitegen.site.json_feed import render_json_feed
 from sitegen.site.opml import render_opml
@@ -37,9 +37,11 @@ OPML_PATH = "feeds/index.opml"
 
 
 class FeedRenderer:
-    def __init__(self, env: jinja2.Environment, model: SiteModel, max_bytes: int = MAX_FEED_BYTES) -> None:
+    def __init__(
+        self, env: jinja2.Environment, model: SiteModel, max_bytes: int = MAX_FEED_BYTES, kept: KeptItems | None = None
+    ) -> None:
         self.model = model
-        self.items = ItemFactory(env, model)
+        self.items = ItemFactory(env, model, kept)
         self.max_bytes = max_bytes
 
     def channels(self) -> list[tuple[Channel, tuple[Paper, ...]]]:

@@ -114,6 +114,7 @@ def build(
         from sitegen.output.plan import write_plan
         from sitegen.output.settled import (
             LastBuild,
+            changed_papers,
             first_changed_day,
             relinked_papers,
             settle_paper_pages,
@@ -198,11 +199,12 @@ def build(
             # paper whose organization got (or lost) its page are planned wherever they are.
             org_links = linked_slugs(orgs)
             relinked = relinked_papers(last_build, papers.values(), org_links)
-            unchanged = settled_papers(last_build, oldest_first, versions, found.read, found.computed)
+            changed = changed_papers(last_build, versions)
+            unchanged = settled_papers(last_build, oldest_first, papers, changed, (found.read, found.computed))
             paper_pages, kept_pages = settle_paper_pages(writer, oldest_first, unchanged, showing(relinked, related))
             # So are day, topic and week and month pages made only of papers listed before the
             # first day that changed.
-            changed_day = first_changed_day(last_build, papers, versions, changed_files(last.store_files, stamps))
+            changed_day = first_changed_day(last_build, papers, changed, changed_files(last.store_files, stamps))
             unchanged_pages, kept_outputs = unchanged_outputs(writer, changed_day, relinked)
             rankings = {week.key: recorded[week.key] for week in ended}
             # The feed items of the papers the last build's feeds showed, still current (feed_cache.py).
@@ -222,7 +224,7 @@ def build(
         # Last: the cache says the whole site is up to date.
         # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
         complete = [i for i in papers if i not in model.tagging.incomplete]
-        tex = steps.tex_warnings(papers.values(), versions, last_build)
+        tex = steps.tex_warnings(papers, versions, last_build, changed)
         input_warnings = (*model.tagging.warning_lines(), *(line for lines in tex.values() for line in lines))
         recorded_files = {f"{WEEKS_FOLDER}/{key}.json" for key in recorded.keys() - rankings_before.keys()}
         settled = _settled_inputs(config, output, theme, (inputs, stamps), statics, recorded_files, not model.tagging.incomplete)

@@ -6,7 +6,7 @@ NumPy and SciPy, whose import alone takes longer than a no-change build.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -80,16 +80,19 @@ def plan_site(config: Config, shown: Shown) -> list[Planned]:
     pages = PageRenderer(env, model, shown.related, statuses, shown.about)
 
     # Asked about five times per paper (its day, topics, periods, organization, the pages it is
-    # related from), so made once for all, in one loop. A card also shows whether its
+    # related from), so made once per paper, when first asked: a daily build asks about the
+    # papers of the pages it plans, not the whole archive's. A card also shows whether its
     # organization has a page (a link) or not (plain text).
     org_links = {name: slug.encode("utf-8") for name, slug in browse.org_slugs.items()}
-    paper_keys = {
-        paper.arxiv_id: versions[paper.arxiv_id] + (org_links.get(paper.organization.name, b"") if paper.organization else b"")
-        for paper in model.newest_first
-    }
+    paper_keys: dict[str, bytes] = {}
 
     def paper_key(paper: Paper) -> bytes:
-        return paper_keys[paper.arxiv_id]
+        key = paper_keys.get(paper.arxiv_id)
+        if key is None:
+            organization = paper.organization
+            key = versions[paper.arxiv_id] + (org_links.get(organization.name, b"") if organization else b"")
+            paper_keys[paper.arxiv_id] = key
+        return key
 
     # Source health and the e-mail digest's last send: the status page and status.json.
     status_page = Page("status/index.html", "status.html", {"sources": statuses, "digest": digest_sent, "section": "status"})
@@ -139,26 +142,32 @@ def render_page(pages: PageRenderer, page: Page) -> list[Output]:
 
 
 def tex_warnings(
-    papers: Iterable[Paper], versions: Mapping[str, bytes], last: LastBuild | None = None
+    papers: Mapping[str, Paper],
+    versions: Mapping[str, bytes],
+    last: LastBuild | None = None,
+    changed: Collection[str] | None = None,
 ) -> dict[str, list[str]]:
     """Per paper, one line per text the TeX converter refused (too long or too deeply nested):
     the pages and feeds show it as written, and the owner learns which paper it is. Papers the
-    last build saw at the same store version (under the same theme) are not converted again."""
-    warnings: dict[str, list[str]] = {}
-    known, seen = (last.pages.tex_warnings, last.versions) if last else ({}, {})
-    for paper in papers:
-        arxiv_id = paper.arxiv_id
-        if seen.get(arxiv_id) == versions[arxiv_id]:
-            lines = known.get(arxiv_id)
-        else:
-            lines = [
-                f"paper {arxiv_id}: {field} shown as written, TeX not converted: {problem}"
-                for field, text in (("title", paper.title), ("abstract", paper.abstract), ("AI summary", paper.ai_summary or ""))
-                if (problem := tex_problem(text))
-            ]
+    last build saw at the same store version (under the same theme) are not converted again:
+    only the `changed` ones are (output/settled.py changed_papers; None: every paper)."""
+    if last is None or changed is None:
+        known: Mapping[str, list[str]] = {}
+        again: Iterable[str] = papers
+    else:
+        known, again = last.pages.tex_warnings, changed
+    warnings = {arxiv_id: lines for arxiv_id, lines in known.items() if arxiv_id in papers and arxiv_id not in again}
+    for arxiv_id in again:
+        paper = papers[arxiv_id]
+        lines = [
+            f"paper {arxiv_id}: {field} shown as written, TeX not converted: {problem}"
+            for field, text in (("title", paper.title), ("abstract", paper.abstract), ("AI summary", paper.ai_summary or ""))
+            if (problem := tex_problem(text))
+        ]
         if lines:
             warnings[arxiv_id] = lines
-    return warnings
+    # By id: the same warnings in the same order whichever build found them.
+    return dict(sorted(warnings.items()))
 
 
 def site_files_of(config: Config, html_paths: list[str], manifest: Manifest) -> Iterator[Output]:

@@ -19,8 +19,10 @@ complete build left (a build killed after saving it).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sitegen.output.build_cache import BuildCache, PaperPages
 from sitegen.output.writer import SiteWriter
@@ -43,28 +45,43 @@ class LastBuild:
         return cls(cache.paper_versions(), cache.pages)
 
 
+def changed_papers(last: LastBuild | None, versions: Mapping[str, bytes]) -> frozenset[str] | None:
+    """The papers whose store version is not the one the last build saw (a paper it did not tag
+    counts as changed); None: there is no last build to compare with. One pass over the archive
+    for the three questions below."""
+    if last is None:
+        return None
+    seen = last.versions.get
+    return frozenset([arxiv_id for arxiv_id, version in versions.items() if seen(arxiv_id) != version])
+
+
 def settled_papers(
     last: LastBuild | None,
     oldest_first: Sequence[Paper],
-    versions: Mapping[str, bytes],
-    related_read: bytes,
-    related_computed: int,
+    papers: Mapping[str, Paper],
+    changed: frozenset[str] | None,
+    related: tuple[bytes, int],
 ) -> int:
     """How many of the oldest papers (by first day, then id) have a page whose inputs are the
-    last build's but for organization links (see `relinked_papers`). `related_read`: the digest
-    of the related papers' state as this build read it; `related_computed`: how many of the
-    newest papers' lists it computed (the others' it kept)."""
-    if last is None or not related_read or related_read != last.pages.related_state:
+    last build's but for organization links (see `relinked_papers`). `changed`: changed_papers;
+    `related`: the digest of the related papers' state as this build read it, and how many of
+    the newest papers' lists it computed (the others' it kept)."""
+    related_read, related_computed = related
+    if last is None or changed is None or not related_read or related_read != last.pages.related_state:
         return 0
     related_kept = max(len(oldest_first) - related_computed, 0)
-    last_versions = last.versions
-    for number, paper in enumerate(oldest_first[:related_kept]):
-        if last_versions.get(paper.arxiv_id) != versions[paper.arxiv_id]:
-            # Papers listed earlier the same day may list this one among their related papers.
-            while number > 0 and oldest_first[number - 1].first_day == paper.first_day:
-                number -= 1
-            return number
-    return related_kept
+    if not changed:
+        return related_kept
+    # The oldest changed paper, found by its place in the order, not by a walk over the archive.
+    oldest = min((papers[arxiv_id].first_day, arxiv_id) for arxiv_id in changed)
+    if bisect_left(oldest_first, oldest, key=_DAY_AND_ID) >= related_kept:
+        return related_kept
+    # Papers listed earlier the same day may list it among their related papers.
+    return bisect_left(oldest_first, oldest[0], key=_FIRST_DAY)
+
+
+_DAY_AND_ID = attrgetter("first_day", "arxiv_id")
+_FIRST_DAY = attrgetter("first_day")
 
 
 def relinked_papers(last: LastBuild | None, papers: Iterable[Paper], org_links: Mapping[str, str]) -> frozenset[str]:
@@ -112,22 +129,23 @@ def settle_paper_pages(
 def first_changed_day(
     last: LastBuild | None,
     papers: Mapping[str, Paper],
-    versions: Mapping[str, bytes],
+    changed: frozenset[str] | None,
     changed_files: Iterable[str],
 ) -> dt.date | None:
     """The oldest listing day whose outputs may differ from the last build's but for organization
-    links (`relinked_papers`): the first day of every paper whose store version changed (a paper
-    the last build did not tag counts as changed) and the day of every day file added, changed or
-    removed
+    links (`relinked_papers`): the first day of every paper whose store version changed
+    (`changed`: changed_papers) and the day of every day file added, changed or removed
     (`changed_files`: store paths). A page made only of papers first listed before it shows what
     the last build wrote (site/pages.py, Unchanged). None: nothing can be told (no usable last
     build, a paper gone from the store, a store path that names no day); date.max: nothing changed."""
-    if last is None:
+    if last is None or changed is None:
         return None
-    last_versions = last.versions
-    if len(last_versions) > len(versions) or any(arxiv_id not in versions for arxiv_id in last_versions):
-        return None  # a paper left the store: the pages it was on are not known
-    days = [papers[arxiv_id].first_day for arxiv_id, version in versions.items() if last_versions.get(arxiv_id) != version]
+    # The papers of the last build still in the store are those now there but for the new ones:
+    # fewer than the last build saw means a paper left the store, and the pages it was on are not known.
+    seen = last.versions
+    if len(papers) - sum(1 for arxiv_id in changed if arxiv_id not in seen) != len(seen):
+        return None
+    days = [papers[arxiv_id].first_day for arxiv_id in changed]
     for path in changed_files:
         day = Store.day_of_file(path)
         if day is not None:

@@ -22,7 +22,15 @@ from gitsite import add_papers, clean_env, git, sitegen
 
 from sitegen.build import build
 from sitegen.config.load import load_config
-from sitegen.output.build_cache import CACHE_NAME, BuildCache, make_cache, read_cache, save_cache
+from sitegen.output.build_cache import (
+    CACHE_FORMAT,
+    CACHE_NAME,
+    BuildCache,
+    is_safe_relative,
+    make_cache,
+    read_cache,
+    save_cache,
+)
 from sitegen.rules.tagging import Tagger
 from sitegen.store import Store
 from sitegen.store.models import Paper
@@ -256,6 +264,25 @@ def test_a_cache_naming_paths_outside_the_output_is_ignored(user_repo: Path, tmp
     assert result.returncode == 0, result.stderr
     assert "which is not inside the output folder" in result.stderr
     assert victim.read_text(encoding="utf-8") == "precious\n"
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    ["../victim.txt", "/etc/hostname", "papers/../../x", "papers//x", "./x", "papers/.", "x/", "", "a\\b", "a\x00b", "a\nb"]
+    + ["..", "."],
+)
+def test_every_path_a_cache_may_not_name_is_found_among_many(tmp_path: Path, unsafe: str) -> None:
+    """The whole list is checked at once (build_cache._first_unsafe), and finds what the check of
+    one path finds, wherever the path is in the list."""
+    safe = [f"papers/2603.{number:05d}/index.html" for number in range(50)]
+    assert all(is_safe_relative(path) for path in safe) and not is_safe_relative(unsafe)
+    for position in (0, 25, 50):
+        files = dict.fromkeys([*safe[:position], unsafe, *safe[position:]], (None, b"x" * 16))
+        save_cache(tmp_path, BuildCache(format=CACHE_FORMAT, complete=True, files=files))
+        found = read_cache(tmp_path)
+        assert found.cache is None and f"it lists the path {unsafe!r}" in (found.warning or "")
+    save_cache(tmp_path, BuildCache(format=CACHE_FORMAT, complete=True, files=dict.fromkeys(safe, (None, b"x" * 16))))
+    assert read_cache(tmp_path).cache is not None
 
 
 def test_cached_tags_round_trip_and_an_incremental_site_equals_a_fresh_one(user_repo: Path, tmp_path: Path) -> None:

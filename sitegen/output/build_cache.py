@@ -201,10 +201,23 @@ def is_safe_relative(path: str) -> bool:
     return not ("//" in wrapped or "/./" in wrapped or "/../" in wrapped or "\\" in path or "\x00" in path or "\n" in path)
 
 
+def _first_unsafe(paths: list[str]) -> str | None:
+    """The first path that is_safe_relative refuses, or None. Asked of 100,000 paths by every
+    build: when no newline is in any of them, each path wrapped in "/" and joined by newlines
+    is searched once, in C, for what the check looks for; only when that finds something are
+    the paths checked one by one."""
+    joined = "/\n/".join(paths)
+    if joined.count("\n") == len(paths) - 1:
+        wrapped = f"/{joined}/" if paths else ""
+        if not any(part in wrapped for part in ("//", "/./", "/../", "\\", "\x00")):
+            return None
+    return next((path for path in paths if not is_safe_relative(path)), None)
+
+
 def _problem(cache: BuildCache) -> str | None:
     if cache.format != CACHE_FORMAT:
         return f"it has format {cache.format}, this sitegen writes {CACHE_FORMAT}"
-    unsafe = next((path for path in cache.files if not is_safe_relative(path)), None)
+    unsafe = _first_unsafe(list(cache.files))
     if unsafe is not None:
         return f"it lists the path {unsafe!r}, which is not inside the output folder"
     matches, combinations = len(cache.matches), len(cache.combinations)

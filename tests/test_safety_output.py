@@ -13,9 +13,12 @@ import os
 import pickle
 import stat
 import subprocess
+import sys
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from conftest import REPO_ROOT
 from gitsite import add_papers, clean_env, git, sitegen
@@ -319,6 +322,35 @@ def test_the_cache_stores_each_distinct_topic_match_once(user_repo: Path) -> Non
     assert len(cache.matches) == 2
     assert cache.tags_for(b"theme", {p.arxiv_id: b"v" * 16 for p in papers}) == {k: v for k, (_, v) in tags.items()}
     assert cache.tags_for(b"other theme", {p.arxiv_id: b"v" * 16 for p in papers}) == {}  # a rule edit re-tags
+
+
+def test_cached_tags_are_kept_only_for_papers_whose_store_version_is_unchanged(user_repo: Path) -> None:
+    topics = load_config(user_repo / "sitegen.toml", environ={}).topics
+    tagger = Tagger(topics)
+    papers = [Paper(f"2503.{n:05d}", "A diffusion agent" if n % 2 else "Reasoning", "Text.", ("A",), (DAY,)) for n in range(20)]
+    tags = {p.arxiv_id: (bytes([n]) * 16, tagger.tag(p)) for n, p in enumerate(papers)}
+    cache = make_cache({}, b"theme", tags)
+    versions = {arxiv_id: version for arxiv_id, (version, _) in tags.items()}
+    assert cache.paper_versions() == versions
+    # One paper's day file changed, one paper went away, one is new: only the unchanged are kept.
+    changed = {**versions, "2503.00003": b"x" * 16, "2503.00099": b"y" * 16}
+    del changed["2503.00007"]
+    kept = cache.tags_for(b"theme", changed)
+    assert kept == {k: v for k, (_, v) in tags.items() if k not in ("2503.00003", "2503.00007")}
+    assert list(kept) == [k for k in tags if k in kept]  # in the build's order
+
+
+@pytest.mark.parametrize("column", ["versions", "combination_of"])
+def test_a_cache_whose_tag_columns_disagree_is_ignored_with_a_warning(tmp_path: Path, column: str) -> None:
+    papers = [Paper(f"2503.{n:05d}", "A diffusion agent", "Text.", ("A",), (DAY,)) for n in range(5)]
+    cache = make_cache({}, b"theme", {p.arxiv_id: (b"v" * 16, ()) for p in papers})
+    save_cache(tmp_path, msgspec.structs.replace(cache, **{column: getattr(cache, column)[:-1]}))
+    found = read_cache(tmp_path)
+    assert found.cache is None and "its tags disagree with the papers it lists" in (found.warning or "")
+    planted = array("I", [0, 0, 0, 0, 7]).tobytes() if sys.byteorder == "little" else b""
+    if planted:  # an index past the combinations it holds
+        save_cache(tmp_path, msgspec.structs.replace(cache, combination_of=planted))
+        assert "refer to topic matches it does not hold" in (read_cache(tmp_path).warning or "")
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ from conftest import published_files, write_config
 
 from sitegen.build import SEARCH_STATE, build
 from sitegen.config.load import load_config
-from sitegen.output.build_cache import CACHE_NAME, read_cache, save_cache
+from sitegen.output.build_cache import CACHE_FORMAT, CACHE_NAME, read_cache, save_cache
 from sitegen.search.related_state import update_related
 from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
@@ -146,7 +146,7 @@ def test_tex_warnings_are_kept_for_unchanged_papers_and_go_when_the_paper_is_fix
     assert not any("2603.00004" in line for line in build(load_config(site, environ={})).warnings)
 
 
-def test_a_cache_of_the_previous_format_is_ignored_with_a_warning_and_the_site_is_right(site: Path, tmp_path: Path) -> None:
+def test_a_cache_of_an_older_format_is_ignored_with_a_warning_and_the_site_is_right(site: Path, tmp_path: Path) -> None:
     config = load_config(site, environ={})
     build(config)
     cache_path = config.build.output / CACHE_NAME
@@ -157,10 +157,38 @@ def test_a_cache_of_the_previous_format_is_ignored_with_a_warning_and_the_site_i
 
     again = build(load_config(site, environ={}))
 
-    assert any("ignoring the build cache: it has format 2, this sitegen writes 3" in line for line in again.warnings)
+    expected = f"ignoring the build cache: it has format 2, this sitegen writes {CACHE_FORMAT}"
+    assert any(expected in line for line in again.warnings)
     assert again.write.settled == 0
     _equals_a_clean_build(site, tmp_path)
     assert read_cache(config.build.output).cache is not None  # replaced by one it reads
+
+
+def _as_format_3(cache_path: Path) -> None:
+    """Rewrite the cache as sitegen wrote it before format 4: an entry per tagged paper."""
+    new = msgspec.msgpack.decode(cache_path.read_bytes())
+    ids, versions, combinations = new.pop("tagged").split("\n"), new.pop("versions"), new.pop("combination_of")
+    per_paper = {
+        arxiv_id: [versions[16 * n : 16 * n + 16], int.from_bytes(combinations[4 * n : 4 * n + 4], "little")]
+        for n, arxiv_id in enumerate(ids)
+    }
+    cache_path.write_bytes(msgspec.msgpack.encode({**new, "format": 3, "tags": dict(sorted(per_paper.items()))}))
+
+
+def test_a_cache_of_the_format_before_is_read_so_updating_sitegen_costs_no_build(site: Path, tmp_path: Path) -> None:
+    config = load_config(site, environ={})
+    build(config)
+    _as_format_3(config.build.output / CACHE_NAME)
+    assert build(load_config(site, environ={})).search is None  # nothing new: still nothing to do
+    _add(site, DAYS, [_paper(100, DAYS)])
+
+    again = build(load_config(site, environ={}))
+
+    assert not any("ignoring the build cache" in line for line in again.warnings)
+    assert again.write.settled >= DAYS  # the old papers' pages kept, as from a cache of this format
+    _equals_a_clean_build(site, tmp_path)
+    assert read_cache(config.build.output).cache is not None
+    assert msgspec.msgpack.decode((config.build.output / CACHE_NAME).read_bytes())["format"] == CACHE_FORMAT
 
 
 def test_a_planted_warning_with_control_characters_is_refused(site: Path, tmp_path: Path) -> None:

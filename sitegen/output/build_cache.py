@@ -12,7 +12,11 @@ write into a folder that is not empty.
 
 from __future__ import annotations
 
+import operator
+import sys
+from array import array
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import Annotated
 
@@ -24,8 +28,9 @@ from sitegen.rules.tagging import TopicMatch
 
 CACHE_NAME = ".sitegen-cache"
 # 1 was a pickle (sitegen before 2026-11); 2 the MessagePack layout with related papers (now
-# kept by the search side); 3 adds `pages`.
-CACHE_FORMAT = 3
+# kept by the search side); 3 adds `pages`; 4 keeps the tags by column (`tagged`, `versions`,
+# `combination_of`) instead of an entry per paper.
+CACHE_FORMAT = 4
 # (input key or None, content digest) per output path.
 Entry = tuple[bytes | None, bytes]
 Index = Annotated[int, msgspec.Meta(ge=0)]
@@ -76,26 +81,47 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # to a combination by index (100,000 papers share a few hundred combinations).
     matches: list[TopicMatch] = []
     combinations: list[tuple[Index, ...]] = []
-    # arxiv_id -> (store version of the paper, index into `combinations`)
-    tags: dict[str, tuple[bytes, Index]] = {}
+    # The tagged papers by column, in the build's order (three values to decode, not 100,000
+    # entries): their arXiv ids joined by newlines, 16 bytes each of store version, and 4 bytes
+    # each (unsigned, little-endian) of index into `combinations`.
+    tagged: str = ""
+    versions: bytes = b""
+    combination_of: bytes = b""
     pages: PaperPages = PaperPages()
     inputs: Inputs = Inputs()
 
+    def tagged_ids(self) -> list[str]:
+        return self.tagged.split("\n") if self.tagged else []
+
     def tags_for(self, theme: bytes, versions: dict[str, bytes]) -> dict[str, tuple[TopicMatch, ...]]:
         """The cached tags of papers whose store version and theme (rules) are unchanged."""
-        if theme != self.theme:
+        if theme != self.theme or not self.tagged:
             return {}
         resolved = [tuple(self.matches[i] for i in combination) for combination in self.combinations]
-        return {
-            arxiv_id: resolved[combination]
-            for arxiv_id, (version, combination) in self.tags.items()
-            if versions.get(arxiv_id) == version
-        }
+        ids = self.tagged_ids()
+        tags = map(resolved.__getitem__, array("I", self.combination_of) if _LITTLE else _swapped(self.combination_of))
+        # In C loops (map, compress): a daily build asks this of 100,000 papers, nearly all kept.
+        current = list(map(versions.get, ids))
+        if None not in current and b"".join(current) == self.versions:  # type: ignore[arg-type]
+            return dict(zip(ids, tags, strict=True))
+        kept = self.paper_versions()
+        return dict(compress(zip(ids, tags, strict=True), map(operator.eq, current, map(kept.__getitem__, ids))))
 
     def paper_versions(self) -> dict[str, bytes]:
         """The store version of each paper as the build that wrote the cache saw it (papers whose
         tagging was cut short are missing)."""
-        return {arxiv_id: version for arxiv_id, (version, _) in self.tags.items()}
+        blob = self.versions
+        return dict(zip(self.tagged_ids(), (blob[at : at + 16] for at in range(0, len(blob), 16)), strict=True))
+
+
+_LITTLE = sys.byteorder == "little"
+
+
+def _swapped(content: bytes) -> array[int]:
+    """Little-endian unsigned 32-bit numbers on a big-endian machine."""
+    numbers = array("I", content)
+    numbers.byteswap()
+    return numbers
 
 
 def make_cache(
@@ -105,19 +131,22 @@ def make_cache(
     pages: PaperPages | None = None,
     inputs: Inputs | None = None,
 ) -> BuildCache:
+    """The cache of a complete build; `tags` in the build's order (the store's, deterministic)."""
+    versions, matched = zip(*tags.values(), strict=True) if tags else ((), ())
+    # Papers whose tags came from the cache share one tuple per combination (tags_for): each
+    # distinct tuple is indexed once, by its identity (all of them are alive until this returns).
+    distinct = dict(zip(map(id, matched), matched, strict=True))
     match_index: dict[TopicMatch, int] = {}
     combination_index: dict[tuple[int, ...], int] = {}
-    compact: dict[str, tuple[bytes, int]] = {}
-    # Papers whose tags came from the cache share one tuple per combination (tags_for): each
-    # such tuple is indexed once, by its identity (all of them are alive until this returns).
-    known: dict[int, int] = {}
-    for arxiv_id in sorted(tags):
-        version, matches = tags[arxiv_id]
-        index = known.get(id(matches))
-        if index is None:
-            combination = tuple(match_index.setdefault(match, len(match_index)) for match in matches)
-            index = known[id(matches)] = combination_index.setdefault(combination, len(combination_index))
-        compact[arxiv_id] = (version, index)
+    index_of = {
+        identity: combination_index.setdefault(
+            tuple(match_index.setdefault(match, len(match_index)) for match in matches), len(combination_index)
+        )
+        for identity, matches in distinct.items()
+    }
+    combination_of = array("I", map(index_of.__getitem__, map(id, matched)))
+    if not _LITTLE:
+        combination_of.byteswap()
     return BuildCache(
         format=CACHE_FORMAT,
         complete=True,
@@ -125,7 +154,9 @@ def make_cache(
         theme=theme,
         matches=list(match_index),
         combinations=list(combination_index),
-        tags=compact,
+        tagged="\n".join(tags),
+        versions=b"".join(versions),
+        combination_of=combination_of.tobytes(),
         pages=pages or PaperPages(),
         inputs=inputs or Inputs(),
     )
@@ -173,6 +204,8 @@ def read_cache(output: Path) -> CacheRead:
     )
     cache, why = decoded
     if cache is None:
+        cache = _from_format_3(content)
+    if cache is None:
         return CacheRead(None, _ignored(path, why))
     problem = _problem(cache)
     return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache, digest=content_digest(content))
@@ -186,7 +219,55 @@ def peek_inputs(output: Path) -> Inputs | None:
         peek = _PEEK.decode((output / CACHE_NAME).read_bytes())
     except (OSError, msgspec.DecodeError):
         return None
-    return peek.inputs if peek.format == CACHE_FORMAT and peek.complete else None
+    return peek.inputs if peek.format in (CACHE_FORMAT, 3) and peek.complete else None
+
+
+class _Format3(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The layout before format 4: the same, with an entry per tagged paper."""
+
+    format: int
+    complete: bool
+    files: dict[str, Entry] = {}
+    theme: bytes = b""
+    matches: list[TopicMatch] = []
+    combinations: list[tuple[Index, ...]] = []
+    tags: dict[str, tuple[bytes, Index]] = {}  # arxiv_id -> (store version, index into combinations)
+    pages: PaperPages = PaperPages()
+    inputs: Inputs = Inputs()
+
+
+_FORMAT_3 = msgspec.msgpack.Decoder(_Format3)
+
+
+def _from_format_3(content: bytes) -> BuildCache | None:
+    """A cache the sitegen before format 4 wrote, in this layout (checked as any other after),
+    so that updating sitegen costs no build its cache; None for anything else."""
+    try:
+        old = _FORMAT_3.decode(content)
+    except msgspec.DecodeError:
+        return None
+    if old.format != 3:
+        return None
+    versions, combinations = zip(*old.tags.values(), strict=True) if old.tags else ((), ())
+    try:
+        combination_of = array("I", combinations)
+    except OverflowError:  # an index no cache of 4 billion combinations would hold
+        return None
+    if not _LITTLE:
+        combination_of.byteswap()
+    return BuildCache(
+        format=CACHE_FORMAT,
+        complete=old.complete,
+        files=old.files,
+        theme=old.theme,
+        matches=old.matches,
+        combinations=old.combinations,
+        tagged="\n".join(old.tags),
+        versions=b"".join(versions),
+        combination_of=combination_of.tobytes(),
+        pages=old.pages,
+        inputs=old.inputs,
+    )
 
 
 def save_cache(output: Path, cache: BuildCache, read_digest: bytes = b"") -> None:
@@ -221,8 +302,11 @@ def _problem(cache: BuildCache) -> str | None:
     if unsafe is not None:
         return f"it lists the path {unsafe!r}, which is not inside the output folder"
     matches, combinations = len(cache.matches), len(cache.combinations)
+    tagged = cache.tagged.count("\n") + 1 if cache.tagged else 0
+    if len(cache.versions) != 16 * tagged or len(cache.combination_of) != 4 * tagged:
+        return "its tags disagree with the papers it lists"
     if any(i >= matches for combination in cache.combinations for i in combination) or (
-        cache.tags and max(combination for _, combination in cache.tags.values()) >= combinations
+        tagged and max(array("I", cache.combination_of) if _LITTLE else _swapped(cache.combination_of)) >= combinations
     ):
         return "its tags refer to topic matches it does not hold"
     return None

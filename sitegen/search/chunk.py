@@ -188,6 +188,7 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
     tokens = _Tokens.of(
         np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(lengths, dtype=np.int32).reshape(len(papers), len(FIELDS))
     )
+    del term_ids, lengths  # copied into the tokens (about 90 MB in a chunk of 65,536 papers)
     postings = _postings(tokens, len(papers), len(words))
     names = _names(tokens, words)
     sizes = dict(
@@ -198,9 +199,14 @@ def chunk_files(papers: Sequence[Paper]) -> dict[str, bytes]:
     keys, splits = shard_plan(sizes)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     position_shards: dict[str, dict[str, str]] = defaultdict(dict)
+    # The phrase fields' tokens are all the positions need: the rest goes first, and the
+    # postings become lists after (the positions' sorting and packing was this stage's peak).
+    phrase = tokens.places >= 0
+    phrase_tokens = [tokens.terms[phrase], tokens.docs[phrase], tokens.places[phrase]]
+    del tokens, phrase
+    where = _positions(phrase_tokens, postings, len(words))
     encoded = postings.encoded.tolist()
     starts = postings.starts.tolist()
-    where = _positions(tokens, postings, len(words))
     for term in sorted(words):
         number = vocabulary[term]
         shards[keys[term]][term] = encoded[starts[number] : starts[number + 1]]
@@ -332,14 +338,16 @@ def _unique_counts(tokens: _Tokens, vocabulary: int) -> tuple[np.ndarray, np.nda
     return keys[firsts], counts
 
 
-def _positions(tokens: _Tokens, postings: _Postings, vocabulary: int) -> dict[int, str]:
+def _positions(phrase_tokens: list[np.ndarray], postings: _Postings, vocabulary: int) -> dict[int, str]:
     """term number -> its phrase positions, for terms found in a phrase field: first the number of
     positions in each posting's doc, then every posting's positions, each as the distance from
-    the one before in the same doc (the first from 0); packed (packed.py)."""
-    phrase = tokens.places >= 0
-    if not phrase.any():
+    the one before in the same doc (the first from 0); packed (packed.py). `phrase_tokens`: the
+    terms, docs and places of the tokens in phrase fields (in the chunk's order), taken out of
+    the list so that each array is freed as soon as it is sorted or used."""
+    terms, docs, places = phrase_tokens
+    phrase_tokens.clear()
+    if not len(terms):
         return {}
-    terms, docs, places = tokens.terms[phrase], tokens.docs[phrase], tokens.places[phrase]
     # Tokens come doc by doc, positions ascending within a doc: a stable sort by term alone
     # leaves each term's docs and positions in order.
     order = np.argsort(terms, kind="stable")

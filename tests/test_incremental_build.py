@@ -12,6 +12,7 @@ from conftest import published_files, write_config
 
 from sitegen.build import build
 from sitegen.config.load import load_config
+from sitegen.site.pages import PageRenderer
 from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
 
@@ -224,3 +225,21 @@ def test_a_base_url_from_the_environment_that_changes_rewrites_every_page_that_s
     fresh = build(renamed, output=tmp_path / "fresh")
     assert fresh.write.written
     assert incremental == published_files(tmp_path / "fresh")
+
+
+def test_a_day_that_adds_nothing_to_a_topic_does_not_render_its_page_again(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(site, environ={})
+    build(config)
+    rendered: list[str] = []
+    render = PageRenderer.render
+    monkeypatch.setattr(PageRenderer, "render", lambda self, page: rendered.append(page.path) or render(self, page))
+    _add_day(Store(config.store.path), 12, ["agent", "agent"], 100)  # nothing for the diffusion topic
+
+    build(load_config(site, environ={}))
+    assert "topics/agents/index.html" in rendered
+    # Its first page, and the pages that show only the theme, are as the last build made them.
+    assert not {"topics/diffusion/index.html", "search/index.html", "404.html"} & set(rendered)
+    incremental = published_files(config.build.output)
+    assert incremental == published_files(build(load_config(site, environ={}), tmp_path / "fresh").output)

@@ -6,7 +6,7 @@ absolute is (feed URLs, canonical and Open Graph URLs, the 404 page, which is se
 
 Planning and rendering are separate so that a build renders only pages whose inputs changed:
 each `Page` carries a `key`, a digest of everything it shows (see output/fingerprint.py). Pages
-shown on every build anyway (index, archive, topics, search...) have no key and are always
+that change with almost every build (index, archive, topics, status) have no key and are always
 rendered; they are few.
 
 Topic pages are paginated in stable chunks counted from the oldest paper: `page/N/` always
@@ -245,10 +245,11 @@ class PageRenderer:
                     parts += (paper_key(by_id[other_id]), other_id, "\x1e".join(shares))
                 key += digest(*parts)
             yield Page(f"{paper_path(paper)}index.html", "paper.html", partial(self._paper_context, paper), key)
-        yield Page("search/index.html", "search.html", {"section": "search"})
+        # Pages that show nothing but the theme (about.md, the config and the templates are in it).
+        yield Page("search/index.html", "search.html", {"section": "search"}, digest(theme, b"search"))
         if self.about is not None:
-            yield Page("about/index.html", "about.html", {"about": self.about, "section": "about"})
-        yield Page("404.html", "404.html", {})
+            yield Page("about/index.html", "about.html", {"about": self.about, "section": "about"}, digest(theme, b"about"))
+        yield Page("404.html", "404.html", {}, digest(theme, b"404"))
 
     def _paper_context(self, paper: Paper) -> dict[str, Any]:
         """What a paper page shows: the paper and its related papers (Paper, shared words)."""
@@ -269,16 +270,15 @@ class PageRenderer:
         chunks = topic_chunks(papers, size)
         topic = self.model.topic(slug)
         common = {"topic": topic, "feed_slug": slug, "section": "topics", "size": size}
-        # The first page: the newest papers; "older" leads to the newest full chunk.
+        # The first page: the newest papers; "older" leads to the newest full chunk. What it shows
+        # besides them is the count and the number of chunks (the pager): its key, so a day that
+        # adds nothing to the topic does not render it again.
+        newest = papers[:size]
         yield Page(
             topic_path(slug) + "index.html",
             "topic.html",
-            {
-                **common,
-                "papers": newest_day_then_upvotes(papers[:size]),
-                "total": len(papers),
-                **first_page_pager(len(chunks)),
-            },
+            {**common, "papers": newest_day_then_upvotes(newest), "total": len(papers), **first_page_pager(len(chunks))},
+            digest(theme, b"topic-first", slug, str(len(papers)), str(len(chunks)), *map(paper_key, newest)),
         )
         settled = unchanged.settled_chunks(papers, size) if unchanged else 0
         for number, chunk in enumerate(chunks, 1):

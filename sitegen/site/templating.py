@@ -43,7 +43,9 @@ class SiteEnvironment(jinja2.Environment):
                 template.globals = dict(template.globals)
 
 
-def make_environment(templates: Path) -> SiteEnvironment:
+def make_environment(templates: Path, *, precompiled: bool = True) -> SiteEnvironment:
+    """The environment of a theme folder. `precompiled`: take the templates sitegen ships compiled
+    when `templates` holds exactly those (site/precompiled.py), instead of compiling them."""
     if not templates.is_dir():
         from sitegen.errors import BuildError
 
@@ -68,6 +70,10 @@ def make_environment(templates: Path) -> SiteEnvironment:
     env.filters["longdate"] = lambda d: d.strftime("%A, %d %B %Y") if isinstance(d, dt.date) else ""
     env.filters["breakable_url"] = breakable_url
     env.filters["highwire_authors"] = lambda authors: HIGHWIRE_SEPARATOR.join(highwire_authors(authors))
+    if precompiled:
+        from sitegen.site.precompiled import precompiled_loader
+
+        env.loader = precompiled_loader(env, templates) or env.loader
     return env
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,10 +17,11 @@ from hypothesis import strategies as st
 
 from sitegen.config.load import Config
 from sitegen.rules.tag_all import tag_archive
-from sitegen.site import feed_xml
+from sitegen.site import feed_xml, json_feed
 from sitegen.site.feed_channel import Channel
 from sitegen.site.feed_items import FeedItem, ItemTopic
 from sitegen.site.feeds import FeedRenderer
+from sitegen.site.json_feed import render_json_feed
 from sitegen.site.site import build_model
 from sitegen.site.templating import make_environment
 from sitegen.store.models import Paper
@@ -78,11 +80,33 @@ def items(draw: st.DrawFn, number: int) -> tuple[FeedItem, str]:
     return item, item.body_html + draw(text)
 
 
+def reference_json(channel: Channel, entries: Sequence[feed_xml.Entry]) -> bytes:
+    """The JSON Feed as json.dumps writes the whole feed, items and all, in one call."""
+    feed = json.loads(render_json_feed(channel, []))
+    feed["items"] = [json_feed._item(item, html) for item, html in entries]
+    text = json.dumps(feed, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in json_feed._HTML_SAFE:
+        text = text.replace(char, escaped)
+    return (text + "\n").encode("utf-8")
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 4).flatmap(lambda count: st.tuples(*(items(n) for n in range(count)))), st.sampled_from(["rss", "atom"]))
 def test_items_written_as_text_are_the_bytes_feedgen_writes(entries: tuple[tuple[FeedItem, str], ...], kind: str) -> None:
     assert feed_xml.render_xml(kind, CHANNEL, entries) == reference(kind, CHANNEL, entries)
     assert feed_xml.render_rss_and_atom(CHANNEL, entries)[kind] == reference(kind, CHANNEL, entries)
+    assert render_json_feed(CHANNEL, entries) == reference_json(CHANNEL, entries)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 3).flatmap(lambda count: st.tuples(*(items(n) for n in range(count)))), text)
+def test_an_item_in_several_feeds_is_written_with_each_feeds_body(entries: tuple[tuple[FeedItem, str], ...], why: str) -> None:
+    """One build writes an item into every feed that shows it, each time with that feed's body."""
+    texts, json_items = feed_xml.ItemTexts(), json_feed.JsonItems()
+    for bodies in (entries, [(item, html + why) for item, html in entries], [(item, "") for item, _ in entries]):
+        for kind in ("rss", "atom"):
+            assert feed_xml.render_xml(kind, CHANNEL, bodies, texts) == reference(kind, CHANNEL, bodies)
+        assert render_json_feed(CHANNEL, bodies, json_items) == reference_json(CHANNEL, bodies)
 
 
 def test_a_built_feed_is_the_bytes_feedgen_writes_for_it() -> None:

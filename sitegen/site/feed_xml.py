@@ -31,66 +31,87 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def render_rss_and_atom(channel: Channel, entries: Sequence[Entry]) -> dict[str, bytes]:
+class ItemTexts:
+    """Each item's text but its body, made once per item and format and reused by every feed that
+    shows it (the feed of everything, each of its topics', its organization's, the weekly ones):
+    only the body differs between them (why it is in that feed). An item is told by its id and
+    date, which is all that differs between the items of one build (ItemFactory makes one per
+    paper; a weekly feed's copy has another date): so one ItemTexts serves one build's items."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[str, str, dt.datetime], tuple[str, str]] = {}
+
+    def text(self, kind: str, item: FeedItem, html: str) -> str:
+        key = (kind, item.arxiv_id, item.date)
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._parts[key] = (_rss_parts if kind == "rss" else _atom_parts)(item)
+        head, tail = parts
+        if not html and kind == "atom":  # lxml writes an element with no text as <content .../>
+            return f"{head[:-1]}/>{tail.removeprefix('</content>')}"
+        return head + _escape(html) + tail
+
+
+def render_rss_and_atom(channel: Channel, entries: Sequence[Entry], texts: ItemTexts | None = None) -> dict[str, bytes]:
     """Both documents from one channel generator: only the links differ."""
+    texts = texts or ItemTexts()
     fg = _generator(channel, entries)
     # Atom first: image() would also give Atom a <logo>, which should be a wide banner.
     _set_links(fg, channel, "atom")
-    atom = _document("atom", fg.atom_str(pretty=True), entries)
+    atom = _document("atom", fg.atom_str(pretty=True), entries, texts)
     _set_links(fg, channel, "rss")
     fg.image(url=channel.image_url, title=channel.title, link=channel.page_url)
-    return {"rss": _document("rss", fg.rss_str(pretty=True), entries), "atom": atom}
+    return {"rss": _document("rss", fg.rss_str(pretty=True), entries, texts), "atom": atom}
 
 
-def render_xml(kind: str, channel: Channel, entries: Sequence[Entry]) -> bytes:
+def render_xml(kind: str, channel: Channel, entries: Sequence[Entry], texts: ItemTexts | None = None) -> bytes:
     """One document; `kind` is "rss" or "atom"."""
+    texts = texts or ItemTexts()
     fg = _generator(channel, entries)
     _set_links(fg, channel, kind)
     if kind == "rss":
         fg.image(url=channel.image_url, title=channel.title, link=channel.page_url)
-        return _document("rss", fg.rss_str(pretty=True), entries)
-    return _document("atom", fg.atom_str(pretty=True), entries)
+        return _document("rss", fg.rss_str(pretty=True), entries, texts)
+    return _document("atom", fg.atom_str(pretty=True), entries, texts)
 
 
-def _document(kind: str, channel: bytes, entries: Sequence[Entry]) -> bytes:
+def _document(kind: str, channel: bytes, entries: Sequence[Entry], texts: ItemTexts) -> bytes:
     """The empty channel's document with the entries put in before its closing tags."""
     closing = _CLOSING[kind]
     if not channel.endswith(closing):
         raise AssertionError(f"feedgen wrote an empty {kind} channel that does not end in {closing!r}")
-    write = rss_item if kind == "rss" else atom_entry
-    items = "".join([write(item, html) for item, html in entries]).encode("utf-8")
+    items = "".join([texts.text(kind, item, html) for item, html in entries]).encode("utf-8")
     return b"".join((channel[: -len(closing)], items, closing))
 
 
-def rss_item(item: FeedItem, html: str) -> str:
-    """One <item> of an RSS channel, as feedgen writes it (the dc extension's creator last)."""
-    parts = [
-        f"    <item>\n      {_text('title', item.title)}\n      <link>{_escape(item.url)}</link>\n",
-        f"      {_text('description', html)}\n",
-        f'      <guid isPermaLink="true">{_escape(item.id)}</guid>\n',
-    ]
+def _rss_parts(item: FeedItem) -> tuple[str, str]:
+    """One <item> of an RSS channel as feedgen writes it (the dc extension's creator last): the
+    text before its body and the text after."""
+    head = f"    <item>\n      {_text('title', item.title)}\n      <link>{_escape(item.url)}</link>\n      <description>"
+    parts = [f'</description>\n      <guid isPermaLink="true">{_escape(item.id)}</guid>\n']
     for topic in item.topics:
         domain = f' domain="{_attribute(topic.url)}"' if topic.url else ""
         parts.append(f"      <category{domain}>{_escape(topic.title)}</category>\n")
     parts.append(f"      <pubDate>{_rfc2822(item.date)}</pubDate>\n")
     parts.append(f"      {_text('dc:creator', ', '.join(item.authors) or 'Unknown')}\n    </item>\n")
-    return "".join(parts)
+    return head, "".join(parts)
 
 
-def atom_entry(item: FeedItem, html: str) -> str:
-    """One <entry> of an Atom feed, as feedgen writes it (the dc extension's creator last)."""
+def _atom_parts(item: FeedItem) -> tuple[str, str]:
+    """One <entry> of an Atom feed as feedgen writes it (the dc extension's creator last): the
+    text before its body and the text after."""
     date = item.date.isoformat()
-    parts = [f"  <entry>\n    <id>{_escape(item.id)}</id>\n    {_text('title', item.title)}\n    <updated>{date}</updated>\n"]
-    parts += [f"    <author>\n      <name>{_escape(name)}</name>\n    </author>\n" for name in item.authors if name]
-    parts.append(f'    <content type="html">{_escape(html)}</content>\n' if html else '    <content type="html"/>\n')
-    parts.append(f'    <link href="{_attribute(item.url)}"/>\n')
+    head = [f"  <entry>\n    <id>{_escape(item.id)}</id>\n    {_text('title', item.title)}\n    <updated>{date}</updated>\n"]
+    head += [f"    <author>\n      <name>{_escape(name)}</name>\n    </author>\n" for name in item.authors if name]
+    head.append('    <content type="html">')
+    tail = [f'</content>\n    <link href="{_attribute(item.url)}"/>\n']
     for topic in item.topics:
         scheme = f' scheme="{_attribute(topic.url)}"' if topic.url else ""
         label = f' label="{_attribute(topic.title)}"' if topic.title else ""
-        parts.append(f'    <category term="{_attribute(topic.slug)}"{scheme}{label}/>\n')
-    parts.append(f"    <published>{date}</published>\n")
-    parts.append(f"    {_text('dc:creator', ', '.join(item.authors) or 'Unknown')}\n  </entry>\n")
-    return "".join(parts)
+        tail.append(f'    <category term="{_attribute(topic.slug)}"{scheme}{label}/>\n')
+    tail.append(f"    <published>{date}</published>\n")
+    tail.append(f"    {_text('dc:creator', ', '.join(item.authors) or 'Unknown')}\n  </entry>\n")
+    return "".join(head), "".join(tail)
 
 
 def _text(name: str, text: str) -> str:
@@ -136,7 +157,7 @@ def _set_links(fg: FeedGenerator, channel: Channel, kind: str) -> None:
 
 
 def _generator(channel: Channel, entries: Sequence[Entry]) -> FeedGenerator:
-    """The channel without its items (they are written by rss_item and atom_entry)."""
+    """The channel without its items (ItemTexts writes them)."""
     newest = updated([item for item, _ in entries])
     fg = FeedGenerator()
     fg.load_extension("dc")

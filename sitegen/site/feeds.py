@@ -22,8 +22,8 @@ import jinja2
 
 from sitegen.site.feed_channel import FORMATS, Channel, markdown_to_text
 from sitegen.site.feed_items import ALL_SLUG, ItemFactory, KeptItems
-from sitegen.site.feed_xml import Entry, render_rss_and_atom, render_xml
-from sitegen.site.json_feed import render_json_feed
+from sitegen.site.feed_xml import Entry, ItemTexts, render_rss_and_atom, render_xml
+from sitegen.site.json_feed import JsonItems, render_json_feed
 from sitegen.site.opml import render_opml
 from sitegen.site.pages import topic_path
 from sitegen.site.site import SiteModel
@@ -42,6 +42,9 @@ class FeedRenderer:
     ) -> None:
         self.model = model
         self.items = ItemFactory(env, model, kept)
+        # Each item's text in each format, reused by every feed that shows the item.
+        self.texts = ItemTexts()
+        self.json_items = JsonItems()
         self.max_bytes = max_bytes
 
     def channels(self) -> list[tuple[Channel, tuple[Paper, ...]]]:
@@ -88,8 +91,8 @@ class FeedRenderer:
 
     def entry_files(self, channel: Channel, entries: list[Entry]) -> list[Output]:
         """One channel's RSS, Atom and JSON Feed files from its items and their bodies."""
-        documents = render_rss_and_atom(channel, entries)
-        documents["json"] = render_json_feed(channel, entries)
+        documents = render_rss_and_atom(channel, entries, self.texts)
+        documents["json"] = render_json_feed(channel, entries, self.json_items)
         files = []
         for kind in FORMATS:
             content = documents[kind]
@@ -114,7 +117,9 @@ class FeedRenderer:
 
         def render(count: int) -> bytes:
             part = entries[:count]
-            return render_json_feed(channel, part) if kind == "json" else render_xml(kind, channel, part)
+            if kind == "json":
+                return render_json_feed(channel, part, self.json_items)
+            return render_xml(kind, channel, part, self.texts)
 
         # Binary search for the largest count that fits; the empty feed always does.
         fits, too_many = 0, len(entries)

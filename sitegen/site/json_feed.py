@@ -23,8 +23,28 @@ VERSION = "https://jsonfeed.org/version/1.1"
 _HTML_SAFE = (("<", "\\u003c"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
-def render_json_feed(channel: Channel, entries: Sequence[tuple[FeedItem, str]]) -> bytes:
+class JsonItems:
+    """Each item's JSON text but its body, made once per item and reused by every feed that shows
+    it (as feed_xml.ItemTexts: an item is told by its id and date within one build)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[str, dt.datetime], tuple[str, str]] = {}
+
+    def text(self, item: FeedItem, html: str) -> str:
+        key = (item.arxiv_id, item.date)
+        parts = self._parts.get(key)
+        if parts is None:
+            # The item without a body, cut where the body goes: the first "content_html" key (any
+            # such text in a value before it is escaped: \"content_html\").
+            head, found, tail = _dumps(_item(item, "")).partition('"content_html":""')
+            assert found, "the content_html key is missing"
+            parts = self._parts[key] = (head + '"content_html":', tail)
+        return parts[0] + _dumps(html) + parts[1]
+
+
+def render_json_feed(channel: Channel, entries: Sequence[tuple[FeedItem, str]], items: JsonItems | None = None) -> bytes:
     """`entries` are the items with their bodies for this feed (FeedItem.html(slug))."""
+    items = items or JsonItems()
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": channel.title,
@@ -37,13 +57,21 @@ def render_json_feed(channel: Channel, entries: Sequence[tuple[FeedItem, str]]) 
         "language": channel.language,
         # JSON Feed has no generator field; an underscore key is its extension mechanism.
         "_generator": {"about": GENERATOR_URL, "name": GENERATOR_NAME, "version": __version__},
-        "items": [_item(item, html) for item, html in entries],
+        "items": [],
     }
-    # Compact: a feed is fetched again and again, and the abstracts are most of its bytes.
-    text = json.dumps(feed, ensure_ascii=False, separators=(",", ":"))
+    # Compact: a feed is fetched again and again, and the abstracts are most of its bytes. The
+    # items are put in the empty list, as json.dumps writes a list of them.
+    text = _dumps(feed)
+    if not text.endswith('"items":[]}'):
+        raise AssertionError("the feed's items are not its last key")
+    text = f"{text[:-2]}{','.join([items.text(item, html) for item, html in entries])}]}}"
     for char, escaped in _HTML_SAFE:
         text = text.replace(char, escaped)
     return (text + "\n").encode("utf-8")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _item(item: FeedItem, html: str) -> dict[str, Any]:

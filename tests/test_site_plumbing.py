@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 import site_archive as A
 from conftest import run_sitegen
 
 from sitegen.site import plumbing
+from sitegen.site.pages import url_path
 
 
 def test_sitemap_becomes_an_index_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,6 +25,16 @@ def test_sitemap_becomes_an_index_past_the_limit(monkeypatch: pytest.MonkeyPatch
     urls = [u for n in (1, 2, 3) for u in re.findall(r"<loc>([^<]+)</loc>", files[f"sitemaps/{n}.xml"].decode())]
     assert sorted(urls) == sorted(f"https://o.github.io/r/{p[: -len('index.html')]}" for p in paths)
     assert len(dict(plumbing.sitemap("https://o.github.io/r/", paths[:2]))) == 1  # small sites: one file
+
+
+def test_sitemap_urls_are_each_pages_url_escaped() -> None:
+    """Every page once, sorted, as its public URL (a folder's index.html is the folder), escaped."""
+    base = "https://o.github.io/r&d/"
+    paths = ["papers/2601.00001/index.html", "404.html", "a/myindex.html", "b/index.htmlx", "index.html", "x<y>/index.html"]
+    content = dict(plumbing.sitemap(base, paths))["sitemap.xml"].decode()
+    expected = [base + url_path(path) for path in sorted(paths)]
+    assert re.findall(r"<loc>([^<]+)</loc>", content) == [escape(url) for url in expected]
+    assert "<loc>https://o.github.io/r&amp;d/x&lt;y&gt;/</loc>" in content
 
 
 def test_unreadable_about_page_is_a_clear_error(tmp_path: Path) -> None:

@@ -20,11 +20,18 @@ from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
 
 
-def test_the_shipped_archive_holds_the_templates_as_they_are() -> None:
+def test_the_shipped_folder_holds_exactly_what_jinja_makes_of_the_templates() -> None:
+    """Byte for byte, every file: so the folder is current, and no code but the templates' (a
+    planted line in a generated module, an extra module) can be shipped in it."""
     env = make_environment(precompiled.SHIPPED_TEMPLATES, precompiled=False)
-    assert precompiled.precompiled_loader(env, precompiled.SHIPPED_TEMPLATES) is not None, (
-        "templates/ changed since sitegen/site/templates.zip was made: run `python3 -m sitegen.site.precompiled`"
+    expected = precompiled.compiled_modules(env, precompiled.SHIPPED_TEMPLATES)
+    shipped = {
+        path.name: path.read_text(encoding="utf-8") for path in precompiled.COMPILED.iterdir() if path.name != "__pycache__"
+    }
+    assert shipped == expected, (
+        "sitegen/site/compiled_templates/ is not what templates/ compiles to: run `python3 -m sitegen.site.precompiled`"
     )
+    assert precompiled.precompiled_loader(env, precompiled.SHIPPED_TEMPLATES) is not None
     assert isinstance(make_environment(precompiled.SHIPPED_TEMPLATES).loader, jinja2.ModuleLoader)
 
 
@@ -55,7 +62,7 @@ def test_a_site_built_with_the_shipped_compiled_templates_equals_one_compiled_fr
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with_archive = build(load_config(site, environ={}), tmp_path / "with")
-    monkeypatch.setattr(precompiled, "ARCHIVE", tmp_path / "missing.zip")
+    monkeypatch.setattr(precompiled, "COMPILED", tmp_path / "missing")
     from_source = build(load_config(site, environ={}), tmp_path / "source")
     assert published_files(with_archive.output) == published_files(from_source.output)
 

@@ -133,6 +133,16 @@ def related_lists(
 ) -> tuple[RawLists, sparse.csr_matrix]:
     """`related_papers` with papers by number, and the papers' word weights (rows over the
     sorted words), which related_state.py keeps for the days to come."""
+    encoded, matrix = encoded_lists(papers, wanted, counted)
+    return {arxiv_id: orjson.loads(entries) for arxiv_id, entries in encoded}, matrix
+
+
+def encoded_lists(
+    papers: Sequence[Paper], wanted: set[str] | None = None, counted: tuple[list[str], sparse.csr_matrix] | None = None
+) -> tuple[list[tuple[str, bytes]], sparse.csr_matrix]:
+    """`related_lists` with each paper's list as JSON (`[[paper number, [shared words]], ...]`),
+    as related_state.py keeps it: decoding every list of the archive only to encode it again
+    made some 200 MB of small objects at 100,000 papers, the related stage's peak."""
     global _SHARED
     words, counts = counted if counted is not None else word_counts(papers)
     matrix = weights(counts)
@@ -140,7 +150,7 @@ def related_lists(
     # fork, as are a caller's references to them (they hand them in as `counted` only).
     del counts, counted
     if not papers:
-        return {}, matrix
+        return [], matrix
     days: list[tuple[int, int]] = []
     start = 0
     while start < len(papers):
@@ -159,10 +169,10 @@ def related_lists(
             ]
         )
         if default_workers() < 2 or work[-1] < PARALLEL_WORK:
-            return orjson.loads(_related_days((0, len(days)))), matrix
+            return _related_days((0, len(days))), matrix
         middle = int(np.searchsorted(work, work[-1] / 2)) + 1
         parts = list(fork_map(_related_days, [(0, middle), (middle, len(days))], 2))
-        return {key: value for part in parts for key, value in orjson.loads(part).items()}, matrix
+        return [entry for part in parts for entry in part], matrix
     finally:
         _SHARED = None
 
@@ -187,9 +197,9 @@ class _Shared:
 _SHARED: _Shared | None = None
 
 
-def _related_days(span: tuple[int, int]) -> bytes:
-    """The lists of the papers of days span[0] up to span[1], as JSON (what a worker returns):
-    {arxiv_id: [[related arxiv_id, [shared words]], ...]}."""
+def _related_days(span: tuple[int, int]) -> list[tuple[str, bytes]]:
+    """The lists of the papers of days span[0] up to span[1] (what a worker returns), each as
+    (arxiv_id, JSON of [[related paper number, [shared words]], ...])."""
     shared = _SHARED
     assert shared is not None
     papers, wanted, matrix = shared.papers, shared.wanted, shared.matrix
@@ -198,7 +208,7 @@ def _related_days(span: tuple[int, int]) -> bytes:
     # The papers listed before the first day, as the days before would have counted them (the
     # weights' structure says which paper has which word: no weight is zero).
     df = np.bincount(matrix.indices[: matrix.indptr[first]], minlength=len(shared.words)).astype(np.int64)
-    result: dict[str, list[list[object]]] = {}
+    result: list[tuple[str, bytes]] = []
     for start, end in shared.days[span[0] : span[1]]:
         np.add.at(df, matrix.indices[matrix.indptr[start] : matrix.indptr[end]], 1)
         todo = [row for row in range(start, end) if wanted is None or papers[row].arxiv_id in wanted]
@@ -207,8 +217,9 @@ def _related_days(span: tuple[int, int]) -> bytes:
             query = queries(rows, todo, idf, df, end)
             scores = (query.to_scipy() @ _listed_so_far(shared.by_term, query, df)).tocsr()
             for row, picked in zip(todo, best_of(Csr.of(scores), todo, query, rows), strict=True):
-                result[papers[row].arxiv_id] = [[column, [shared.words[t] for t in shares]] for column, shares in picked]
-    return orjson.dumps(result)
+                entries = [[column, [shared.words[t] for t in shares]] for column, shares in picked]
+                result.append((papers[row].arxiv_id, orjson.dumps(entries)))
+    return result
 
 
 def _listed_so_far(by_term: sparse.csr_matrix, query: Csr, df: np.ndarray) -> sparse.csr_matrix:

@@ -32,7 +32,7 @@ import numpy as np
 import orjson
 
 from sitegen.search.keys import PaperKeys
-from sitegen.search.related import related_lists, word_counts
+from sitegen.search.related import encoded_lists, word_counts
 from sitegen.search.related_day import related_by_day
 from sitegen.search.related_segments import Segment, as_bytes, merge
 from sitegen.store.files import atomic_write
@@ -179,10 +179,13 @@ def _from_scratch(folder: Path, papers: Sequence[Paper], keys: PaperKeys) -> tup
     ids = keys.ids
     counted = word_counts(papers)
     words = counted[0]
-    # Handed over, not kept: related_lists drops the counts before its workers fork.
-    related, matrix = related_lists(papers, None, counted)
+    # Handed over, not kept: encoded_lists drops the counts before its workers fork.
+    listed, matrix = encoded_lists(papers, None, counted)
     del counted
-    encoded = [orjson.dumps(related.get(i, [])) for i in ids]
+    related = dict(listed)
+    del listed
+    encoded = [related.get(i, b"[]") for i in ids]
+    del related
     digests = b"".join(text_digest(p) for p in papers)
     terms = as_bytes(words)
     segments = [

@@ -26,6 +26,8 @@ from pathlib import Path
 import jinja2
 
 COMPILED = Path(__file__).with_name("compiled_templates")
+# The digest of what the folder was made from, after the Jinja version that made it (which the
+# digest covers too): so a check can tell "made by another Jinja" from "out of date".
 DIGEST_FILE = "DIGEST"
 # sitegen's own theme, which the archive holds (the repository's templates/ folder).
 SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -64,9 +66,24 @@ def precompiled_loader(env: jinja2.Environment, templates: Path) -> jinja2.BaseL
         shipped = (COMPILED / DIGEST_FILE).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
         return None
-    if shipped != theme_digest(env, templates):
+    digest = theme_digest(env, templates)
+    if digest is None or shipped != digest_text(digest):
         return None
     return jinja2.ModuleLoader(str(COMPILED))
+
+
+def digest_text(digest: str) -> str:
+    """The digest file's text: the Jinja that made the folder, then the digest."""
+    return f"jinja2 {jinja2.__version__}\n{digest}\n"
+
+
+def made_by_jinja() -> str | None:
+    """The Jinja version the shipped folder was made by (None: no readable folder)."""
+    try:
+        first = (COMPILED / DIGEST_FILE).read_text(encoding="ascii").split("\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        return None
+    return first.removeprefix("jinja2 ") if first.startswith("jinja2 ") else None
 
 
 def compiled_modules(env: jinja2.Environment, templates: Path) -> dict[str, str]:
@@ -75,7 +92,7 @@ def compiled_modules(env: jinja2.Environment, templates: Path) -> dict[str, str]
     digest = theme_digest(env, templates)
     if digest is None:
         raise OSError(f"{templates}: cannot read the templates")
-    modules = {DIGEST_FILE: digest}
+    modules = {DIGEST_FILE: digest_text(digest)}
     for path in sorted(path for path in templates.rglob("*") if path.is_file()):
         name = path.relative_to(templates).as_posix()
         # The template's name as its file name: tracebacks name the template, not this checkout.

@@ -76,7 +76,10 @@ def run_digest(
         candidates = [period_of(options.day, cadence)]
     else:
         candidates = due_periods({paper.first_day for paper in papers}, cadence, ledger.newest(cadence), now)
-    env = make_environment(config.build.templates)
+    # Compiled from the sources, not the shipped precompiled templates: the plain-text part is
+    # rendered by an overlay without autoescape (message.py), and precompiled code has the
+    # site's autoescape built in. A digest renders a few templates once; compiling is cheap here.
+    env = make_environment(config.build.templates, precompiled=False)
     digests = build_digests(config, env, papers, candidates)
     chosen = [digests[period] for period in candidates if digests[period].sections]
     chosen = chosen[:CATCH_UP_LIMIT] if options.catch_up else chosen[:1]

@@ -13,6 +13,10 @@ A build uses them only when that digest equals the one of the templates folder i
 fork that edits, adds or removes a template, or another Jinja, compiles as before. The folder
 is part of sitegen's code (imported like any of its modules, never from the output folder).
 
+Compiled code has the environment's settings built in (autoescape above all): an overlay that
+changes them must not share this loader (the digest's plain text is made with autoescape off,
+so the digest compiles from the sources).
+
 After editing `templates/`, run `python3 -m sitegen.site.precompiled` (tests/test_precompiled.py
 says when the folder is out of date; a stale folder is never used, it only costs time).
 """

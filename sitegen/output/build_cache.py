@@ -99,7 +99,7 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             return {}
         resolved = [tuple(self.matches[i] for i in combination) for combination in self.combinations]
         ids = self.tagged_ids()
-        tags = map(resolved.__getitem__, array("I", self.combination_of) if _LITTLE else _swapped(self.combination_of))
+        tags = map(resolved.__getitem__, _read_indexes(self.combination_of))
         # In C loops (map, compress): a daily build asks this of 100,000 papers, nearly all kept.
         current = list(map(versions.get, ids))
         if None not in current and b"".join(current) == self.versions:  # type: ignore[arg-type]
@@ -117,11 +117,19 @@ class BuildCache(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 _LITTLE = sys.byteorder == "little"
 
 
-def _swapped(content: bytes) -> array[int]:
-    """Little-endian unsigned 32-bit numbers on a big-endian machine."""
+def _read_indexes(content: bytes) -> array[int]:
+    """The little-endian unsigned 32-bit numbers `content` holds, on any machine."""
     numbers = array("I", content)
-    numbers.byteswap()
+    if not _LITTLE:
+        numbers.byteswap()
     return numbers
+
+
+def _index_bytes(numbers: array[int]) -> bytes:
+    """`numbers` as little-endian unsigned 32-bit numbers, on any machine."""
+    if not _LITTLE:
+        numbers.byteswap()
+    return numbers.tobytes()
 
 
 def make_cache(
@@ -145,8 +153,6 @@ def make_cache(
         for identity, matches in distinct.items()
     }
     combination_of = array("I", map(index_of.__getitem__, map(id, matched)))
-    if not _LITTLE:
-        combination_of.byteswap()
     return BuildCache(
         format=CACHE_FORMAT,
         complete=True,
@@ -156,7 +162,7 @@ def make_cache(
         combinations=list(combination_index),
         tagged="\n".join(tags),
         versions=b"".join(versions),
-        combination_of=combination_of.tobytes(),
+        combination_of=_index_bytes(combination_of),
         pages=pages or PaperPages(),
         inputs=inputs or Inputs(),
     )
@@ -253,8 +259,6 @@ def _from_format_3(content: bytes) -> BuildCache | None:
         combination_of = array("I", combinations)
     except OverflowError:  # an index no cache of 4 billion combinations would hold
         return None
-    if not _LITTLE:
-        combination_of.byteswap()
     return BuildCache(
         format=CACHE_FORMAT,
         complete=old.complete,
@@ -264,7 +268,7 @@ def _from_format_3(content: bytes) -> BuildCache | None:
         combinations=old.combinations,
         tagged="\n".join(old.tags),
         versions=b"".join(versions),
-        combination_of=combination_of.tobytes(),
+        combination_of=_index_bytes(combination_of),
         pages=old.pages,
         inputs=old.inputs,
     )
@@ -306,7 +310,7 @@ def _problem(cache: BuildCache) -> str | None:
     if len(cache.versions) != 16 * tagged or len(cache.combination_of) != 4 * tagged:
         return "its tags disagree with the papers it lists"
     if any(i >= matches for combination in cache.combinations for i in combination) or (
-        tagged and max(array("I", cache.combination_of) if _LITTLE else _swapped(cache.combination_of)) >= combinations
+        tagged and max(_read_indexes(cache.combination_of)) >= combinations
     ):
         return "its tags refer to topic matches it does not hold"
     return None

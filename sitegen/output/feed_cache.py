@@ -14,7 +14,6 @@ time).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +25,11 @@ from sitegen.output.fingerprint import content_digest
 from sitegen.output.state_file import decode_state, write_state
 from sitegen.publish.site_size import FEED_CACHE_NAME
 from sitegen.site.feed_items import FeedItem
+from sitegen.text.clean import is_xml_safe
 
 __all__ = ["FEED_CACHE_NAME", "FeedCacheRead", "read_feed_cache", "save_feed_cache"]
 FEED_CACHE_FORMAT = 1
 MAX_ITEMS = 1_000_000
-# What xml_safe (text/clean.py) removes: none of it is in an item the build made.
-_NOT_IN_AN_ITEM = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 class _FeedItems(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -73,7 +71,8 @@ def read_feed_cache(output: Path) -> FeedCacheRead:
         return FeedCacheRead(warning=_ignored(path, why))
     if cache.format != FEED_CACHE_FORMAT:
         return FeedCacheRead(warning=_ignored(path, f"it has format {cache.format}, this sitegen writes {FEED_CACHE_FORMAT}"))
-    if _NOT_IN_AN_ITEM.search(" ".join(_texts(cache.items.values()))):
+    # What xml_safe (text/clean.py) removes: none of it is in an item the build made.
+    if not is_xml_safe(" ".join(_texts(cache.items.values()))):
         return FeedCacheRead(warning=_ignored(path, "an item holds a character XML does not allow"))
     return FeedCacheRead(cache.theme, cache.items, digest=content_digest(content))
 

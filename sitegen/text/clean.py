@@ -25,6 +25,12 @@ def xml_safe(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", _XML_INVALID.sub("", text))
 
 
+def is_xml_safe(text: str) -> bool:
+    """True when `xml_safe` would leave `text` as it is (no XML-invalid or C1 control character,
+    no lone surrogate)."""
+    return not (_XML_INVALID.search(text) or _LONE_SURROGATE.search(text))
+
+
 def clean_line(text: str | None) -> str:
     """One-line text (titles, names): hard wraps joined, whitespace collapsed, NFC."""
     if not text:

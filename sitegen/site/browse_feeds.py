@@ -77,11 +77,11 @@ class BrowseFeeds:
 
     @property
     def _per_week(self) -> int:
-        return self.model.config.feeds.weekly_items
+        return self.model.settings.feeds.weekly_items
 
     def _longest_feed(self) -> int:
-        config = self.model.config
-        return max([config.feeds.max_items, *(topic.max_items or config.feeds.max_items for topic in self.model.topics)])
+        settings = self.model.settings
+        return max([settings.feeds.max_items, *(topic.max_items or settings.feeds.max_items for topic in self.model.topics)])
 
     def _week_by_topic(self, key: str) -> dict[str | None, list[Paper]]:
         """A recorded week's papers still in the store, best first: all (None) and by topic slug."""
@@ -102,9 +102,9 @@ class BrowseFeeds:
         ranked: dict[str, dict[str | None, list[Paper]]],
     ) -> FeedJob:
         model = self.model
-        site = model.config.site
-        per_week = model.config.feeds.weekly_items
-        limit = (topic.max_items if topic else None) or model.config.feeds.max_items
+        site = model.settings.site
+        per_week = model.settings.feeds.weekly_items
+        limit = (topic.max_items if topic else None) or model.settings.feeds.max_items
         base = site.absolute_url
         name = f"{site.title}: best of the week" + (f" in {topic.title}" if topic else "")
         channel = Channel(
@@ -154,9 +154,9 @@ class BrowseFeeds:
 
     def org_jobs(self, theme: bytes, versions: dict[str, bytes]) -> list[FeedJob]:
         model = self.model
-        site = model.config.site
+        site = model.settings.site
         base = site.absolute_url
-        limit = model.config.orgs.feed_items
+        limit = model.settings.orgs.feed_items
         jobs = []
         for org in self.orgs:
             channel = Channel(
@@ -173,7 +173,7 @@ class BrowseFeeds:
         return jobs
 
     def orgs_opml(self, jobs: Sequence[FeedJob]) -> Output:
-        title = xml_safe(self.model.config.site.title)
+        title = xml_safe(self.model.settings.site.title)
         return ORGS_OPML_PATH, render_opml(title, [job.channel for job in jobs], what="every organization's feed")
 
 

@@ -38,9 +38,9 @@ class BrowsePages:
         env.globals.update(
             org_slugs=self.org_slugs,
             org_path=org_path,
-            orgs_enabled=model.config.orgs.enabled,
-            orgs_min_papers=model.config.orgs.min_papers,
-            weekly_items=model.config.feeds.weekly_items,
+            orgs_enabled=model.settings.orgs.enabled,
+            orgs_min_papers=model.settings.orgs.min_papers,
+            weekly_items=model.settings.feeds.weekly_items,
             weeks_of_month=self.weeks_of_month,
             week_path=week_path,
             month_path=month_path,
@@ -67,7 +67,7 @@ class BrowsePages:
         """`unchanged`: the period pages the build may keep without keying them (site/pages.py)."""
         for periods in (self.weeks, self.months):
             yield from self._period_pages(periods, paper_key, theme, unchanged)
-        if self.model.config.orgs.enabled:
+        if self.model.settings.orgs.enabled:
             yield self._org_index(theme)
             for org in self.orgs:
                 if org.has_page:
@@ -122,11 +122,11 @@ class BrowsePages:
             f"{org.name}\x1f{org.slug}\x1f{org.title}\x1f{len(org.papers)}\x1f{org.upvotes}\x1f{org.has_page}"
             for org in self.orgs
         )
-        key = digest(theme, b"orgs", str(self.model.config.orgs.min_papers), *parts)
+        key = digest(theme, b"orgs", str(self.model.settings.orgs.min_papers), *parts)
         return Page("orgs/index.html", "orgs.html", {"orgs": self.orgs, "section": "orgs"}, key)
 
     def _org_pages(self, org: Org, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
-        size = self.model.config.build.page_size
+        size = self.model.settings.page_size
         chunks = topic_chunks(org.papers, size)
         common = {"org": org, "section": "orgs", "size": size, "feed_slug": "all"}
         first = org.papers[:size]

@@ -121,7 +121,7 @@ class ItemFactory:
     def __init__(self, env: jinja2.Environment, model: SiteModel, kept: KeptItems | None = None) -> None:
         self.model = model
         self.template = env.get_template("feed_item.html")
-        self.base = model.config.site.absolute_url
+        self.base = model.settings.site.absolute_url
         self.titles = {topic.slug: topic.title for topic in model.topics}
         self.kept = kept or KeptItems()
         self._items = self.kept.made

@@ -50,8 +50,8 @@ class FeedRenderer:
     def channels(self) -> list[tuple[Channel, tuple[Paper, ...]]]:
         """Every feed with its papers, newest first: all papers, then each topic in config order."""
         model = self.model
-        site = model.config.site
-        limit = model.config.feeds.max_items
+        site = model.settings.site
+        limit = model.settings.feeds.max_items
         base = site.absolute_url
         feeds = [
             (
@@ -109,7 +109,7 @@ class FeedRenderer:
         return files
 
     def opml(self, channels: list[Channel]) -> Output:
-        return OPML_PATH, render_opml(xml_safe(self.model.config.site.title), channels)
+        return OPML_PATH, render_opml(xml_safe(self.model.settings.site.title), channels)
 
     def _fitting(self, kind: str, channel: Channel, entries: list[Entry]) -> tuple[bytes, int]:
         """The feed with as many of the newest items as fit in max_bytes (oldest dropped first),

@@ -126,7 +126,7 @@ class PageRenderer:
         self.about = render_markdown(about) if about is not None else None  # about.md, read by the build
         self._rows: dict[tuple[str, str, bool, bool], Markup] = {}
         env.globals.update(
-            site=model.config.site,
+            site=model.settings.site,
             paper_path=paper_path,
             day_path=day_path,
             topic_path=topic_path,
@@ -161,7 +161,7 @@ class PageRenderer:
     def render(self, page: Page) -> bytes:
         # The 404 page is served at whatever path was missing: only absolute links work there.
         path = page.path
-        root = self.model.config.site.absolute_url if path == "404.html" else "../" * path.count("/")
+        root = self.model.settings.site.absolute_url if path == "404.html" else "../" * path.count("/")
         context = {"feed_slug": "all", "section": "", **(page.context() if callable(page.context) else page.context)}
         try:
             html = self.env.get_template(page.template).render(root=root, path=path, url=url_path(path), **context)
@@ -266,7 +266,7 @@ class PageRenderer:
         from sitegen.output.fingerprint import digest
 
         papers = self.model.papers_by_topic[slug]
-        size = self.model.config.build.page_size
+        size = self.model.settings.page_size
         chunks = topic_chunks(papers, size)
         topic = self.model.topic(slug)
         common = {"topic": topic, "feed_slug": slug, "section": "topics", "size": size}

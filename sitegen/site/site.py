@@ -9,15 +9,31 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sitegen.config.load import Config
+from sitegen.config.load import Config, FeedsConfig, OrgsConfig, SiteConfig
 from sitegen.config.topics import TopicConfig
 from sitegen.rules.tagging import TaggingNotes, TopicMatch
 from sitegen.store.models import Paper
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """What pages and feeds take from the config: not the store, fetch, publish or e-mail settings,
+    so nothing that renders can reach the network or the disk's side of the config."""
+
+    site: SiteConfig
+    topics: tuple[TopicConfig, ...]
+    feeds: FeedsConfig
+    orgs: OrgsConfig
+    page_size: int  # papers per topic or organization page ([build] page_size)
+
+    @classmethod
+    def of(cls, config: Config) -> SiteSettings:
+        return cls(config.site, config.topics, config.feeds, config.orgs, config.build.page_size)
+
+
+@dataclass(frozen=True)
 class SiteModel:
-    config: Config
+    settings: SiteSettings
     papers: dict[str, Paper]
     tags: dict[str, tuple[TopicMatch, ...]]
     days: tuple[dt.date, ...]  # every listing day, ascending
@@ -28,10 +44,10 @@ class SiteModel:
 
     @property
     def topics(self) -> tuple[TopicConfig, ...]:
-        return self.config.topics
+        return self.settings.topics
 
     def topic(self, slug: str) -> TopicConfig:
-        return next(t for t in self.config.topics if t.slug == slug)
+        return next(t for t in self.settings.topics if t.slug == slug)
 
 
 def _by_upvotes(paper: Paper) -> tuple[int, str]:
@@ -66,7 +82,7 @@ def build_model(
         for match in tags[paper.arxiv_id]:
             by_topic[match.slug].append(paper)
     return SiteModel(
-        config=config,
+        settings=SiteSettings.of(config),
         papers=papers,
         tags=dict(tags),
         days=tuple(sorted(by_day)),

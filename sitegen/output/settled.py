@@ -150,7 +150,7 @@ def first_changed_day(
         day = Store.day_of_file(path)
         if day is not None:
             days.append(day)
-        elif path.partition("/")[0] == "papers":
+        elif Store.among_day_files(path):
             return None  # a file among the day files that names no day
         # else a ledger or the week rankings: they hold no paper
     return min(days, default=dt.date.max)

@@ -30,6 +30,7 @@ from sitegen.store.merge import merge_paper
 from sitegen.store.models import DayListing, Paper
 
 HTTP_CACHE_FILE = "http-cache.json"  # in sources/, beside the ledgers; not a ledger
+PAPERS_FOLDER = "papers"  # the day files: papers/<year>/<day>.json
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Store:
 
     @property
     def papers_dir(self) -> Path:
-        return self.root / "papers"
+        return self.root / PAPERS_FOLDER
 
     def day_file(self, day: dt.date) -> Path:
         return self.papers_dir / f"{day.year:04d}" / f"{day.isoformat()}.json"
@@ -61,13 +62,18 @@ class Store:
         inverse of `day_file`; None for a path that is no day file (a ledger, week rankings)."""
         folder, _, rest = relative.partition("/")
         year, _, name = rest.partition("/")
-        if folder != "papers" or not name.endswith(".json"):
+        if folder != PAPERS_FOLDER or not name.endswith(".json"):
             return None
         try:
             day = dt.date.fromisoformat(name.removesuffix(".json"))
         except ValueError:
             return None
         return day if year == f"{day.year:04d}" else None
+
+    @staticmethod
+    def among_day_files(relative: str) -> bool:
+        """Whether a store path (relative, "/"-separated) is in the day files' folder, day file or not."""
+        return relative.partition("/")[0] == PAPERS_FOLDER
 
     def papers(self) -> dict[str, Paper]:
         """Every stored paper by arXiv id (loaded once, then kept in memory)."""

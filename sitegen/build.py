@@ -29,7 +29,7 @@ from sitegen.config.load import Config
 from sitegen.config.theme import ABOUT_FILE, read_about, static_files
 from sitegen.errors import BuildError
 from sitegen.gcpause import gc_paused
-from sitegen.output.build_cache import Inputs, PaperPages, peek_inputs
+from sitegen.output.build_cache import Inputs, PaperPages, kept_tags, peek_inputs
 from sitegen.output.fingerprint import theme_fingerprint
 from sitegen.output.folder import check_output_folder
 from sitegen.output.inputs import FileStamp, changed_files, inputs_digest, store_stamps
@@ -222,8 +222,6 @@ def build(
             detail(f"{len(rendered)} rendered of {len(plan)} planned")
         del plan, rendered, shown, related, found
         # Last: the cache says the whole site is up to date.
-        # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
-        complete = [i for i in papers if i not in model.tagging.incomplete]
         tex = steps.tex_warnings(papers, versions, last_build, changed)
         input_warnings = (*model.tagging.warning_lines(), *(line for lines in tex.values() for line in lines))
         recorded_files = {f"{WEEKS_FOLDER}/{key}.json" for key in recorded.keys() - rankings_before.keys()}
@@ -249,7 +247,8 @@ def build(
 
         report = writer.finish(
             theme=theme,
-            tags={i: (versions[i], model.tags[i]) for i in complete},
+            # Tags left incomplete by a regex timeout are not kept: the next build tries them again.
+            tags=kept_tags(papers, versions, model.tags, model.tagging.incomplete),
             pages=PaperPages(org_links=org_links, related_state=related_state, tex_warnings=tex),
             listing=listing,
             inputs=settled_inputs,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
 from sitegen.config.load import Config, FeedsConfig, OrgsConfig, SiteConfig
 from sitegen.config.topics import TopicConfig
@@ -50,8 +51,19 @@ class SiteModel:
         return next(t for t in self.settings.topics if t.slug == slug)
 
 
+_ID, _DAYS, _UPVOTES, _FIRST = attrgetter("arxiv_id"), attrgetter("listing_days"), attrgetter("upvotes"), itemgetter(0)
+
+
 def _by_upvotes(paper: Paper) -> tuple[int, str]:
     return (-(paper.upvotes or 0), paper.arxiv_id)
+
+
+def _most_upvoted_first(papers: list[Paper]) -> tuple[Paper, ...]:
+    """`papers` sorted by _by_upvotes, with keys made in C: by id, then (stable, so ties keep
+    that order) by upvotes, most first."""
+    by_id = sorted(papers, key=_ID)
+    votes = [upvotes or 0 for upvotes in map(_UPVOTES, by_id)]
+    return tuple(map(by_id.__getitem__, sorted(range(len(by_id)), key=votes.__getitem__, reverse=True)))
 
 
 def newest_day_then_upvotes(papers: tuple[Paper, ...]) -> tuple[Paper, ...]:
@@ -74,9 +86,17 @@ def build_model(
     by_day: dict[dt.date, list[Paper]] = {}
     for paper in papers.values():
         for day in paper.listing_days:
-            by_day.setdefault(day, []).append(paper)
+            group = by_day.get(day)
+            if group is None:
+                by_day[day] = [paper]
+            else:
+                group.append(paper)
+    # Sorted by keys made in C (map, zip; indexes sorted by them): a daily build orders 100,000
+    # papers, and a key function in Python was most of this step's time.
+    values = list(papers.values())
+    by_age = list(zip(map(dt.date.toordinal, map(_FIRST, map(_DAYS, values))), map(_ID, values), strict=True))
     # Newest first; ties by id descending so the order is total and stable.
-    newest = tuple(sorted(papers.values(), key=lambda p: (p.first_day, p.arxiv_id), reverse=True))
+    newest = tuple(map(values.__getitem__, sorted(range(len(values)), key=by_age.__getitem__, reverse=True)))
     by_topic: dict[str, list[Paper]] = {topic.slug: [] for topic in config.topics}
     for paper in newest:
         for match in tags[paper.arxiv_id]:
@@ -86,7 +106,7 @@ def build_model(
         papers=papers,
         tags=dict(tags),
         days=tuple(sorted(by_day)),
-        papers_by_day={day: tuple(sorted(group, key=_by_upvotes)) for day, group in by_day.items()},
+        papers_by_day={day: _most_upvoted_first(group) for day, group in by_day.items()},
         newest_first=newest,
         papers_by_topic={slug: tuple(group) for slug, group in by_topic.items()},
         tagging=tagging or TaggingNotes(),

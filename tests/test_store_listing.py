@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import msgspec
@@ -20,8 +21,8 @@ from sitegen.errors import StoreError
 from sitegen.output.inputs import store_stamps
 from sitegen.output.store_cache import STORE_CACHE_NAME, plain_records, read_store_cache
 from sitegen.store import Store
-from sitegen.store.day_file import PlainOrganizationRecord
-from sitegen.store.listed import ListedPaper, ListedRecord, StrictListedRecord
+from sitegen.store.day_file import PlainOrganizationRecord, decode_day_file
+from sitegen.store.listed import DayFileReader, ListedPaper, ListedRecord, StrictListedRecord
 from sitegen.store.models import DayListing, Organization, Paper
 
 FIRST_DAY = dt.date(2026, 3, 2)
@@ -165,3 +166,41 @@ def test_the_quick_check_of_kept_records_agrees_with_the_exact_patterns(title: s
         else:
             with pytest.raises(msgspec.ValidationError):
                 strict.decode(content)
+
+
+def _reader(site: Path, content: bytes) -> DayFileReader:
+    """A reader of the first day's file holding `content`, as if its records were kept for it."""
+    store = Store(site.parent / "data")
+    path = store.day_file(FIRST_DAY)
+    path.write_bytes(content)
+    return DayFileReader(path, hashlib.sha256(content).digest()[:16], store._read_day_file)
+
+
+def test_papers_read_one_by_one_equal_the_whole_file_decoded(site: Path) -> None:
+    """A build that needs a few papers of a day file decodes only those (exactly); past
+    MAX_SINGLE of one file, the whole file: either way each paper is the one decode_day_file gives."""
+    store = Store(site.parent / "data")
+    papers = [_paper(number, 0) for number in range(100, 100 + 2 * DayFileReader.MAX_SINGLE)]
+    store.add_listing(DayListing("huggingface", FIRST_DAY, tuple(papers)))
+    content = store.day_file(FIRST_DAY).read_bytes()
+    decoded = {paper.arxiv_id: paper for paper in decode_day_file(content)}
+    reader = _reader(site, content)
+    assert [reader.paper(arxiv_id) for arxiv_id in decoded] == list(decoded.values())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param(b"paper 1.", b"paper\\u0007", id="a control character in the paper asked for"),
+        pytest.param(b'"schema": 1', b'"schema": 7', id="another schema"),
+        pytest.param(b'"2603.00001": {', b'"2603.00001": {"extra": 1, ', id="an unknown field"),
+    ],
+)
+def test_a_paper_read_alone_from_a_file_the_store_refuses_stops_the_build_clearly(site: Path, old: bytes, new: bytes) -> None:
+    """Reading one paper is as strict as decoding the file: what the store refuses stops the
+    build with the file's name, as it always did."""
+    content = Store(site.parent / "data").day_file(FIRST_DAY).read_bytes()
+    assert old in content
+    reader = _reader(site, content.replace(old, new))
+    with pytest.raises(StoreError, match=r"2026-03-02\.json"):
+        reader.paper("2603.00001")

@@ -147,14 +147,47 @@ def decode_day_file(content: bytes) -> list[Paper]:
     records = document.papers
     if not (_IDS.fullmatch("\n".join(records)) or not records) or not _plain_text(content, records):
         records = _decode_strictly(content)
-    papers = []
-    for arxiv_id, record in records.items():
-        values = list(msgspec.structs.astuple(record))
-        organization = values[_ORGANIZATION]
-        if organization is not None:
-            values[_ORGANIZATION] = Organization(organization.name, organization.fullname, organization.avatar)
-        papers.append(Paper(arxiv_id, *values))
-    return papers
+    return [_paper(arxiv_id, record) for arxiv_id, record in records.items()]
+
+
+def _paper(arxiv_id: str, record: Any) -> Paper:
+    values = list(msgspec.structs.astuple(record))
+    organization = values[_ORGANIZATION]
+    if organization is not None:
+        values[_ORGANIZATION] = Organization(organization.name, organization.fullname, organization.avatar)
+    return Paper(arxiv_id, *values)
+
+
+class _UndecodedDayFile(msgspec.Struct, forbid_unknown_fields=True):
+    schema: int
+    papers: dict[str, msgspec.Raw]
+    day: dt.date | None = None
+
+
+_UNDECODED_DECODER = msgspec.json.Decoder(_UndecodedDayFile)
+_RECORD_DECODER = msgspec.json.Decoder(PaperRecord)
+
+
+def undecoded_papers(content: bytes) -> dict[str, msgspec.Raw]:
+    """A day file's papers by id, each record's JSON not decoded yet (`decode_paper`), or
+    DayFileRejected. For a build that needs a few papers of a file it otherwise knows from its
+    listing records (store/listed.py): splitting a file this way is a tenth of decoding it."""
+    try:
+        document = _UNDECODED_DECODER.decode(content)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
+        raise DayFileRejected(str(error)) from None
+    if document.schema != SCHEMA_VERSION:
+        raise DayFileRejected(f"schema {document.schema}")
+    return document.papers
+
+
+def decode_paper(arxiv_id: str, record: msgspec.Raw) -> Paper:
+    """One paper of `undecoded_papers`, decoded with every text checked by its pattern (the exact
+    schema, as decode_day_file's answer for it), or DayFileRejected. `arxiv_id` must be canonical."""
+    try:
+        return _paper(arxiv_id, _RECORD_DECODER.decode(record))
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
+        raise DayFileRejected(str(error)) from None
 
 
 def _plain_text(content: bytes, records: dict[str, Any]) -> bool:

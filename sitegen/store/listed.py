@@ -28,7 +28,16 @@ from typing import Annotated, Any
 import msgspec
 
 from sitegen.errors import StoreError
-from sitegen.store.day_file import ID_PATTERN, LINE_PATTERN, Count, OrganizationRecord, PlainOrganizationRecord
+from sitegen.store.day_file import (
+    ID_PATTERN,
+    LINE_PATTERN,
+    Count,
+    DayFileRejected,
+    OrganizationRecord,
+    PlainOrganizationRecord,
+    decode_paper,
+    undecoded_papers,
+)
 from sitegen.store.models import Organization, Paper
 
 Line = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN)]
@@ -78,30 +87,64 @@ def listed_record(paper: Paper) -> ListedRecord:
 
 
 class DayFileReader:
-    """One day file's papers, decoded on first use; its content must have `digest`."""
+    """One day file's papers, decoded when first asked for; its content must have `digest`.
+
+    A daily build asks for a few papers of each file it reads (a feed item's abstract): the file
+    is split into its papers' records once and only those asked for are decoded, each exactly
+    (store/day_file.py `decode_paper`). Past MAX_SINGLE papers of one file, or on anything the
+    split or a record's decoding refuses, the whole file is decoded as the store always does
+    (which names the problem)."""
+
+    MAX_SINGLE = 16
 
     def __init__(self, path: Path, digest: bytes, decode: Callable[[Path, bytes], list[Paper]]) -> None:
         self.path = path
         self.digest = digest
         self._decode = decode
+        self._content = b""
+        self._records: dict[str, msgspec.Raw] | None = None
         self._papers: dict[str, Paper] | None = None
+        self._single = 0  # papers decoded one by one
 
     def paper(self, arxiv_id: str) -> Paper:
-        if self._papers is None:
+        if self._papers is None and self._records is None:
+            self._content = self._read()
             try:
-                content = self.path.read_bytes()
-            except OSError as error:
-                raise StoreError(f"{self.path}: cannot read store file ({error.strerror})") from None
-            if hashlib.sha256(content).digest()[:16] != self.digest:
-                raise StoreError(
-                    f"{self.path}: the store file changed while the site was being built (another sitegen "
-                    "fetch running?); run the build again"
-                )
-            self._papers = {paper.arxiv_id: paper for paper in self._decode(self.path, content)}
+                self._records = undecoded_papers(self._content)
+            except DayFileRejected:
+                self._decode_all()
+        if self._papers is None and self._single < self.MAX_SINGLE:
+            assert self._records is not None
+            record = self._records.get(arxiv_id)
+            if record is not None:
+                self._single += 1
+                try:
+                    return decode_paper(arxiv_id, record)
+                except DayFileRejected:
+                    pass
+        if self._papers is None:
+            self._decode_all()
+        assert self._papers is not None
         paper = self._papers.get(arxiv_id)
         if paper is None:  # the digest matched, so the records disagree with the file they were kept for
             raise StoreError(f"{self.path}: holds no paper {arxiv_id}; delete the output folder's state and build again")
         return paper
+
+    def _read(self) -> bytes:
+        try:
+            content = self.path.read_bytes()
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot read store file ({error.strerror})") from None
+        if hashlib.sha256(content).digest()[:16] != self.digest:
+            raise StoreError(
+                f"{self.path}: the store file changed while the site was being built (another sitegen "
+                "fetch running?); run the build again"
+            )
+        return content
+
+    def _decode_all(self) -> None:
+        self._papers = {paper.arxiv_id: paper for paper in self._decode(self.path, self._content)}
+        self._records, self._content = None, b""
 
 
 class ListedPaper(Paper):

@@ -24,7 +24,6 @@ from typing import Annotated
 
 import msgspec
 
-from sitegen.output.fingerprint import content_digest
 from sitegen.output.state_file import decode_state, write_state
 from sitegen.rules.tagging import TopicMatch
 
@@ -191,8 +190,8 @@ def placeholder_cache() -> BuildCache:
 class CacheRead:
     cache: BuildCache | None
     warning: str | None = None
-    # Of the file as read: saving the same bytes again is then skipped without reading it back.
-    digest: bytes = b""
+    # The file as read: saving the same bytes again is then skipped without reading it back.
+    content: bytes = b""
 
 
 _DECODER = msgspec.msgpack.Decoder(BuildCache)
@@ -229,7 +228,7 @@ def read_cache(output: Path) -> CacheRead:
     if cache is None:
         return CacheRead(None, _ignored(path, why))
     problem = _problem(cache)
-    return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache, digest=content_digest(content))
+    return CacheRead(None, _ignored(path, problem)) if problem else CacheRead(cache, content=content)
 
 
 def peek_inputs(output: Path) -> Inputs | None:
@@ -289,10 +288,10 @@ def _from_format_3(content: bytes) -> BuildCache | None:
     )
 
 
-def save_cache(output: Path, cache: BuildCache, read_digest: bytes = b"") -> None:
-    """Write the cache unless the file holds these bytes; `read_digest` is the digest of the file
-    as this build read it (CacheRead.digest), which spares reading 90 MB back to compare."""
-    write_state(output / CACHE_NAME, _ENCODER.encode(cache), read_digest, "the build cache")
+def save_cache(output: Path, cache: BuildCache, read: bytes = b"") -> None:
+    """Write the cache unless the file holds these bytes; `read` is the file as this build read
+    it (CacheRead.content), which spares reading 14 MB back to compare."""
+    write_state(output / CACHE_NAME, _ENCODER.encode(cache), read, "the build cache")
 
 
 def is_safe_relative(path: str) -> bool:

@@ -21,7 +21,6 @@ from typing import Annotated
 
 import msgspec
 
-from sitegen.output.fingerprint import content_digest
 from sitegen.output.state_file import decode_state, write_state
 from sitegen.publish.site_size import FEED_CACHE_NAME
 from sitegen.site.feed_items import FeedItem
@@ -44,7 +43,7 @@ class FeedCacheRead:
     theme: bytes = b""
     items: Mapping[str, tuple[bytes, FeedItem]] | None = None
     warning: str | None = None
-    digest: bytes = b""  # of the file as read: saving the same bytes again is skipped
+    content: bytes = b""  # the file as read: saving the same bytes again is skipped
 
     def current(self, theme: bytes, versions: Mapping[str, bytes]) -> dict[str, FeedItem]:
         """The items made under `theme` from the store version each paper has now."""
@@ -74,13 +73,13 @@ def read_feed_cache(output: Path) -> FeedCacheRead:
     # What xml_safe (text/clean.py) removes: none of it is in an item the build made.
     if not is_xml_safe(" ".join(_texts(cache.items.values()))):
         return FeedCacheRead(warning=_ignored(path, "an item holds a character XML does not allow"))
-    return FeedCacheRead(cache.theme, cache.items, digest=content_digest(content))
+    return FeedCacheRead(cache.theme, cache.items, content=content)
 
 
-def save_feed_cache(output: Path, theme: bytes, items: Mapping[str, tuple[bytes, FeedItem]], read_digest: bytes = b"") -> None:
+def save_feed_cache(output: Path, theme: bytes, items: Mapping[str, tuple[bytes, FeedItem]], read: bytes = b"") -> None:
     """Write the items (sorted by id: the same items give the same bytes) unless the file holds them."""
     content = _ENCODER.encode(_FeedItems(FEED_CACHE_FORMAT, theme, dict(sorted(items.items()))))
-    write_state(output / FEED_CACHE_NAME, content, read_digest, "the feed item cache")
+    write_state(output / FEED_CACHE_NAME, content, read, "the feed item cache")
 
 
 def _texts(items: Iterable[tuple[bytes, FeedItem]]) -> list[str]:

@@ -15,7 +15,6 @@ from typing import TypeVar
 import msgspec
 
 from sitegen.errors import BuildError
-from sitegen.output.fingerprint import content_digest
 
 T = TypeVar("T")
 
@@ -41,15 +40,16 @@ def decode_state(content: bytes, decoder: msgspec.msgpack.Decoder[T], expected_f
         return None, f"it is not {kind} this sitegen can read ({error})"
 
 
-def write_state(path: Path, content: bytes, read_digest: bytes, what: str) -> None:
+def write_state(path: Path, content: bytes, read: bytes, what: str) -> None:
     """Replace `path` with `content` atomically (a killed build leaves the old file or none), unless
-    it holds these bytes already: `read_digest` is the digest of the file as this build read it,
-    which spares reading megabytes back to compare. `what` names the file in an error."""
+    it holds these bytes already: `read` is the file as this build read it (b"": not read), so the
+    file is not read back to compare, and a file that changed is told by its length before any
+    digest of megabytes is made (a daily build's caches always change). `what` names the file in an error."""
     temp = path.with_name(path.name + ".tmp")
     try:
-        if read_digest and content_digest(content) == read_digest and path.is_file():
+        if read and content == read and path.is_file():
             return
-        if not read_digest and path.is_file() and path.read_bytes() == content:
+        if not read and path.is_file() and path.read_bytes() == content:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(content)

@@ -20,7 +20,6 @@ from typing import Annotated, Any
 
 import msgspec
 
-from sitegen.output.fingerprint import content_digest
 from sitegen.output.state_file import decode_state, write_state
 from sitegen.store.day_file import FORBIDDEN_IN_LINE
 from sitegen.store.ids import CANONICAL_ID_PATTERN
@@ -55,7 +54,7 @@ class _StrictListing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class StoreCacheRead:
     files: dict[str, ListedFile]
     warning: str | None = None
-    digest: bytes = b""  # of the file as read: saving the same bytes again is skipped
+    content: bytes = b""  # the file as read: saving the same bytes again is skipped
 
 
 _DECODER = msgspec.msgpack.Decoder(_Listing)
@@ -125,13 +124,13 @@ def read_store_cache(output: Path) -> StoreCacheRead:
         return StoreCacheRead({}, _ignored(path, why))
     if listing.format != STORE_CACHE_FORMAT:
         return StoreCacheRead({}, _ignored(path, f"it has format {listing.format}, this sitegen writes {STORE_CACHE_FORMAT}"))
-    return StoreCacheRead(listing.files, digest=content_digest(content))
+    return StoreCacheRead(listing.files, content=content)
 
 
-def save_store_cache(output: Path, files: dict[str, ListedFile], read_digest: bytes = b"") -> None:
-    """Write the records unless the file holds these bytes already (`read_digest`: as read)."""
+def save_store_cache(output: Path, files: dict[str, ListedFile], read: bytes = b"") -> None:
+    """Write the records unless the file holds these bytes already (`read`: as this build read it)."""
     content = _ENCODER.encode(_Listing(STORE_CACHE_FORMAT, files))
-    write_state(output / STORE_CACHE_NAME, content, read_digest, "the store's listing records")
+    write_state(output / STORE_CACHE_NAME, content, read, "the store's listing records")
 
 
 def _ignored(path: Path, why: str) -> str:

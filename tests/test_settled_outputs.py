@@ -145,3 +145,35 @@ def test_an_organization_getting_its_page_replans_only_the_pages_that_show_its_p
     assert "days/2026-03-05/index.html" not in changed
     assert daily.write.settled > (DAYS - 2) * PER_DAY
     _equals_a_clean_build(site, tmp_path)
+
+
+def test_a_day_that_adds_nothing_to_an_organization_keeps_its_pages_unkeyed(site: Path, tmp_path: Path) -> None:
+    store = Store(site.parent / "data")
+    papers = store.papers()
+    for day in range(DAYS):  # Alpha Lab: days 0 to 5 (18 papers: a first page and 3 chunks); Beta Lab: days 6 and 7
+        name = "Alpha Lab" if day < 6 else "Beta Lab" if day < 8 else None
+        if name:
+            ids = (f"2603.{day * PER_DAY + n:05d}" for n in range(PER_DAY))
+            changed = tuple(dataclasses.replace(papers[arxiv_id], organization=Organization(name)) for arxiv_id in ids)
+            store.add_listing(DayListing("huggingface", _day(day), changed))
+    output, before = _built(site)
+    new_day = DAYS + 1  # Monday 23 March: week 13
+    fresh = (dataclasses.replace(_paper(200, new_day), organization=Organization("Beta Lab")), _paper(201, new_day))
+    Store(site.parent / "data").add_listing(DayListing("huggingface", _day(new_day), fresh))
+
+    daily = build(load_config(site, environ={}))
+
+    alpha = {"orgs/alpha-lab/index.html", *(f"orgs/alpha-lab/page/{n}/index.html" for n in (1, 2, 3))}
+    assert alpha <= set(before)
+    per_topic = DAYS * PER_DAY // 2
+    assert daily.write.settled == (
+        DAYS * PER_DAY  # every older paper's page
+        + (DAYS - 1)  # every older day's page but the newest
+        + 2 * (per_topic // PAGE_SIZE - 1)  # each topic's chunks but the newest
+        + 2  # weeks 10 and 11
+        + len(alpha)  # every page of the organization the day adds nothing to
+    )
+    changed = {path for path, content in published_files(output).items() if before.get(path) != content}
+    assert set(daily.write.written) == changed
+    assert "orgs/beta-lab/index.html" in changed and not changed & alpha
+    _equals_a_clean_build(site, tmp_path)

@@ -64,14 +64,15 @@ class BrowsePages:
         return self.org_slugs.get(name, "") if name is not None else ""
 
     def pages(self, paper_key: PaperKey, theme: bytes, unchanged: Unchanged | None = None) -> Iterator[Page]:
-        """`unchanged`: the period pages the build may keep without keying them (site/pages.py)."""
+        """`unchanged`: the period and organization pages the build may keep without keying them
+        (site/pages.py)."""
         for periods in (self.weeks, self.months):
             yield from self._period_pages(periods, paper_key, theme, unchanged)
         if self.model.settings.orgs.enabled:
             yield self._org_index(theme)
             for org in self.orgs:
                 if org.has_page:
-                    yield from self._org_pages(org, paper_key, theme)
+                    yield from self._org_pages(org, paper_key, theme, unchanged)
 
     def _period_pages(
         self, periods: Sequence[Period], paper_key: PaperKey, theme: bytes, unchanged: Unchanged | None
@@ -125,26 +126,38 @@ class BrowsePages:
         key = digest(theme, b"orgs", str(self.model.settings.orgs.min_papers), *parts)
         return Page("orgs/index.html", "orgs.html", {"orgs": self.orgs, "section": "orgs"}, key)
 
-    def _org_pages(self, org: Org, paper_key: PaperKey, theme: bytes) -> Iterator[Page]:
+    def _org_pages(self, org: Org, paper_key: PaperKey, theme: bytes, unchanged: Unchanged | None) -> Iterator[Page]:
         size = self.model.settings.page_size
         chunks = topic_chunks(org.papers, size)
+        # Every paper of the organization first listed before the first changed day, and none
+        # relinked: each of its pages shows what the last build wrote (its title, count and
+        # upvotes come from those papers), so it is kept without a key. A daily build adds papers
+        # to a dozen of some 600 organizations.
+        settled = (
+            unchanged is not None and org.papers[0].first_day < unchanged.before and not unchanged.shows_relinked(org.papers)
+        )
         common = {"org": org, "section": "orgs", "size": size, "feed_slug": "all"}
         first = org.papers[:size]
-        yield Page(
-            f"{org_path(org.slug)}index.html",
-            "org.html",
-            {
-                **common,
-                "papers": first,
-                "total": len(org.papers),
-                **first_page_pager(len(chunks)),
-            },
-            digest(theme, b"org", org.slug, org.title, str(len(org.papers)), str(len(chunks)), *map(paper_key, first)),
-        )
+        path = f"{org_path(org.slug)}index.html"
+        if not (settled and unchanged and unchanged.keep(path)):
+            yield Page(
+                path,
+                "org.html",
+                {
+                    **common,
+                    "papers": first,
+                    "total": len(org.papers),
+                    **first_page_pager(len(chunks)),
+                },
+                digest(theme, b"org", org.slug, org.title, str(len(org.papers)), str(len(chunks)), *map(paper_key, first)),
+            )
         for number, chunk in enumerate(chunks, 1):
+            path = f"{org_path(org.slug, number)}index.html"
+            if settled and unchanged and unchanged.keep(path):
+                continue
             pager = chunk_page_pager(number, len(chunks))
             yield Page(
-                f"{org_path(org.slug, number)}index.html",
+                path,
                 "org.html",
                 {**common, "papers": chunk, "total": None, **pager},
                 digest(theme, b"org", org.slug, org.title, str(number), str(pager["newer_page"]), *map(paper_key, chunk)),

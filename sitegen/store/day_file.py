@@ -21,7 +21,7 @@ import datetime as dt
 import re
 import types
 import typing
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
@@ -138,12 +138,7 @@ def decode_day_file(content: bytes) -> list[Paper]:
     suspicious to these quick checks is decoded again with every text checked by msgspec,
     which is exact: so a false alarm costs time, never a wrong answer.
     """
-    try:
-        document = _FAST_DECODER.decode(content)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
-        raise DayFileRejected(str(error)) from None
-    if document.schema != SCHEMA_VERSION:
-        raise DayFileRejected(f"schema {document.schema}")
+    document = _decoded(_FAST_DECODER, content)
     records = document.papers
     if not (_IDS.fullmatch("\n".join(records)) or not records) or not _plain_text(content, records):
         records = _decode_strictly(content)
@@ -172,13 +167,7 @@ def undecoded_papers(content: bytes) -> dict[str, msgspec.Raw]:
     """A day file's papers by id, each record's JSON not decoded yet (`decode_paper`), or
     DayFileRejected. For a build that needs a few papers of a file it otherwise knows from its
     listing records (store/listed.py): splitting a file this way is a tenth of decoding it."""
-    try:
-        document = _UNDECODED_DECODER.decode(content)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
-        raise DayFileRejected(str(error)) from None
-    if document.schema != SCHEMA_VERSION:
-        raise DayFileRejected(f"schema {document.schema}")
-    return document.papers
+    return _decoded(_UNDECODED_DECODER, content).papers
 
 
 def decode_paper(arxiv_id: str, record: msgspec.Raw) -> Paper:
@@ -188,6 +177,20 @@ def decode_paper(arxiv_id: str, record: msgspec.Raw) -> Paper:
         return _paper(arxiv_id, _RECORD_DECODER.decode(record))
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
         raise DayFileRejected(str(error)) from None
+
+
+_Document = TypeVar("_Document", _FastDayFile, _UndecodedDayFile)
+
+
+def _decoded(decoder: msgspec.json.Decoder[_Document], content: bytes) -> _Document:
+    """The file's top level by `decoder`, of this schema version, or DayFileRejected."""
+    try:
+        document = decoder.decode(content)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
+        raise DayFileRejected(str(error)) from None
+    if document.schema != SCHEMA_VERSION:
+        raise DayFileRejected(f"schema {document.schema}")
+    return document
 
 
 def _plain_text(content: bytes, records: dict[str, Any]) -> bool:

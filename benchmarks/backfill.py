@@ -27,7 +27,7 @@ from faultkit import hf_item, write_config  # noqa: E402
 
 from sitegen.config.load import load_config  # noqa: E402
 from sitegen.fetch.run import date_range, fetch  # noqa: E402
-from sitegen.store import Store  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 
 REAL_DAYS = REPO.parent / "shared" / "data" / "hf-daily-papers"
 

@@ -52,7 +52,7 @@ with gc_paused():
     from sitegen.site.orgs import build_orgs
     from sitegen.site.periods import MONTH, WEEK, build_periods, by_first_day
     from sitegen.site.site import build_model
-    from sitegen.store import Store
+    from sitegen.store.store import Store
     step("imports (pipeline)")
     store = Store(config.store.path)
     store.load_listed({{path: stamp[2] for path, stamp in stamps.items()}}, writer.listing)

@@ -40,7 +40,7 @@ from sitegen.search.related_state import update_related  # noqa: E402
 from sitegen.site.orgs import build_orgs  # noqa: E402
 from sitegen.site.periods import MONTH, WEEK, build_periods  # noqa: E402
 from sitegen.site.site import build_model  # noqa: E402
-from sitegen.store import Store  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 
 
 def kind_of(item: Planned) -> str:

@@ -51,7 +51,7 @@ from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.site.feeds import FeedRenderer  # noqa: E402
 from sitegen.site.site import build_model  # noqa: E402
 from sitegen.site.templating import make_environment  # noqa: E402
-from sitegen.store import Store  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 
 
 @dataclass

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.search.related import related_papers, word_counts  # noqa: E402
-from sitegen.store import Store  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 
 
 def main() -> None:

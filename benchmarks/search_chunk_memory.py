@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitegen.forkpool import release_free_memory  # noqa: E402
 from sitegen.search.chunk import chunk_files  # noqa: E402
-from sitegen.store import Store  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 
 
 def resident_mb() -> int:

@@ -32,8 +32,8 @@ from make_archive import add_day  # noqa: E402
 from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.search.keys import PaperKeys  # noqa: E402
 from sitegen.search.related_state import update_related  # noqa: E402
-from sitegen.store import Store  # noqa: E402
 from sitegen.store.models import Paper  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 
 
 def load(store: Path) -> tuple[list[Paper], dict[str, bytes]]:

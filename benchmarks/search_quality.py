@@ -39,8 +39,8 @@ from real_archive import REAL_DATA, fill_store  # noqa: E402
 
 from sitegen.search.index import write_search_index  # noqa: E402
 from sitegen.search.text import STOPWORDS, normalize  # noqa: E402
-from sitegen.store import Store  # noqa: E402
 from sitegen.store.models import Paper  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 from sitegen.text.tex import readable_tex  # noqa: E402
 
 RUNNER = REPO / "tests" / "search_node.js"

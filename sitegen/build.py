@@ -130,8 +130,8 @@ def build(
         from sitegen.site.orgs import build_orgs, linked_slugs
         from sitegen.site.periods import MONTH, WEEK, build_periods, by_first_day, completed
         from sitegen.site.site import build_model
-        from sitegen.store import Store
         from sitegen.store.health import source_statuses
+        from sitegen.store.store import Store
         from sitegen.store.weekly import FOLDER as WEEKS_FOLDER
         from sitegen.store.weekly import read_week_rankings, record_week_rankings
 

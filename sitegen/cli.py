@@ -21,7 +21,6 @@ from sitegen.build import build as build_site
 from sitegen.build_progress import CliBuildProgress
 from sitegen.config.load import DEFAULT_CONFIG_NAME, Config, load_config
 from sitegen.errors import FetchFailed, SitegenError
-from sitegen.store import Store
 
 if TYPE_CHECKING:  # imported when a command fetches: HTTP takes longer to import than a no-change build
     from sitegen.fetch.run import FetchReport
@@ -66,6 +65,7 @@ def _days(since: dt.datetime | None, until: dt.datetime | None) -> list[dt.date]
 def _fetch(config: Config, since: dt.datetime | None, until: dt.datetime | None, sources: tuple[str, ...]) -> FetchReport:
     from sitegen.fetch.progress import CliProgress
     from sitegen.fetch.run import fetch as fetch_days
+    from sitegen.store.store import Store
 
     # Without dates, a source with nothing stored yet (a new site) backfills [fetch] initial_days.
     report = fetch_days(
@@ -316,6 +316,7 @@ def check(context: click.Context, since: dt.datetime | None, old_config: Path | 
     """
     from sitegen.check.report import render_markdown, render_text
     from sitegen.check.run import check as run_check
+    from sitegen.store.store import Store
 
     config = _config(context)
     old = load_config(old_config) if old_config is not None else None

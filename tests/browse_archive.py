@@ -14,8 +14,8 @@ from pathlib import Path
 
 from conftest import write_config
 
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 HOSTILE_NAME = '<script>alert("org")</script>&\'x'
 HOSTILE_FULLNAME = '<img src=x onerror=alert(1)> "Evil" & Co'

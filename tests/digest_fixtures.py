@@ -14,8 +14,8 @@ from pathlib import Path
 from conftest import REPO_ROOT
 
 from sitegen.config.load import Config, load_config
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 SITE = "https://owner.github.io/papers/"
 WEEK_22 = [dt.date(2026, 5, d) for d in (25, 26, 27, 29)]  # Thursday 28 May: nothing in a topic

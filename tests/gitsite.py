@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from sitegen.publish.site_size import UNPUBLISHED
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent  # the tree under test
 TEST_IDENTITY = {

@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from sitegen.fetch.sources.huggingface_parse import parse_api_json  # noqa: E402
-from sitegen.store import Store  # noqa: E402
 from sitegen.store.models import DayListing  # noqa: E402
+from sitegen.store.store import Store  # noqa: E402
 
 REAL_DATA = REPO.parent / "shared" / "data" / "hf-daily-papers"
 

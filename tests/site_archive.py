@@ -13,9 +13,9 @@ from pathlib import Path
 
 from conftest import REPO_ROOT, run_sitegen
 
-from sitegen.store import Store
 from sitegen.store.ledger import DayHealth, LastError
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 DAYS = [dt.date(2026, 5, d) for d in (18, 19, 20, 21, 22, 25, 26, 27, 28, 29)]
 PAGE_SIZE = 4

@@ -14,8 +14,8 @@ from test_site_valid import _vnu
 
 from sitegen.build import build
 from sitegen.config.load import LOCAL_PREVIEW_URL, load_config
-from sitegen.store import Store
 from sitegen.store.models import DayListing
+from sitegen.store.store import Store
 
 BASE = LOCAL_PREVIEW_URL  # no base_url in the config: the local preview address
 WEEKLY_FEEDS = [

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from conftest import REPO_ROOT, run_sitegen, write_config
 
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 STAGES = ["inputs", "store", "topics", "search index", "related papers", "plan", "write"]
 

@@ -15,7 +15,7 @@ from fault_server import Stall, StandIn, Status, listing_html, serve
 from faultkit import UTC, cli_command, cli_env, data_files, entry, hf_item, write_config
 
 from sitegen.fetch.sources.arxiv_schedule import expected_listing_day
-from sitegen.store import Store
+from sitegen.store.store import Store
 
 MONDAY = "2026-09-28"
 

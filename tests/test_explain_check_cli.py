@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,8 +15,8 @@ from conftest import published_files, write_config
 from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.output.feed_cache import FEED_CACHE_NAME, read_feed_cache
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 FIRST_DAY = dt.date(2026, 3, 2)
 

@@ -20,8 +20,8 @@ from reader import make_reader
 
 from sitegen.build import build
 from sitegen.site.feeds import MAX_FEED_BYTES
-from sitegen.store import Store
 from sitegen.store.models import DayListing
+from sitegen.store.store import Store
 
 FORMATS = ("rss.xml", "atom.xml", "json")
 PAPERS = [

@@ -18,7 +18,7 @@ from faultkit import SHARED, STALL_SECONDS, STALL_TIMEOUT, UTC, FakeClock, confi
 
 from sitegen.fetch.run import FetchReport, fetch
 from sitegen.fetch.sources import arxiv as arxiv_source
-from sitegen.store import Store
+from sitegen.store.store import Store
 
 NOW = dt.datetime(2026, 9, 28, 12, 0, tzinfo=UTC)
 MONDAY, SUNDAY, FRIDAY = dt.date(2026, 9, 28), dt.date(2026, 9, 27), dt.date(2026, 9, 25)

@@ -22,7 +22,7 @@ from sitegen.config.load import FetchConfig
 from sitegen.errors import FetchError
 from sitegen.fetch.run import fetch
 from sitegen.fetch.sources import arxiv_schedule, http
-from sitegen.store import Store
+from sitegen.store.store import Store
 
 MONDAY = dt.date(2026, 9, 28)
 NOW = dt.datetime(2026, 9, 29, 3, 0, tzinfo=UTC)

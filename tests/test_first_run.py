@@ -20,7 +20,7 @@ from fault_server import StandIn, listing_html, serve
 from faultkit import REPO, UTC, entry, hf_item, write_config
 
 from sitegen.fetch.sources.arxiv_schedule import expected_listing_day, submission_window
-from sitegen.store import Store
+from sitegen.store.store import Store
 
 
 def sitegen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

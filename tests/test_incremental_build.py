@@ -13,8 +13,8 @@ from conftest import published_files, write_config
 from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.site.pages import PageRenderer
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 FIRST_DAY = dt.date(2026, 3, 2)  # a Monday: days 0-6 are ISO week 2026-W10, 7-13 W11
 PAGE_SIZE = 5  # from conftest.write_config

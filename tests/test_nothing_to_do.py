@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import write_config
+from conftest import REPO_ROOT, run_sitegen, write_config
 
 import sitegen.store.weekly
 from sitegen.build import BuildReport, build
 from sitegen.config.load import load_config
 from sitegen.output.build_cache import read_cache
-from sitegen.store import Store
 from sitegen.store.ledger import DayHealth
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 FIRST_DAY = dt.date(2026, 3, 2)  # a Monday: 12 days cover ISO week 2026-W10 and part of W11
 
@@ -86,6 +89,38 @@ def test_an_unchanged_build_writes_nothing_and_never_loads_the_store(site: Path,
     assert again.search is None and again.summary().endswith("0 removed; search index: unchanged, 0 rebuilt")
     assert again.size == settled.size and again.size is not None  # the site's size, as the last build measured it
     assert snapshot(output) == before  # not even the cache is rewritten
+
+
+# What a build with nothing to do must not import: each costs tens of milliseconds against the
+# 0.5 s target (the rendering side, the rule engine, the store's decoders, the mail parser).
+HEAVY_MODULES = (
+    "jinja2", "lxml", "numpy", "scipy", "feedgen", "markdown", "httpx",
+    "sitegen.build_plan", "sitegen.rules.engine", "sitegen.store.store", "email.headerregistry",
+)
+_PROBE = """
+import json, runpy, sys
+sys.argv = ["sitegen", "--config", sys.argv[1], "build"]
+try:
+    runpy.run_module("sitegen", run_name="__main__", alter_sys=True)
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_an_unchanged_build_from_the_cli_imports_nothing_heavy(site: Path) -> None:
+    first = run_sitegen(site, "build")
+    assert first.returncode == 0, first.stderr
+    environment = {k: v for k, v in os.environ.items() if k != "GITHUB_REPOSITORY"}
+    environment["PYTHONPATH"] = str(REPO_ROOT)
+    probe = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(site)], capture_output=True, text=True, env=environment, timeout=120
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert "nothing to do" in probe.stderr
+    loaded = set(json.loads(probe.stdout.splitlines()[-1]))
+    assert "sitegen.build" in loaded and "sitegen.config.load" in loaded  # the probe ran the real CLI
+    assert sorted(name for name in HEAVY_MODULES if name in loaded) == []
 
 
 def _edit_day_file(site: Path) -> str:

@@ -16,8 +16,8 @@ from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.site import precompiled
 from sitegen.site.templating import make_environment
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 
 def test_the_shipped_folder_holds_exactly_what_jinja_makes_of_the_templates() -> None:

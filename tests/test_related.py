@@ -15,8 +15,8 @@ from sitegen.build import build
 from sitegen.config.load import load_config
 from sitegen.search import related as related_module
 from sitegen.search.related import related_papers
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 DAY = dt.date(2026, 3, 2)
 TOPICS = {

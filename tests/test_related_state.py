@@ -16,8 +16,8 @@ from real_archive import REAL_DATA, REPO, fill_store
 from sitegen.search import related_state
 from sitegen.search.related import related_papers
 from sitegen.search.related_state import STATE_FILE, update_related
-from sitegen.store import Store
 from sitegen.store.models import Paper
+from sitegen.store.store import Store
 
 
 @pytest.fixture(scope="module")

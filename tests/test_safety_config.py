@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, run_sitegen
 
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 DAY = dt.date(2026, 5, 4)
 TOPIC = """

@@ -35,8 +35,8 @@ from sitegen.output.build_cache import (
     save_cache,
 )
 from sitegen.rules.tagging import Tagger
-from sitegen.store import Store
 from sitegen.store.models import Paper
+from sitegen.store.store import Store
 
 DAY = dt.date(2025, 3, 3)
 

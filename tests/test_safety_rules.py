@@ -24,8 +24,8 @@ from sitegen.errors import ConfigError, RuleTimeout
 from sitegen.rules.reference import PaperTexts, find
 from sitegen.rules.tagging import Tagger
 from sitegen.rules.terms import RuleError, parse_term
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 DAY = dt.date(2026, 5, 4)
 # Exponential for a backtracking engine: "a" * 40 followed by a character that is not "a".

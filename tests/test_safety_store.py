@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.errors import StoreError
-from sitegen.store import Store
 from sitegen.store.codec import paper_to_json
 from sitegen.store.day_file import DayFile, DayFileRejected, decode_day_file
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 from sitegen.text.clean import clean_line, clean_paragraphs
 
 DAY = dt.date(2025, 4, 1)

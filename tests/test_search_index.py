@@ -19,7 +19,7 @@ from sitegen.search import chunk as search_chunk
 from sitegen.search import index as search_index
 from sitegen.search.index import chunk_sizes, write_search_index
 from sitegen.search.packed import DIGITS, pack, unpack
-from sitegen.store import Store
+from sitegen.store.store import Store
 
 
 def test_index_finds_words_of_titles_abstracts_authors_and_organizations(subpath_site: Path) -> None:  # noqa: F811

@@ -14,8 +14,8 @@ from conftest import published_files, write_config
 
 from sitegen.build import build
 from sitegen.config.load import load_config
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 MONDAY = dt.date(2026, 3, 2)  # ISO week 10
 DAYS = 20  # 2 to 21 March: weeks 10, 11 and 12, one month

@@ -17,8 +17,8 @@ from sitegen.build import SEARCH_STATE, build
 from sitegen.config.load import load_config
 from sitegen.output.build_cache import CACHE_FORMAT, CACHE_NAME, read_cache, save_cache
 from sitegen.search.related_state import update_related
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 FIRST_DAY = dt.date(2026, 3, 2)
 DAYS = 8

@@ -10,7 +10,7 @@ import pytest
 import site_archive as A
 from site_fixtures import ROOT_BASE, SUBPATH_BASE, root_site, subpath_site  # noqa: F401
 
-from sitegen.store import Store
+from sitegen.store.store import Store
 
 
 def _doc(output: Path, relative: str) -> lxml.html.HtmlElement:

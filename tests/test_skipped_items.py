@@ -15,7 +15,7 @@ from sitegen.errors import ParseError
 from sitegen.fetch.run import fetch
 from sitegen.fetch.sources import arxiv_schedule
 from sitegen.fetch.sources.huggingface_parse import parse_items
-from sitegen.store import Store
+from sitegen.store.store import Store
 
 MONDAY = dt.date(2026, 9, 28)
 

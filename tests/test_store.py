@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import StoreError
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 DAY1 = dt.date(2025, 4, 1)
 DAY2 = dt.date(2025, 4, 2)

@@ -20,10 +20,10 @@ from sitegen.config.load import load_config
 from sitegen.errors import StoreError
 from sitegen.output.inputs import store_stamps
 from sitegen.output.store_cache import STORE_CACHE_NAME, plain_records, read_store_cache
-from sitegen.store import Store
 from sitegen.store.day_file import PlainOrganizationRecord, decode_day_file
 from sitegen.store.listed import DayFileReader, ListedPaper, ListedRecord, StrictListedRecord
 from sitegen.store.models import DayListing, Organization, Paper
+from sitegen.store.store import Store
 
 FIRST_DAY = dt.date(2026, 3, 2)
 

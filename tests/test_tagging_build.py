@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sitegen.build import build
 from sitegen.config.load import load_config
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,8 +14,8 @@ import lxml.html
 from conftest import run_sitegen, write_config
 
 from sitegen.site.feed_items import MAX_TITLE_CHARS, shorten
-from sitegen.store import Store
 from sitegen.store.models import DayListing, Paper
+from sitegen.store.store import Store
 
 DAY = dt.date(2026, 3, 2)
 HOSTILE_TITLE = "$" + "{" * 500

@@ -26,8 +26,8 @@ from sitegen.digest.periods import CATCH_UP_LIMIT, Period, due_periods, period_o
 from sitegen.errors import DigestError
 from sitegen.fetch.clock import utc_stamp
 from sitegen.site.templating import make_environment
-from sitegen.store import Store
 from sitegen.store.files import atomic_write
+from sitegen.store.store import Store
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,9 @@ from sitegen.fetch.sources.arxiv import ArxivSource
 from sitegen.fetch.sources.base import DayResult, Source
 from sitegen.fetch.sources.http_cache import FILE_NAME, HttpCache
 from sitegen.fetch.sources.huggingface import HuggingFaceSource
-from sitegen.store import Store
 from sitegen.store.ledger import DayHealth, LastError
 from sitegen.store.models import DayListing
+from sitegen.store.store import Store
 
 __all__ = ["FetchProgress", "FetchReport", "SourceReport", "DayProblem", "date_range", "fetch"]
 

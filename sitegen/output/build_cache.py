@@ -25,7 +25,7 @@ from typing import Annotated
 import msgspec
 
 from sitegen.output.state_file import decode_state, write_state
-from sitegen.rules.tagging import TopicMatch
+from sitegen.rules.match import TopicMatch
 
 CACHE_NAME = ".sitegen-cache"
 # 1 was a pickle (sitegen before 2026-11); 2 the MessagePack layout with related papers (now

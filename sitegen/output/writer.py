@@ -41,7 +41,7 @@ from sitegen.output.build_cache import (
 from sitegen.output.fingerprint import content_digest
 from sitegen.output.manifest import MANIFEST_NAME, ManifestUnreadable, parse_manifest
 from sitegen.output.store_cache import read_store_cache, save_store_cache
-from sitegen.rules.tagging import TopicMatch
+from sitegen.rules.match import TopicMatch
 from sitegen.store.listed import ListedFile
 
 if TYPE_CHECKING:  # the rendering side, imported only by a build that renders (see feed_items())

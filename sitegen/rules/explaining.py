@@ -8,8 +8,8 @@ from sitegen.config.load import Config
 from sitegen.errors import SitegenError
 from sitegen.rules.explain import explain, render_text
 from sitegen.rules.tagging import compile_topics
-from sitegen.store import Store
 from sitegen.store.models import normalize_arxiv_id
+from sitegen.store.store import Store
 
 # Accept what people paste: "2406.12345", "2406.12345v2", "arXiv:2406.12345", or an abs/pdf/HF URL.
 _ID_PREFIX = re.compile(r"^(?:arxiv:|https?://[^/]+/(?:abs|pdf|papers)/)", re.IGNORECASE)

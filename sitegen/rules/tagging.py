@@ -13,23 +13,13 @@ from sitegen.config.topics import TopicConfig
 from sitegen.errors import ConfigError
 from sitegen.rules.engine import CompiledTopic, Engine, Undecided
 from sitegen.rules.fields import labels
+from sitegen.rules.match import TopicMatch
 from sitegen.rules.matcher import MAX_TIMEOUTS
 from sitegen.rules.topic import TopicRule, TopicRuleError, compile_topic
 from sitegen.rules.user_regex import SEARCH_TIMEOUT
 from sitegen.store.models import Paper
 
 MAX_TIMEOUT_WARNINGS = 20  # per build: past this, timeouts are only counted
-
-
-@dataclass(frozen=True, slots=True)
-class TopicMatch:
-    slug: str
-    # Human-readable reasons, e.g. "matched 'diffusion' in the title".
-    reasons: tuple[str, ...]
-
-    @property
-    def why(self) -> str:
-        return "; ".join(self.reasons)
 
 
 def compile_topics(topics: tuple[TopicConfig, ...]) -> tuple[TopicRule, ...]:

@@ -40,7 +40,7 @@ from sitegen.output.manifest import (
     parse_manifest,
     shrink_problem,
 )
-from sitegen.output.writer import SiteWriter, WriteReport
+from sitegen.output.write_report import WriteReport
 from sitegen.publish.site_size import Section, SiteSize
 from sitegen.publish.size_budget import SizeBudget
 from sitegen.publish.size_ledger import LastSizes, built_site_size
@@ -106,6 +106,8 @@ def build(
             detail(f"{len(stamps)} store file(s)")
         # The output state (the writer and its cache), opened before the store is read, so a
         # folder that is not sitegen's is refused first.
+        from sitegen.output.writer import SiteWriter
+
         writer = SiteWriter(output, keep=(SEARCH_INDEX,))
         # Imported only now that there is something to build: the rendering side (Jinja, lxml,
         # NumPy, SciPy) takes longer to import than a no-change build takes altogether.

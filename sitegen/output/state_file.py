@@ -17,6 +17,9 @@ import msgspec
 from sitegen.errors import BuildError
 
 T = TypeVar("T")
+# The listing records' file (store_cache.py), named here so that the size measurement, which
+# leaves it out, does not import the store's decoders with it.
+STORE_CACHE_NAME = ".sitegen-listing"
 
 
 class _Format(msgspec.Struct):

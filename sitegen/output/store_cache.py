@@ -20,12 +20,11 @@ from typing import Annotated, Any
 
 import msgspec
 
-from sitegen.output.state_file import decode_state, write_state
+from sitegen.output.state_file import STORE_CACHE_NAME, decode_state, write_state
 from sitegen.store.day_file import FORBIDDEN_IN_LINE
 from sitegen.store.ids import CANONICAL_ID_PATTERN
 from sitegen.store.listed import ListedFile, ListedRecord, StrictListedRecord
 
-STORE_CACHE_NAME = ".sitegen-listing"
 STORE_CACHE_FORMAT = 1
 MAX_DAY_FILES = 1_000_000  # as the store's walk (output/inputs.py)
 MAX_PAPERS_PER_FILE = 1_000_000

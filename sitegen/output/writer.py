@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ from sitegen.output.build_cache import (
 from sitegen.output.fingerprint import content_digest
 from sitegen.output.manifest import MANIFEST_NAME, ManifestUnreadable, parse_manifest
 from sitegen.output.store_cache import read_store_cache, save_store_cache
+from sitegen.output.write_report import WriteReport
 from sitegen.rules.match import TopicMatch
 from sitegen.store.listed import ListedFile
 
@@ -48,20 +49,6 @@ if TYPE_CHECKING:  # the rendering side, imported only by a build that renders (
     from sitegen.site.feed_items import FeedItem
 
 __all__ = ["CACHE_NAME", "SiteWriter", "WriteReport", "WriteResult"]
-
-
-@dataclass
-class WriteReport:
-    written: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    rendered: int = 0  # pages rendered (the rest were skipped by their key)
-    settled: int = 0  # of the unchanged, files kept without even being keyed (settled.py)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.written) + self.unchanged
 
 
 @dataclass(frozen=True)

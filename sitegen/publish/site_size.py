@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitegen.errors import BuildError
 from sitegen.output.build_cache import CACHE_NAME
-from sitegen.output.store_cache import STORE_CACHE_NAME
+from sitegen.output.state_file import STORE_CACHE_NAME
 
 # The size ledger of the build (size_ledger.py), beside the build cache; neither is published.
 LEDGER_NAME = ".sitegen-size"

@@ -73,7 +73,8 @@ def parse_sender(text: str) -> Address | None:
     from email.headerregistry import Address
 
     try:
-        address = Address(addr_spec=text.strip()) if "<" not in text else _named_address(text)
+        name, addr_spec = _name_and_address(text)
+        address = Address(display_name=name, addr_spec=addr_spec)
     except (HeaderParseError, IndexError, ValueError):
         return None
     if not address.username or "." not in address.domain or any(c in address.addr_spec for c in " \r\n"):
@@ -81,13 +82,14 @@ def parse_sender(text: str) -> Address | None:
     return address
 
 
-def _named_address(text: str) -> Address:
-    from email.headerregistry import Address
-
+def _name_and_address(text: str) -> tuple[str, str]:
+    """(display name, addr-spec) of `Name <user@host>`; ("", text) of a bare `user@host`."""
+    if "<" not in text:
+        return "", text.strip()
     name, _, rest = text.strip().partition("<")
     if not rest.endswith(">"):
         raise ValueError("no closing >")
-    return Address(display_name=name.strip().strip('"'), addr_spec=rest[:-1].strip())
+    return name.strip().strip('"'), rest[:-1].strip()
 
 
 def subject_problem(subject: str) -> str | None:

@@ -116,6 +116,8 @@ class _FastDayFile(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _STRICT_DECODER = msgspec.json.Decoder(DayFile)
+# What msgspec raises on a file that is not a day file (RecursionError: nesting past its depth).
+_DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 _FAST_DECODER = msgspec.json.Decoder(_FastDayFile)
 _IDS = re.compile(f"{CANONICAL_ID_PATTERN}(?:\\n{CANONICAL_ID_PATTERN})*")
 # How a control character can appear in JSON text: as an escape (\b, \u0007...; read left to
@@ -175,7 +177,7 @@ def decode_paper(arxiv_id: str, record: msgspec.Raw) -> Paper:
     schema, as decode_day_file's answer for it), or DayFileRejected. `arxiv_id` must be canonical."""
     try:
         return _paper(arxiv_id, _RECORD_DECODER.decode(record))
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
+    except _DECODE_ERRORS as error:
         raise DayFileRejected(str(error)) from None
 
 
@@ -186,7 +188,7 @@ def _decoded(decoder: msgspec.json.Decoder[_Document], content: bytes) -> _Docum
     """The file's top level by `decoder`, of this schema version, or DayFileRejected."""
     try:
         document = decoder.decode(content)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
+    except _DECODE_ERRORS as error:
         raise DayFileRejected(str(error)) from None
     if document.schema != SCHEMA_VERSION:
         raise DayFileRejected(f"schema {document.schema}")
@@ -206,5 +208,5 @@ def _plain_text(content: bytes, records: dict[str, Any]) -> bool:
 def _decode_strictly(content: bytes) -> dict[str, Any]:
     try:
         return _STRICT_DECODER.decode(content).papers
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as error:
+    except _DECODE_ERRORS as error:
         raise DayFileRejected(str(error)) from None
